@@ -1,0 +1,51 @@
+/**
+ * The closed set of error codes the edge returns as `{ error: { code, message } }`.
+ * The web maps each code to a message in its i18n dictionary; the edge maps each to an
+ * HTTP status. Adding a code means adding both.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'rate_limited',
+  'csrf_rejected',
+  // registration
+  'registry_mismatch',
+  'account_exists',
+  'enrolment_invalid',
+  // SMS codes
+  'code_invalid',
+  'code_expired',
+  'code_locked',
+  // WebAuthn and device keys
+  'challenge_invalid',
+  'webauthn_failed',
+  'user_verification_required',
+  'counter_regression',
+  'backup_state_changed',
+  'credential_unknown',
+  'credential_exists',
+  'user_handle_mismatch',
+  'device_proof_required',
+  'device_proof_invalid',
+  'device_unknown',
+  'device_already_bound',
+  // accounts
+  'account_locked',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId?: string; retryAfter?: number };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

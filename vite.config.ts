@@ -1,0 +1,84 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+// One config for the PWA build and for the three test projects (see tests/README in README.md):
+// unit (node), edge (inside workerd against real D1 with the real migrations), e2e (Chromium).
+export default defineConfig({
+  root: 'web',
+  publicDir: 'public',
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Phones download every byte: report gzip sizes and keep chunks small.
+    reportCompressedSize: true,
+  },
+  plugins: [
+    preact(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: '.',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: false, // web/public/manifest.webmanifest is the one manifest
+      injectManifest: {
+        // The app shell only: lazy routes (verifier, officer console…) are cached on first use.
+        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'manifest.webmanifest', 'icons/icon-192.png'],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
+    projects: [
+      {
+        root: here,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        root: here,
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: `${here}wrangler.toml` },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(`${here}edge/migrations`),
+                SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+                ORIGINS: 'https://id.example.vn',
+                RP_ID: 'id.example.vn',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'edge',
+          include: ['tests/edge/**/*.test.ts'],
+          setupFiles: ['./tests/edge/setup.ts'],
+        },
+      },
+      {
+        root: here,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./tests/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
