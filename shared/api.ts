@@ -122,12 +122,17 @@ export const EnrolFinishRequest = v.object({
   deviceKey: DeviceKeyRegistration,
 });
 export type EnrolFinishRequest = v.InferInput<typeof EnrolFinishRequest>;
+export type EnrolFinishInput = v.InferOutput<typeof EnrolFinishRequest>;
 
 export const SignInVerifyRequest = v.object({
   credential: AuthenticationResponse,
   deviceKey: v.optional(DeviceKeyProof),
 });
 export type SignInVerifyRequest = v.InferInput<typeof SignInVerifyRequest>;
+export type SignInVerifyInput = v.InferOutput<typeof SignInVerifyRequest>;
+/** A registration / authentication response as validated at the edge. */
+export type RegistrationResponseInput = v.InferOutput<typeof RegistrationResponse>;
+export type AuthenticationResponseInput = v.InferOutput<typeof AuthenticationResponse>;
 
 // ---- responses -----------------------------------------------------------------------
 

@@ -58,5 +58,5 @@ export async function signDeviceProof(
 
 /** The raw uncompressed public key (65 bytes) of a device key pair. */
 export async function exportDevicePublicKey(publicKey: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.exportKey('raw', publicKey));
+  return new Uint8Array((await crypto.subtle.exportKey('raw', publicKey)) as ArrayBuffer);
 }

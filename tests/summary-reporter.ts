@@ -1,8 +1,8 @@
 // Prints the plain closing line CI reads: "N passed, N failed" (vitest's own summary is not read).
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -15,6 +15,7 @@ export default class SummaryReporter implements Reporter {
       }
       if (mod.state() === 'failed' && !mod.children.size) failed++; // a file that failed to load
     }
+    failed += unhandledErrors.length; // an error outside any test still fails the run
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

@@ -82,6 +82,7 @@ CREATE TABLE enrolments (
   id          TEXT PRIMARY KEY,
   id_number   TEXT NOT NULL,
   phone       TEXT NOT NULL,
+  account_id  TEXT NOT NULL,                 -- chosen up front: it is the passkey's user handle
   state       TEXT NOT NULL CHECK (state IN ('code_sent', 'approved', 'activated')),
   created_at  INTEGER NOT NULL,
   expires_at  INTEGER NOT NULL

@@ -1,0 +1,16 @@
+import type { Config } from '../config';
+import type { PopulationRegistry } from '../registries/population';
+import type { SmsSender } from '../registries/sms';
+
+/**
+ * What a domain operation needs from the world, passed in by the route so the rules can
+ * be tested with any clock: storage, configuration, outside services, and the time.
+ */
+export interface Deps {
+  db: D1Database;
+  config: Config;
+  sms: SmsSender;
+  registry: PopulationRegistry;
+  /** Milliseconds since the epoch, fixed for the request. */
+  now: number;
+}

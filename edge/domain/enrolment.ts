@@ -1,0 +1,183 @@
+/**
+ * Level-1 online registration (seeds: "Mức 1"): the ID number, full name, date of birth
+ * and phone must match the national population registry; an SMS code confirms the phone;
+ * the account is then approved (an SMS says so) and activated on this device by creating
+ * a passkey together with a device key.
+ */
+import type { EnrolFinishInput } from '../../shared/api';
+import { maskPhone } from '../../shared/api';
+import { insertAccountStatement, readAccountByIdNumber, type Account } from '../store/accounts';
+import { insertAuditStatement, insertAudit } from '../store/audit';
+import { insertDeviceKeyStatement } from '../store/device-keys';
+import { insertEnrolment, readEnrolment, transitionEnrolment, type Enrolment } from '../store/enrolments';
+import { insertPasskeyStatement, readPasskey } from '../store/passkeys';
+import { newId } from './crypto';
+import type { Deps } from './deps';
+import { verifyNewDeviceKey } from './devices';
+import { AppError } from './errors';
+import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
+import { enforceRateLimit, LIMITS } from './rate-limit';
+import { checkSmsCode, sendSmsCode } from './sms-codes';
+
+export const ENROLMENT_TTL_MS = 30 * 60_000;
+
+/** Names match as a registry clerk would: same letters and diacritics, any case, any spacing. */
+export function sameName(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi');
+  return norm(a) === norm(b);
+}
+
+/** Step 1: match the registry and send the SMS code. */
+export async function startEnrolment(
+  deps: Deps,
+  input: { idNumber: string; fullName: string; birthDate: string; phone: string },
+  clientKey: string,
+) {
+  await enforceRateLimit(deps.db, `enrol:client:${clientKey}`, LIMITS.enrolPerClient, deps.now);
+  await enforceRateLimit(deps.db, `enrol:id:${input.idNumber}`, LIMITS.enrolPerIdNumber, deps.now);
+  const citizen = await deps.registry.findCitizen(input.idNumber);
+  // One answer for every mismatch: it must not tell which field was wrong, nor whether the ID exists.
+  if (
+    !citizen ||
+    !sameName(citizen.fullName, input.fullName) ||
+    citizen.birthDate !== input.birthDate ||
+    citizen.phone !== input.phone
+  ) {
+    await insertAudit(deps.db, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.mismatch', subject: null });
+    throw new AppError('registry_mismatch', 'The details do not match the national population registry.');
+  }
+  if (await readAccountByIdNumber(deps.db, input.idNumber)) {
+    throw new AppError('account_exists', 'This ID number already has an account. Sign in, or verify a new device.');
+  }
+  const enrolment: Enrolment = {
+    id: newId(),
+    idNumber: input.idNumber,
+    phone: input.phone,
+    accountId: newId(),
+    state: 'code_sent',
+    createdAt: deps.now,
+    expiresAt: deps.now + ENROLMENT_TTL_MS,
+  };
+  await insertEnrolment(deps.db, enrolment);
+  const { expiresAt } = await sendSmsCode(deps, {
+    flowId: `enrol:${enrolment.id}`,
+    purpose: 'enrol',
+    phone: input.phone,
+    message: (code) => `VNeID: Ma xac thuc dang ky tai khoan dinh danh dien tu: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai.`,
+  });
+  return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
+}
+
+async function readLiveEnrolment(deps: Deps, id: string, state: Enrolment['state']): Promise<Enrolment> {
+  const enrolment = await readEnrolment(deps.db, id);
+  if (!enrolment || enrolment.expiresAt <= deps.now || enrolment.state !== state) {
+    throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
+  }
+  return enrolment;
+}
+
+async function registrationOptionsFor(deps: Deps, enrolment: Enrolment) {
+  const citizen = await deps.registry.findCitizen(enrolment.idNumber);
+  return createRegistrationOptions(deps, {
+    accountId: enrolment.accountId,
+    userName: enrolment.idNumber,
+    displayName: citizen?.fullName ?? enrolment.idNumber,
+    subject: enrolment.id,
+  });
+}
+
+/** Step 2: the SMS code confirms the phone; the account is approved; passkey options follow. */
+export async function verifyEnrolmentPhone(deps: Deps, input: { enrolmentId: string; code: string }) {
+  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
+  await checkSmsCode(deps, `enrol:${enrolment.id}`, input.code);
+  if (!(await transitionEnrolment(deps.db, enrolment.id, 'code_sent', 'approved'))) {
+    throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
+  }
+  await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'enrol.approved', subject: enrolment.accountId, detail: { level: 1 } });
+  await deps.sms.send(
+    enrolment.phone,
+    'VNeID: Tai khoan dinh danh dien tu muc 1 cua ban da duoc phe duyet. Hay kich hoat tren ung dung tren dien thoai cua ban.',
+    deps.now,
+  );
+  return { options: await registrationOptionsFor(deps, enrolment) };
+}
+
+/** Fresh passkey options for an approved registration (after a cancelled passkey prompt). */
+export async function renewEnrolmentOptions(deps: Deps, enrolmentId: string) {
+  const enrolment = await readLiveEnrolment(deps, enrolmentId, 'approved');
+  return { options: await registrationOptionsFor(deps, enrolment) };
+}
+
+/** Step 3: activate on this device: passkey + device key, both proving the same challenge. */
+export async function finishEnrolment(
+  deps: Deps,
+  input: EnrolFinishInput,
+): Promise<{ account: Account; deviceKeyId: string }> {
+  const { challenge, subject } = await takeChallenge(deps, input.credential.response.clientDataJSON, 'register');
+  if (subject !== input.enrolmentId) throw new AppError('challenge_invalid', 'This request belongs to another registration.');
+  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'approved');
+  if (await readAccountByIdNumber(deps.db, enrolment.idNumber)) {
+    throw new AppError('account_exists', 'This ID number already has an account.');
+  }
+  const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
+  const passkey = await verifyRegistration(deps, input.credential, challenge);
+  if (await readPasskey(deps.db, passkey.credentialId)) {
+    throw new AppError('credential_exists', 'This passkey is already registered.');
+  }
+  if (!(await transitionEnrolment(deps.db, enrolment.id, 'approved', 'activated'))) {
+    throw new AppError('enrolment_invalid', 'This registration is already finished.');
+  }
+  const account: Account = {
+    id: enrolment.accountId,
+    idNumber: enrolment.idNumber,
+    level: 1,
+    status: 'active',
+    phone: enrolment.phone,
+    email: null,
+    createdAt: deps.now,
+    updatedAt: deps.now,
+  };
+  try {
+    // One transaction: the account never exists without its passkey and device key.
+    await deps.db.batch([
+      insertAccountStatement(deps.db, account),
+      insertDeviceKeyStatement(deps.db, {
+        keyId: device.keyId,
+        accountId: account.id,
+        publicKey: device.publicKey,
+        label: input.deviceKey.label ?? null,
+        createdAt: deps.now,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+      insertPasskeyStatement(deps.db, {
+        credentialId: passkey.credentialId,
+        accountId: account.id,
+        deviceKeyId: device.keyId,
+        publicKey: passkey.publicKey,
+        counter: passkey.counter,
+        backupEligible: passkey.backupEligible,
+        backedUp: passkey.backedUp,
+        transports: passkey.transports,
+        createdAt: deps.now,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+      insertAuditStatement(deps.db, {
+        at: deps.now,
+        actor: `account:${account.id}`,
+        action: 'account.activated',
+        subject: account.id,
+        detail: { level: 1, deviceKeyId: device.keyId, backupEligible: passkey.backupEligible },
+      }),
+    ]);
+  } catch (err) {
+    // A concurrent activation won the race on one of the unique keys.
+    const message = err instanceof Error ? err.message : '';
+    if (message.includes('device_keys')) throw new AppError('device_already_bound', 'This device already holds an account.');
+    if (message.includes('passkeys')) throw new AppError('credential_exists', 'This passkey is already registered.');
+    if (message.includes('accounts')) throw new AppError('account_exists', 'This ID number already has an account.');
+    throw err;
+  }
+  return { account, deviceKeyId: device.keyId };
+}

@@ -1,0 +1,28 @@
+import { hitRateLimit } from '../store/rate-limits';
+import { AppError } from './errors';
+
+/** The limits in force: how many hits a key may make per window. */
+export const LIMITS = {
+  /** Registration attempts per ID number (guessing who matches the registry). */
+  enrolPerIdNumber: { limit: 5, windowMs: 60 * 60_000 },
+  /** Registration attempts per client address. */
+  enrolPerClient: { limit: 20, windowMs: 60 * 60_000 },
+  /** SMS codes sent to one phone number. */
+  smsPerPhone: { limit: 5, windowMs: 60 * 60_000 },
+  /** Sign-in verifications per client address. */
+  signInPerClient: { limit: 30, windowMs: 60_000 },
+} as const;
+
+/** Counts a hit on `key` and refuses with `rate_limited` (and when to retry) past the limit. */
+export async function enforceRateLimit(
+  db: D1Database,
+  key: string,
+  rule: { limit: number; windowMs: number },
+  now: number,
+): Promise<void> {
+  const { count, windowStart } = await hitRateLimit(db, key, rule.windowMs, now);
+  if (count > rule.limit) {
+    const retryAfter = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
+    throw new AppError('rate_limited', 'Too many attempts. Try again later.', retryAfter);
+  }
+}

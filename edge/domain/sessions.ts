@@ -1,0 +1,46 @@
+/**
+ * Server-side sessions. The cookie carries a random token; D1 keeps only its SHA-256, so a
+ * database read does not yield a usable cookie. Idle timeout 30 minutes, sliding, capped at
+ * 12 hours; a locked account's sessions are refused even before they are deleted.
+ */
+import { readAccount, type Account } from '../store/accounts';
+import { deleteSession, extendSession, insertSession, readSession, type Session } from '../store/sessions';
+import { newToken, sha256Base64Url } from './crypto';
+import type { Deps } from './deps';
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_MAX_MS = 12 * 60 * 60_000;
+/** Extend the idle timeout at most once a minute, not on every request. */
+const EXTEND_AFTER_MS = 60_000;
+
+export async function createSession(deps: Deps, accountId: string, deviceKeyId: string): Promise<{ token: string; expiresAt: number }> {
+  const token = newToken();
+  const expiresAt = deps.now + SESSION_IDLE_MS;
+  await insertSession(deps.db, {
+    tokenHash: await sha256Base64Url(token),
+    accountId,
+    deviceKeyId,
+    createdAt: deps.now,
+    expiresAt,
+    absoluteExpiresAt: deps.now + SESSION_MAX_MS,
+  });
+  return { token, expiresAt };
+}
+
+/** The session and account behind a cookie token, or null when it is unknown, expired or the account is locked. */
+export async function resolveSession(deps: Deps, token: string): Promise<{ session: Session; account: Account } | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const tokenHash = await sha256Base64Url(token);
+  const session = await readSession(deps.db, tokenHash);
+  if (!session || session.expiresAt <= deps.now || session.absoluteExpiresAt <= deps.now) return null;
+  const account = await readAccount(deps.db, session.accountId);
+  if (!account || account.status !== 'active') return null;
+  const next = Math.min(deps.now + SESSION_IDLE_MS, session.absoluteExpiresAt);
+  if (next - session.expiresAt > EXTEND_AFTER_MS) await extendSession(deps.db, tokenHash, next);
+  return { session: { ...session, expiresAt: next }, account };
+}
+
+export async function endSession(deps: Deps, token: string): Promise<void> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return;
+  await deleteSession(deps.db, await sha256Base64Url(token));
+}

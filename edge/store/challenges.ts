@@ -1,0 +1,36 @@
+/** D1 access for single-use WebAuthn challenges. */
+export interface Challenge {
+  challenge: string;
+  purpose: string;
+  subject: string | null;
+  expiresAt: number;
+}
+
+export async function insertChallenge(db: D1Database, c: Challenge): Promise<void> {
+  await db
+    .prepare('INSERT INTO challenges (challenge, purpose, subject, expires_at) VALUES (?, ?, ?, ?)')
+    .bind(c.challenge, c.purpose, c.subject, c.expiresAt)
+    .run();
+}
+
+/**
+ * Takes a challenge out of the table in one statement: of two requests racing with the
+ * same challenge, exactly one gets the row. Expired rows are returned too (the caller
+ * refuses them) so that an expired challenge is also gone after one try.
+ */
+export async function consumeChallenge(db: D1Database, challenge: string, purpose: string): Promise<Challenge | null> {
+  const row = await db
+    .prepare('DELETE FROM challenges WHERE challenge = ? AND purpose = ? RETURNING challenge, purpose, subject, expires_at')
+    .bind(challenge, purpose)
+    .first<{ challenge: string; purpose: string; subject: string | null; expires_at: number }>();
+  return row ? { challenge: row.challenge, purpose: row.purpose, subject: row.subject, expiresAt: row.expires_at } : null;
+}
+
+/** Removes expired challenges; run from the scheduled handler, bounded per run. */
+export async function purgeExpiredChallenges(db: D1Database, now: number): Promise<number> {
+  const r = await db
+    .prepare('DELETE FROM challenges WHERE challenge IN (SELECT challenge FROM challenges WHERE expires_at < ? LIMIT 10000)')
+    .bind(now)
+    .run();
+  return r.meta.changes;
+}

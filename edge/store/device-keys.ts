@@ -1,0 +1,55 @@
+/** D1 access for device keys. */
+export interface DeviceKey {
+  keyId: string;
+  accountId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  label: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+interface DeviceKeyRow {
+  key_id: string;
+  account_id: string;
+  public_key: ArrayBuffer | number[];
+  label: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+function toDeviceKey(row: DeviceKeyRow): DeviceKey {
+  return {
+    keyId: row.key_id,
+    accountId: row.account_id,
+    publicKey: new Uint8Array(row.public_key as ArrayBuffer),
+    label: row.label,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export async function readDeviceKey(db: D1Database, keyId: string): Promise<DeviceKey | null> {
+  const row = await db.prepare('SELECT * FROM device_keys WHERE key_id = ?').bind(keyId).first<DeviceKeyRow>();
+  return row ? toDeviceKey(row) : null;
+}
+
+export async function listDeviceKeys(db: D1Database, accountId: string): Promise<DeviceKey[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM device_keys WHERE account_id = ? ORDER BY created_at')
+    .bind(accountId)
+    .all<DeviceKeyRow>();
+  return results.map(toDeviceKey);
+}
+
+export function insertDeviceKeyStatement(db: D1Database, k: DeviceKey): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO device_keys (key_id, account_id, public_key, label, created_at) VALUES (?, ?, ?, ?, ?)')
+    .bind(k.keyId, k.accountId, k.publicKey, k.label, k.createdAt);
+}
+
+export async function touchDeviceKey(db: D1Database, keyId: string, now: number): Promise<void> {
+  await db.prepare('UPDATE device_keys SET last_used_at = ? WHERE key_id = ?').bind(now, keyId).run();
+}

@@ -1,0 +1,46 @@
+/** D1 access for level-1 registrations in progress. */
+export type EnrolmentState = 'code_sent' | 'approved' | 'activated';
+
+export interface Enrolment {
+  id: string;
+  idNumber: string;
+  phone: string;
+  accountId: string;
+  state: EnrolmentState;
+  createdAt: number;
+  expiresAt: number;
+}
+
+interface EnrolmentRow {
+  id: string;
+  id_number: string;
+  phone: string;
+  account_id: string;
+  state: EnrolmentState;
+  created_at: number;
+  expires_at: number;
+}
+
+export async function insertEnrolment(db: D1Database, e: Enrolment): Promise<void> {
+  await db
+    .prepare('INSERT INTO enrolments (id, id_number, phone, account_id, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .bind(e.id, e.idNumber, e.phone, e.accountId, e.state, e.createdAt, e.expiresAt)
+    .run();
+}
+
+export async function readEnrolment(db: D1Database, id: string): Promise<Enrolment | null> {
+  const row = await db.prepare('SELECT * FROM enrolments WHERE id = ?').bind(id).first<EnrolmentRow>();
+  return row
+    ? { id: row.id, idNumber: row.id_number, phone: row.phone, accountId: row.account_id, state: row.state, createdAt: row.created_at, expiresAt: row.expires_at }
+    : null;
+}
+
+/** Moves an enrolment from one state to the next; false when it was not in `from` (raced or replayed). */
+export function transitionEnrolmentStatement(db: D1Database, id: string, from: EnrolmentState, to: EnrolmentState): D1PreparedStatement {
+  return db.prepare('UPDATE enrolments SET state = ? WHERE id = ? AND state = ?').bind(to, id, from);
+}
+
+export async function transitionEnrolment(db: D1Database, id: string, from: EnrolmentState, to: EnrolmentState): Promise<boolean> {
+  const r = await transitionEnrolmentStatement(db, id, from, to).run();
+  return r.meta.changes === 1;
+}

@@ -1,0 +1,62 @@
+/** D1 access for server-side sessions (the cookie holds a token; the table only its hash). */
+export interface Session {
+  tokenHash: string;
+  accountId: string;
+  deviceKeyId: string;
+  createdAt: number;
+  expiresAt: number;
+  absoluteExpiresAt: number;
+}
+
+interface SessionRow {
+  token_hash: string;
+  account_id: string;
+  device_key_id: string;
+  created_at: number;
+  expires_at: number;
+  absolute_expires_at: number;
+}
+
+export async function insertSession(db: D1Database, s: Session): Promise<void> {
+  await db
+    .prepare(
+      'INSERT INTO sessions (token_hash, account_id, device_key_id, created_at, expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    .bind(s.tokenHash, s.accountId, s.deviceKeyId, s.createdAt, s.expiresAt, s.absoluteExpiresAt)
+    .run();
+}
+
+export async function readSession(db: D1Database, tokenHash: string): Promise<Session | null> {
+  const row = await db.prepare('SELECT * FROM sessions WHERE token_hash = ?').bind(tokenHash).first<SessionRow>();
+  return row
+    ? {
+        tokenHash: row.token_hash,
+        accountId: row.account_id,
+        deviceKeyId: row.device_key_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        absoluteExpiresAt: row.absolute_expires_at,
+      }
+    : null;
+}
+
+export async function extendSession(db: D1Database, tokenHash: string, expiresAt: number): Promise<void> {
+  await db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').bind(expiresAt, tokenHash).run();
+}
+
+export async function deleteSession(db: D1Database, tokenHash: string): Promise<void> {
+  await db.prepare('DELETE FROM sessions WHERE token_hash = ?').bind(tokenHash).run();
+}
+
+export async function deleteSessionsOfAccount(db: D1Database, accountId: string): Promise<number> {
+  const r = await db.prepare('DELETE FROM sessions WHERE account_id = ?').bind(accountId).run();
+  return r.meta.changes;
+}
+
+export async function purgeExpiredSessions(db: D1Database, now: number): Promise<number> {
+  const r = await db
+    .prepare('DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < ? LIMIT 10000)')
+    .bind(now)
+    .run();
+  return r.meta.changes;
+}
