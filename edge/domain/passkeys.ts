@@ -176,7 +176,7 @@ export async function verifyAssertion(
 
 function mapCeremonyError(err: unknown): AppError {
   const message = err instanceof Error ? err.message : '';
-  if (/user verification required/i.test(message)) {
+  if (/user verification (was )?required/i.test(message)) {
     return new AppError('user_verification_required', 'The device must verify you (PIN, fingerprint or face).');
   }
   if (/counter value/i.test(message)) return new AppError('counter_regression', 'This passkey may have been cloned. Sign-in refused.');

@@ -24,7 +24,14 @@ export async function api<T = unknown>(
   init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResult<T>> {
   const method = init.method ?? (init.body !== undefined ? 'POST' : 'GET');
-  const headers: Record<string, string> = { ...(method !== 'GET' ? { origin: ORIGIN, 'content-type': 'application/json' } : {}), ...init.headers };
+  // Each call comes from its own client address unless a test sets one: per-client rate
+  // limits are tested on purpose, not tripped by the suite as a whole.
+  const clientIp = `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
+  const headers: Record<string, string> = {
+    'cf-connecting-ip': clientIp,
+    ...(method !== 'GET' ? { origin: ORIGIN, 'content-type': 'application/json' } : {}),
+    ...init.headers,
+  };
   if (init.cookie) headers.cookie = init.cookie;
   const res = await SELF.fetch(`${ORIGIN}${path}`, { method, headers, body: init.body !== undefined ? JSON.stringify(init.body) : undefined });
   const text = await res.text();
