@@ -4,6 +4,7 @@ import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
+import { staticHeadersFile } from './edge/http/headers';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -21,6 +22,14 @@ export default defineConfig({
   },
   plugins: [
     preact(),
+    {
+      // Static assets are served without the worker: give them the same security headers.
+      name: 'vneid-static-headers',
+      apply: 'build',
+      generateBundle() {
+        this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile() });
+      },
+    },
     VitePWA({
       strategies: 'injectManifest',
       srcDir: '.',

@@ -1,39 +1,9 @@
-/**
- * Security headers on every worker response (static assets get the same set from the
- * `_headers` file generated from SECURITY_HEADERS at build), and the CSRF guard.
- */
+/** Security headers on every worker response, and the CSRF guard. */
 import type { MiddlewareHandler } from 'hono';
 import { getConfig } from '../config';
 import type { AppEnv } from './app';
 import { errorResponse } from './errors';
-
-/** A strict CSP: no inline script or style, nothing from other origins, no framing. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains; preload',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=(), payment=(), usb=()',
-};
+import { SECURITY_HEADERS } from './headers';
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();

@@ -1,0 +1,30 @@
+// Starts the real system for the end-to-end tests: the built PWA and the worker under
+// `wrangler dev` (workerd) with a fresh local D1, migrated and seeded, on its own port.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { buildWeb, migrate, ROOT, seed, startWrangler } from '../../scripts/lib.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) await buildWeb();
+  const persistTo = join(ROOT, '.tmp', 'e2e-state');
+  rmSync(persistTo, { recursive: true, force: true });
+  await migrate(persistTo);
+  await seed({ count: 200, persistTo });
+  const server = await startWrangler({
+    port: Number(process.env.E2E_PORT ?? 8788),
+    persistTo,
+    quiet: true,
+    vars: { SESSION_SECRET: 'e2e-session-secret-0123456789abcdef0123456789' },
+  });
+  project.provide('baseUrl', server.url);
+  return async () => {
+    await server.stop();
+  };
+}
