@@ -5,6 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { staticHeadersFile } from './edge/http/headers';
+import { newIssuerKey } from './scripts/lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -66,6 +67,7 @@ export default defineConfig({
                 SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
                 ORIGINS: 'https://id.example.vn',
                 RP_ID: 'id.example.vn',
+                ISSUER_KEYS: JSON.stringify([await newIssuerKey(Date.now() - 60_000)]),
               },
             },
           })),

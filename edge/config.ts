@@ -13,6 +13,17 @@ const ConfigSchema = v.object({
   smsMode: v.picklist(['outbox', 'gateway']),
   environment: v.picklist(['development', 'test', 'production']),
   sessionSecret: v.pipe(v.string(), v.minLength(32, 'SESSION_SECRET must be at least 32 characters')),
+  issuerCode: v.pipe(v.string(), v.regex(/^[A-Z0-9-]{1,8}$/, 'ISSUER_CODE: 1–8 of A–Z, 0–9, -')),
+  issuerKeys: v.pipe(
+    v.array(
+      v.object({
+        jwk: v.looseObject({ kty: v.literal('EC'), crv: v.literal('P-256'), x: v.string(), y: v.string(), d: v.string() }),
+        notBefore: v.number(),
+        retiredAt: v.optional(v.number()),
+      }),
+    ),
+    v.minLength(1, 'ISSUER_KEYS must hold at least one key'),
+  ),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema> & {
@@ -33,6 +44,8 @@ export function getConfig(env: Env): Config {
     smsMode: env.SMS_MODE ?? 'outbox',
     environment: env.ENVIRONMENT ?? 'development',
     sessionSecret: env.SESSION_SECRET ?? '',
+    issuerCode: env.ISSUER_CODE ?? 'VN',
+    issuerKeys: parseJson(env.ISSUER_KEYS),
   });
   if (!result.success) {
     const issues = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`).join('; ');
@@ -42,4 +55,12 @@ export function getConfig(env: Env): Config {
   const config: Config = { ...result.output, devOutbox: result.output.smsMode === 'outbox' && result.output.environment !== 'production' };
   cache.set(env, config);
   return config;
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,6 +11,8 @@ import { csrfGuard, securityHeaders } from './http/security';
 import { auth, me } from './routes/auth';
 import { dev } from './routes/dev';
 import { enrol } from './routes/enrol';
+import { wallet } from './routes/wallet';
+import { wellKnown } from './routes/well-known';
 import { purgeExpiredChallenges } from './store/challenges';
 import { purgeExpiredSessions } from './store/sessions';
 
@@ -33,6 +35,8 @@ app.route('/api/enrol', enrol);
 app.route('/api/auth', auth);
 app.route('/api/me', me);
 app.route('/api/dev', dev);
+app.route('/api/wallet', wallet);
+app.route('/.well-known', wellKnown);
 
 app.notFound((c) => errorResponse(c, 'not_found', 'Not found.'));
 app.onError(onError);

@@ -3,7 +3,7 @@
 import { buildWeb, ensureDevVars, migrate, seed, startWrangler } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-ensureDevVars();
+await ensureDevVars();
 console.log('Building the PWA…');
 await buildWeb();
 console.log('Applying D1 migrations (local)…');

@@ -19,6 +19,10 @@ export const API = {
   signInVerify: '/api/auth/verify',
   signOut: '/api/auth/signout',
   me: '/api/me',
+  walletChallenge: '/api/wallet/challenge',
+  walletSync: '/api/wallet/sync',
+  trustList: '/.well-known/vneid/trust-list',
+  statusList: '/.well-known/vneid/status-list',
   devSms: '/api/dev/sms',
 } as const;
 
@@ -134,6 +138,13 @@ export type SignInVerifyInput = v.InferOutput<typeof SignInVerifyRequest>;
 export type RegistrationResponseInput = v.InferOutput<typeof RegistrationResponse>;
 export type AuthenticationResponseInput = v.InferOutput<typeof AuthenticationResponse>;
 
+export const WalletSyncRequest = v.object({
+  challenge: v.pipe(Base64Url, v.minLength(16), v.maxLength(128)),
+  /** Device-key signature over deviceProofMessage('issue', challenge). */
+  signature: v.pipe(Base64Url, v.length(86, 'device_signature')),
+});
+export type WalletSyncRequest = v.InferInput<typeof WalletSyncRequest>;
+
 // ---- responses -----------------------------------------------------------------------
 
 export interface EnrolStartResponse {
@@ -162,6 +173,27 @@ export interface Me {
   status: 'active' | 'locked';
   phoneMasked: string;
   deviceKeyId: string;
+}
+
+/** One document in the wallet: its issued credentials (base64url COSE_Sign1), one per view. */
+export interface WalletDocument {
+  id: string;
+  docType: import('./credential').DocType;
+  /** Whose document: the holder's ID number, or a dependant's. */
+  subject: string;
+  issuedAt: number;
+  expiresAt: number;
+  statusIndex: number;
+  credentials: Partial<Record<import('./credential').View, string>>;
+}
+
+export interface WalletChallengeResponse {
+  challenge: string;
+}
+
+export interface WalletSyncResponse {
+  documents: WalletDocument[];
+  syncedAt: number;
 }
 
 export interface DevSmsMessage {

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { PopulationRegistry } from '../registries/population';
+import type { SectoralRegistries } from '../registries/sectoral';
 import type { SmsSender } from '../registries/sms';
 
 /**
@@ -10,7 +11,10 @@ export interface Deps {
   db: D1Database;
   config: Config;
   sms: SmsSender;
+  /** The national population registry. */
   registry: PopulationRegistry;
+  /** Transport, insurance and health registries. */
+  sectoral: SectoralRegistries;
   /** Milliseconds since the epoch, fixed for the request. */
   now: number;
 }

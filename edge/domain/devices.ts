@@ -3,8 +3,9 @@
  * Every registration and sign-in carries a device-key signature over the same server
  * challenge as the passkey assertion (shared/device-key.ts defines the message).
  */
-import { fromBase64Url } from '../../shared/bytes';
+import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes';
 import { deviceKeyId, deviceProofMessage, importDevicePublicKey, verifyDeviceSignature, type DeviceProofPurpose } from '../../shared/device-key';
+import { consumeChallenge, insertChallenge } from '../store/challenges';
 import { readDeviceKey, type DeviceKey } from '../store/device-keys';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -53,4 +54,27 @@ export async function verifyDeviceProof(
     throw new AppError('device_proof_invalid', 'The device signature is not valid.');
   }
   return stored;
+}
+
+export const DEVICE_CHALLENGE_TTL_MS = 2 * 60_000;
+
+/** A single-use challenge for a device-key proof outside a passkey ceremony (e.g. issuance). */
+export async function createDeviceChallenge(deps: Deps, purpose: DeviceProofPurpose, accountId: string): Promise<string> {
+  const challenge = toBase64Url(randomBytes(32));
+  await insertChallenge(deps.db, { challenge, purpose: `device:${purpose}`, subject: accountId, expiresAt: deps.now + DEVICE_CHALLENGE_TTL_MS });
+  return challenge;
+}
+
+/** Consumes a device challenge and checks the bound device key's signature over it. */
+export async function verifyDeviceChallenge(
+  deps: Deps,
+  input: { challenge: string; keyId: string; signature: string },
+  accountId: string,
+  purpose: DeviceProofPurpose,
+): Promise<DeviceKey> {
+  const stored = await consumeChallenge(deps.db, input.challenge, `device:${purpose}`);
+  if (!stored || stored.subject !== accountId || stored.expiresAt <= deps.now) {
+    throw new AppError('challenge_invalid', 'This request was already used, has expired or is unknown. Start again.');
+  }
+  return verifyDeviceProof(deps, { keyId: input.keyId, signature: input.signature }, accountId, purpose, input.challenge);
 }

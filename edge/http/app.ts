@@ -4,6 +4,7 @@ import { getConfig } from '../config';
 import type { Deps } from '../domain/deps';
 import type { Env } from '../env';
 import { syntheticPopulationRegistry } from '../registries/synthetic-registry';
+import { syntheticSectoralRegistries } from '../registries/sectoral';
 import { outboxSmsSender, unconfiguredSmsGateway } from '../registries/sms';
 import type { Account } from '../store/accounts';
 import type { Session } from '../store/sessions';
@@ -23,12 +24,14 @@ export function createRouter() {
 /** What the domain needs for this request: storage, config, outside services, the time. */
 export function depsFor(c: AppContext): Deps {
   const config = getConfig(c.env);
+  const now = Date.now();
   return {
     db: c.env.DB,
     config,
     sms: config.smsMode === 'outbox' ? outboxSmsSender(c.env.DB) : unconfiguredSmsGateway,
     registry: syntheticPopulationRegistry(c.env.DB),
-    now: Date.now(),
+    sectoral: syntheticSectoralRegistries(() => new Date(now).toISOString().slice(0, 10)),
+    now,
   };
 }
 

@@ -16,6 +16,15 @@ export interface Citizen {
   cardExpires: string;
 }
 
+/** A dependant as the registry records it: the child (or ward) and the holder's relation to them. */
+export interface Dependant {
+  citizen: Citizen;
+  /** The holder's relation to the dependant: "Cha", "Mẹ", "Người giám hộ". */
+  relation: string;
+}
+
 export interface PopulationRegistry {
   findCitizen(idNumber: string): Promise<Citizen | null>;
+  /** Children and wards recorded for a parent or guardian. */
+  findDependants(idNumber: string): Promise<Dependant[]>;
 }

@@ -67,6 +67,11 @@ export const DEMO_CITIZENS: readonly Citizen[] = [
   },
 ];
 
+/** Demo families: Nguyễn Văn An is the father of Nguyễn Gia Bảo (a dependant under 14). */
+export const DEMO_RELATIONS: ReadonlyArray<{ holder: string; dependant: string; relation: string }> = [
+  { holder: '001090012345', dependant: '001216008888', relation: 'Cha' },
+];
+
 /** SplitMix32-style PRNG: tiny, fast, deterministic. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;

@@ -3,7 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, migrate, ROOT, seed, startWrangler } from '../../scripts/lib.mjs';
+import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../scripts/lib.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
     port: Number(process.env.E2E_PORT ?? 8788),
     persistTo,
     quiet: true,
-    vars: { SESSION_SECRET: 'e2e-session-secret-0123456789abcdef0123456789' },
+    vars: await devSecrets(),
   });
   project.provide('baseUrl', server.url);
   return async () => {

@@ -1,0 +1,257 @@
+/**
+ * Documents: what an account is entitled to (from the registries, by level), issuing them
+ * as credentials signed by the issuer and bound to the device key, and keeping them current.
+ * A document is re-issued when its registry data changes, when the device key changes, or
+ * when it nears expiry; the old version is revoked in the status list.
+ *
+ * Level 1 gets the personal-information document from the population registry only.
+ * Level 2 gets the e-ID card (with the history of earlier ID cards), residence information,
+ * dependants under 14, and whatever an officer attached after checking the originals.
+ */
+import { DOCUMENT_TYPES, issueCredential, type DocType, type DocumentData, type View } from '../../shared/credential';
+import { toBase64Url } from '../../shared/bytes';
+import type { WalletDocument } from '../../shared/api';
+import type { Account } from '../store/accounts';
+import { readDeviceKey } from '../store/device-keys';
+import {
+  allocateStatusIndices,
+  bumpStatusVersionStatement,
+  insertAttachment,
+  insertCredentialStatement,
+  insertDocumentStatement,
+  listAttachments,
+  listCredentials,
+  listCurrentDocuments,
+  supersedeDocumentStatement,
+  type DocumentRow,
+} from '../store/documents';
+import type { Citizen } from '../registries/population';
+import type { SectoralRegistries } from '../registries/sectoral';
+import { newId, sha256Base64Url } from './crypto';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { activeIssuerKey, MAX_CREDENTIAL_LIFETIME_MS } from './issuer';
+
+const DAY = 24 * 60 * 60_000;
+/** Credentials are re-issued when fewer than this many days remain. */
+const RENEW_BEFORE_MS = 30 * DAY;
+/** Children under this age are dependants a parent holds (seeds: "trẻ em dưới 14 tuổi"). */
+const DEPENDANT_MAX_AGE = 14;
+
+/** Document types an officer may attach to a level-2 account on request. */
+export const ATTACHABLE: readonly DocType[] = ['driving_licence', 'vehicle_registration', 'health_insurance', 'social_insurance', 'health_book'];
+
+interface Entitlement {
+  docType: DocType;
+  subject: string;
+  data: DocumentData;
+  /** When the document itself stops being valid (card expiry…), if it does. */
+  validUntil: number | null;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const endOfDay = (iso: string) => Date.parse(`${iso}T23:59:59Z`);
+const ageOn = (birth: string, day: string) => Number(day.slice(0, 4)) - Number(birth.slice(0, 4)) - (day.slice(5) < birth.slice(5) ? 1 : 0);
+/** Cards issued to people over 60 carry no expiry; the registry writes 2099-12-31. */
+const NO_EXPIRY = '2099-12-31';
+
+function person(c: Citizen) {
+  return {
+    idNumber: c.idNumber,
+    fullName: c.fullName,
+    birthDate: c.birthDate,
+    sex: (c.sex === 'F' ? 'female' : 'male') as 'female' | 'male',
+    nationality: 'VN',
+    hometown: c.hometown,
+    permanentAddress: c.address,
+  };
+}
+
+/** The earlier ID cards of a citizen: a 9-digit CMND for those old enough to have had one. */
+function previousIds(c: Citizen): DocumentData<'eid_card'>['previousIds'] {
+  const year = Number(c.birthDate.slice(0, 4));
+  if (year > 2002) return [];
+  const cmndIssued = `${Math.max(year + 16, 1995)}${c.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
+  return [{ number: `${c.idNumber.slice(3, 6)}${c.idNumber.slice(-6)}`, kind: 'CMND', issueDate: cmndIssued }];
+}
+
+async function sectoral(registries: SectoralRegistries, docType: DocType, c: Citizen): Promise<DocumentData | null> {
+  switch (docType) {
+    case 'driving_licence':
+      return registries.drivingLicence(c);
+    case 'vehicle_registration':
+      return registries.vehicleRegistration(c);
+    case 'health_insurance':
+      return registries.healthInsurance(c);
+    case 'social_insurance':
+      return registries.socialInsurance(c);
+    case 'health_book':
+      return registries.healthBook(c);
+    default:
+      return null;
+  }
+}
+
+/** What an account is entitled to now, read from the registries. */
+export async function entitlements(deps: Deps, account: Account): Promise<Entitlement[]> {
+  const citizen = await deps.registry.findCitizen(account.idNumber);
+  if (!citizen) throw new AppError('not_found', 'The registry has no record for this account.');
+  const today = isoDay(deps.now);
+  const cardValid = citizen.cardExpires >= today;
+  if (account.level === 1 || !cardValid) {
+    // Level 1, or a level-2 citizen whose chip card has expired: the registry's personal information.
+    const base: Entitlement[] = [{ docType: 'personal_information', subject: citizen.idNumber, data: person(citizen), validUntil: null }];
+    if (account.level === 1) return base;
+    return [...base, ...(await level2Extras(deps, account, citizen, today))];
+  }
+  const card: Entitlement = {
+    docType: 'eid_card',
+    subject: citizen.idNumber,
+    data: {
+      ...person(citizen),
+      issueDate: citizen.cardIssued,
+      ...(citizen.cardExpires !== NO_EXPIRY ? { expiryDate: citizen.cardExpires } : {}),
+      ethnicity: citizen.ethnicity,
+      previousIds: previousIds(citizen),
+    },
+    validUntil: citizen.cardExpires !== NO_EXPIRY ? endOfDay(citizen.cardExpires) : null,
+  };
+  return [card, ...(await level2Extras(deps, account, citizen, today))];
+}
+
+async function level2Extras(deps: Deps, account: Account, citizen: Citizen, today: string): Promise<Entitlement[]> {
+  const out: Entitlement[] = [];
+  const dependants = (await deps.registry.findDependants(citizen.idNumber)).filter((d) => ageOn(d.citizen.birthDate, today) < DEPENDANT_MAX_AGE);
+  out.push({
+    docType: 'residence',
+    subject: citizen.idNumber,
+    data: {
+      idNumber: citizen.idNumber,
+      fullName: citizen.fullName,
+      permanentAddress: citizen.address,
+      householdHead: citizen.fullName,
+      relationToHead: 'Chủ hộ',
+      members: dependants.map((d) => ({ fullName: d.citizen.fullName, relation: 'Con', birthDate: d.citizen.birthDate, idNumber: d.citizen.idNumber })),
+    },
+    validUntil: null,
+  });
+  for (const d of dependants) {
+    // The child's document is valid until the child turns 14.
+    const until = `${Number(d.citizen.birthDate.slice(0, 4)) + DEPENDANT_MAX_AGE}${d.citizen.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
+    out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: d.relation }, validUntil: Date.parse(`${until}T00:00:00Z`) });
+  }
+  for (const docType of await listAttachments(deps.db, account.id)) {
+    if (!ATTACHABLE.includes(docType as DocType)) continue;
+    const data = await sectoral(deps.sectoral, docType as DocType, citizen);
+    if (!data) continue;
+    const expiry = (data as { expiryDate?: string; validTo?: string }).expiryDate ?? (data as { validTo?: string }).validTo;
+    out.push({ docType: docType as DocType, subject: citizen.idNumber, data, validUntil: expiry ? endOfDay(expiry) : null });
+  }
+  return out;
+}
+
+/**
+ * Brings the account's documents up to date for its device key and returns them with their
+ * credentials. Unchanged documents are returned as stored; changed, re-bound or nearly
+ * expired ones are re-issued; documents no longer due are revoked.
+ */
+export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: string): Promise<WalletDocument[]> {
+  const device = await readDeviceKey(deps.db, deviceKeyId);
+  if (!device || device.revokedAt !== null || device.accountId !== account.id) {
+    throw new AppError('device_unknown', 'This device is not bound to the account.');
+  }
+  const wanted = await entitlements(deps, account);
+  const current = await listCurrentDocuments(deps.db, account.id);
+  const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
+  const keep: DocumentRow[] = [];
+  const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
+  for (const e of wanted) {
+    const key = `${e.docType}:${e.subject}`;
+    const existing = byKey.get(key);
+    byKey.delete(key);
+    const dataHash = await sha256Base64Url(JSON.stringify(e.data));
+    const expiresAt = Math.min(e.validUntil ?? Infinity, deps.now + MAX_CREDENTIAL_LIFETIME_MS - DAY);
+    if (expiresAt <= deps.now) {
+      if (existing) issue.push({ ...e, dataHash, expiresAt: 0, replaces: existing }); // revoke only
+      continue;
+    }
+    const fresh =
+      existing &&
+      existing.dataHash === dataHash &&
+      existing.deviceKeyId === deviceKeyId &&
+      existing.status === 0 &&
+      (existing.expiresAt - deps.now > RENEW_BEFORE_MS || existing.expiresAt >= expiresAt);
+    if (fresh) keep.push(existing);
+    else issue.push({ ...e, dataHash, expiresAt, replaces: existing });
+  }
+  const retired = [...byKey.values()]; // no longer due: revoke
+  const toIssue = issue.filter((i) => i.expiresAt > 0);
+  if (toIssue.length === 0 && retired.length === 0 && issue.length === 0) {
+    return present(deps, keep);
+  }
+
+  const key = await activeIssuerKey(deps.config, deps.now);
+  const firstIndex = toIssue.length ? await allocateStatusIndices(deps.db, toIssue.length) : 0;
+  const statements: D1PreparedStatement[] = [];
+  for (const old of [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))]) {
+    statements.push(supersedeDocumentStatement(deps.db, old.id, deps.now));
+  }
+  const issued: DocumentRow[] = [];
+  for (const [n, e] of toIssue.entries()) {
+    const row: DocumentRow = {
+      id: newId(),
+      accountId: account.id,
+      docType: e.docType,
+      subject: e.subject,
+      data: e.data as Record<string, unknown>,
+      dataHash: e.dataHash,
+      deviceKeyId,
+      statusIndex: firstIndex + n,
+      status: 0,
+      issuedAt: deps.now,
+      expiresAt: e.expiresAt,
+      supersededAt: null,
+    };
+    statements.push(insertDocumentStatement(deps.db, row));
+    for (const view of DOCUMENT_TYPES[e.docType].views as readonly View[]) {
+      const bytes = await issueCredential({
+        issuerKey: key.privateKey,
+        kid: key.kid,
+        issuer: deps.config.issuerCode,
+        iat: deps.now,
+        exp: e.expiresAt,
+        holderPublicKey: device.publicKey,
+        docType: e.docType,
+        view,
+        statusIndex: row.statusIndex,
+        data: e.data,
+      });
+      statements.push(insertCredentialStatement(deps.db, row.id, view, bytes));
+    }
+    issued.push(row);
+  }
+  if (retired.length || issue.some((i) => i.replaces)) statements.push(bumpStatusVersionStatement(deps.db));
+  // One transaction: old versions are revoked exactly when the new ones exist.
+  await deps.db.batch(statements);
+  return present(deps, [...keep, ...issued]);
+}
+
+async function present(deps: Deps, docs: DocumentRow[]): Promise<WalletDocument[]> {
+  const credentials = await listCredentials(deps.db, docs.map((d) => d.id));
+  return docs.map((d) => ({
+    id: d.id,
+    docType: d.docType as DocType,
+    subject: d.subject,
+    issuedAt: d.issuedAt,
+    expiresAt: d.expiresAt,
+    statusIndex: d.statusIndex,
+    credentials: Object.fromEntries([...(credentials.get(d.id) ?? new Map()).entries()].map(([view, bytes]) => [view, toBase64Url(bytes)])),
+  }));
+}
+
+/** An officer attaches a document type to a level-2 account after checking the originals. */
+export async function attachDocument(deps: Deps, account: Account, docType: DocType, officer: string): Promise<boolean> {
+  if (account.level !== 2) throw new AppError('forbidden', 'Documents can be attached to level-2 accounts only.');
+  if (!ATTACHABLE.includes(docType)) throw new AppError('validation_failed', 'This document type cannot be attached.');
+  return insertAttachment(deps.db, account.id, docType, officer, deps.now);
+}

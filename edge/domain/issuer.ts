@@ -1,0 +1,76 @@
+/**
+ * The issuer's document-signing keys: parsed from the ISSUER_KEYS secret, imported once per
+ * isolate, addressed by kid. The newest key that has started and is not retired signs; every
+ * listed key is published in the trust list until what it signed has expired, so rotation
+ * never breaks a credential already in a wallet.
+ */
+import { issuerKid, type TrustKey, type TrustList } from '../../shared/credential';
+import { fromBase64Url } from '../../shared/bytes';
+import type { Config } from '../config';
+import { AppError } from './errors';
+
+/** The longest a credential lives; a retired key stays trusted this long after retiring. */
+export const MAX_CREDENTIAL_LIFETIME_MS = 366 * 24 * 60 * 60_000;
+/** How long an active key is listed as trusted ahead (rotation is expected well before). */
+const ACTIVE_KEY_HORIZON_MS = 5 * 366 * 24 * 60 * 60_000;
+
+export interface IssuerKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JsonWebKey;
+  notBefore: number;
+  retiredAt?: number;
+}
+
+const cache = new WeakMap<Config['issuerKeys'], Promise<IssuerKey[]>>();
+
+export function loadIssuerKeys(config: Config): Promise<IssuerKey[]> {
+  let keys = cache.get(config.issuerKeys);
+  if (!keys) {
+    keys = Promise.all(
+      config.issuerKeys.map(async (entry) => {
+        const { kty, crv, x, y, d } = entry.jwk;
+        const privateKey = await crypto.subtle.importKey('jwk', { kty, crv, x, y, d }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+        const rawX = fromBase64Url(x);
+        const rawY = fromBase64Url(y);
+        if (!rawX || !rawY || rawX.length !== 32 || rawY.length !== 32) throw new Error('ISSUER_KEYS: malformed public point');
+        const raw = new Uint8Array(65);
+        raw[0] = 4;
+        raw.set(rawX, 1);
+        raw.set(rawY, 33);
+        const key: IssuerKey = { kid: await issuerKid(raw), privateKey, publicJwk: { kty, crv, x, y }, notBefore: entry.notBefore };
+        if (entry.retiredAt !== undefined) key.retiredAt = entry.retiredAt;
+        return key;
+      }),
+    );
+    cache.set(config.issuerKeys, keys);
+  }
+  return keys;
+}
+
+/** The key that signs at `now`: the newest started, unretired one. */
+export async function activeIssuerKey(config: Config, now: number): Promise<IssuerKey> {
+  const keys = await loadIssuerKeys(config);
+  const usable = keys.filter((k) => k.notBefore <= now && (k.retiredAt === undefined || k.retiredAt > now));
+  const newest = usable.sort((a, b) => b.notBefore - a.notBefore)[0];
+  if (!newest) throw new AppError('internal', 'No issuer key is active.');
+  return newest;
+}
+
+/** The published trust list: every listed key with the window in which its signatures are accepted. */
+export async function issuerTrustList(config: Config, now: number): Promise<TrustList> {
+  const keys = await loadIssuerKeys(config);
+  return {
+    updatedAt: now,
+    keys: keys.map((k): TrustKey => {
+      const entry: TrustKey = {
+        kid: k.kid,
+        jwk: k.publicJwk,
+        notBefore: k.notBefore,
+        notAfter: k.retiredAt !== undefined ? k.retiredAt + MAX_CREDENTIAL_LIFETIME_MS : k.notBefore + ACTIVE_KEY_HORIZON_MS,
+      };
+      if (k.retiredAt !== undefined) entry.retiredAt = k.retiredAt;
+      return entry;
+    }),
+  };
+}

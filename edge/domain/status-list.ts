@@ -1,0 +1,42 @@
+/**
+ * The published status list: 2 bits per issued document (valid, revoked, suspended), signed
+ * by the issuer. It is built from the few documents that are not valid (a partial index) and
+ * kept per isolate until a status changes, so serving it costs no signature per request.
+ */
+import { createStatusBits, setStatus, signStatusList, type StatusValue } from '../../shared/credential';
+import { readStatusEntries } from '../store/documents';
+import type { Deps } from './deps';
+import { activeIssuerKey } from './issuer';
+
+/** The list covers indices ahead of those allocated, in blocks, so new documents are covered at once. */
+const BLOCK = 1 << 16;
+/** A verifier should fetch a new list after this long (seconds); the list is refused after `exp`. */
+export const STATUS_LIST_TTL_S = 300;
+const STATUS_LIST_LIFETIME_MS = 24 * 60 * 60_000;
+/** Rebuild at least this often, so `iat` stays recent for verifiers that check age. */
+const REBUILD_AFTER_MS = (STATUS_LIST_TTL_S * 1000) / 2;
+
+let cached: { version: number; size: number; builtAt: number; bytes: Uint8Array<ArrayBuffer> } | null = null;
+
+export async function currentStatusList(deps: Deps, uri: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; builtAt: number }> {
+  const state = await readStatusEntries(deps.db);
+  const size = Math.ceil((state.size + 1) / BLOCK) * BLOCK;
+  if (cached && cached.version === state.version && cached.size === size && deps.now - cached.builtAt < REBUILD_AFTER_MS) {
+    return cached;
+  }
+  const bits = createStatusBits(size);
+  for (const e of state.entries) if (e.index < size) setStatus(bits, e.index, e.status as StatusValue);
+  const key = await activeIssuerKey(deps.config, deps.now);
+  const bytes = await signStatusList({
+    issuerKey: key.privateKey,
+    kid: key.kid,
+    issuer: deps.config.issuerCode,
+    uri,
+    iat: deps.now,
+    exp: deps.now + STATUS_LIST_LIFETIME_MS,
+    ttl: STATUS_LIST_TTL_S,
+    bits,
+  });
+  cached = { version: state.version, size, builtAt: deps.now, bytes };
+  return cached;
+}

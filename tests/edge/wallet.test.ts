@@ -1,0 +1,152 @@
+/**
+ * Issuance into the wallet, end to end inside workerd + D1: sync with device-key proof,
+ * credentials bound to the device, the published trust list and status list, and a
+ * presentation made from an issued credential verified offline by the shared verifier.
+ */
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { WalletDocument, WalletSyncResponse } from '../../shared/api';
+import { fromBase64Url, toBase64Url } from '../../shared/bytes';
+import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
+import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
+import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+
+async function sync(phone: TestPhone) {
+  const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
+  return api<WalletSyncResponse>('/api/wallet/sync', { body: { challenge: body.challenge, signature: await phone.sign('issue', body.challenge) }, cookie: phone.cookie });
+}
+
+async function verifierState(now = Date.now()) {
+  const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
+  const res = await SELF.fetch(`${ORIGIN}/.well-known/vneid/status-list`);
+  const verified = await verifyStatusList(new Uint8Array(await res.arrayBuffer()), trust, now);
+  if (!verified.ok) throw new Error(`status list: ${verified.error}`);
+  return { trust, status: verified.list, headers: res.headers };
+}
+
+async function present(phone: TestPhone, doc: WalletDocument, view: 'full' | 'basic' | 'age_over_18' = 'full', now = Date.now()) {
+  return createPresentation({ credential: fromBase64Url(doc.credentials[view]!)!, devicePrivateKey: phone.device.privateKey, now });
+}
+
+async function setLevel(accountId: string, level: 1 | 2) {
+  await env.DB.prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
+}
+
+describe('wallet issuance', () => {
+  it('issues the level-1 personal-information document in three views, bound to the device key', async () => {
+    const citizen = await freshCitizen();
+    const phone = await TestPhone.create();
+    await phone.register(citizen);
+    const res = await sync(phone);
+    expect(res.status).toBe(200);
+    expect(res.body.documents.map((d) => d.docType)).toEqual(['personal_information']);
+    const doc = res.body.documents[0]!;
+    expect(Object.keys(doc.credentials).sort()).toEqual(['age_over_18', 'basic', 'full']);
+    const decoded = decodeCredential(fromBase64Url(doc.credentials.full!)!);
+    expect(decoded).toMatchObject({ docType: 'personal_information', view: 'full', statusIndex: doc.statusIndex });
+    expect(toBase64Url(decoded!.holderPublicKey)).toBe(toBase64Url(phone.devicePublicKey));
+    expect(decoded!.data).toMatchObject({ idNumber: citizen.idNumber, fullName: citizen.fullName, birthDate: citizen.birthDate });
+
+    const { trust, status } = await verifierState();
+    const result = await verifyPresentation(await present(phone, doc, 'basic'), { trust, status, now: Date.now() });
+    expect(result.verdict).toBe('valid');
+    expect(result.verdict === 'valid' && result.claims).toEqual({
+      idNumber: citizen.idNumber,
+      fullName: citizen.fullName,
+      birthDate: citizen.birthDate,
+      sex: citizen.sex === 'F' ? 'female' : 'male',
+    });
+  });
+
+  it('keeps unchanged documents on a second sync, and re-issues when the level changes (old version revoked)', async () => {
+    const citizen = await freshCitizen();
+    const phone = await TestPhone.create();
+    const me = await phone.register(citizen);
+    const first = (await sync(phone)).body.documents;
+    const again = (await sync(phone)).body.documents;
+    expect(again.map((d) => d.id)).toEqual(first.map((d) => d.id));
+
+    await setLevel(me.accountId, 2);
+    const level2 = (await sync(phone)).body.documents;
+    expect(level2.map((d) => d.docType).sort()).toEqual(['eid_card', 'residence']);
+    const card = level2.find((d) => d.docType === 'eid_card')!;
+    expect(decodeCredential(fromBase64Url(card.credentials.full!)!)!.data).toMatchObject({ issueDate: citizen.cardIssued, ethnicity: citizen.ethnicity });
+
+    // The level-1 document is revoked: a verifier with a fresh status list says so.
+    const { trust, status } = await verifierState();
+    const old = await verifyPresentation(await present(phone, first[0]!), { trust, status, now: Date.now() });
+    expect(old.verdict).toBe('revoked');
+    expect((await verifyPresentation(await present(phone, card), { trust, status, now: Date.now() })).verdict).toBe('valid');
+  });
+
+  it('issues a parent the dependant document of a child under 14, and attached documents after an officer attaches them', async () => {
+    const an = DEMO_CITIZENS[0]!;
+    const phone = await TestPhone.create();
+    const me = await phone.register(an);
+    await setLevel(me.accountId, 2);
+    await env.DB.prepare("INSERT INTO attachments (account_id, doc_type, attached_by, attached_at) VALUES (?, 'driving_licence', 'officer:test', ?)")
+      .bind(me.accountId, Date.now())
+      .run();
+    const docs = (await sync(phone)).body.documents;
+    expect(docs.map((d) => `${d.docType}:${d.subject}`).sort()).toEqual([
+      'dependant:001216008888',
+      'driving_licence:001090012345',
+      'eid_card:001090012345',
+      'residence:001090012345',
+    ]);
+    const child = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'dependant')!.credentials.basic!)!)!;
+    expect(child.data).toMatchObject({ fullName: 'Nguyễn Gia Bảo', idNumber: '001216008888' });
+    const licence = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'driving_licence')!.credentials.full!)!)!;
+    expect(licence.data).toMatchObject({ fullName: an.fullName, classes: expect.arrayContaining(['A1']) });
+    // The residence document lists the child as a household member.
+    const residence = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'residence')!.credentials.full!)!)!;
+    expect(residence.data).toMatchObject({ members: [expect.objectContaining({ fullName: 'Nguyễn Gia Bảo', relation: 'Con' })] });
+  });
+
+  it('suspends documents in the published status list (verifier sees "suspended")', async () => {
+    const phone = await TestPhone.create();
+    const me = await phone.register(await freshCitizen());
+    const doc = (await sync(phone)).body.documents[0]!;
+    await env.DB.batch([
+      env.DB.prepare('UPDATE documents SET status = 2 WHERE account_id = ?').bind(me.accountId),
+      env.DB.prepare("UPDATE counters SET value = value + 1 WHERE name = 'status_version'"),
+    ]);
+    const { trust, status, headers } = await verifierState();
+    expect(headers.get('content-type')).toBe('application/statuslist+cwt');
+    expect(headers.get('cache-control')).toMatch(/public, max-age=\d+/);
+    expect((await verifyPresentation(await present(phone, doc), { trust, status, now: Date.now() })).verdict).toBe('suspended');
+  });
+
+  it('refuses issuance without a signed-in session', async () => {
+    const res = await api('/api/wallet/challenge', { body: {} });
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses issuance without proof of the device key (another key\'s signature)', async () => {
+    const phone = await TestPhone.create();
+    await phone.register(await freshCitizen());
+    const other = await TestPhone.create();
+    const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
+    const res = await api('/api/wallet/sync', { body: { challenge: body.challenge, signature: await other.sign('issue', body.challenge) }, cookie: phone.cookie });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.code).toBe('device_proof_invalid');
+  });
+
+  it('refuses a replayed issuance challenge', async () => {
+    const phone = await TestPhone.create();
+    await phone.register(await freshCitizen());
+    const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
+    const signature = await phone.sign('issue', body.challenge);
+    expect((await api('/api/wallet/sync', { body: { challenge: body.challenge, signature }, cookie: phone.cookie })).status).toBe(200);
+    const replay = await api('/api/wallet/sync', { body: { challenge: body.challenge, signature }, cookie: phone.cookie });
+    expect(replay.body.error?.code).toBe('challenge_invalid');
+  });
+
+  it('publishes a trust list a verifier accepts, with the active key', async () => {
+    const res = await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`);
+    expect(res.headers.get('cache-control')).toMatch(/public/);
+    const list = await parseTrustList(await res.json());
+    expect(list?.keys).toHaveLength(1);
+    expect(list?.keys[0]?.jwk).not.toHaveProperty('d');
+  });
+});
