@@ -1,0 +1,275 @@
+/**
+ * Writes shared/credential/test-vectors.json: presentations made with fixed test keys, each
+ * with the `now` to verify it at and the verdict a conforming verifier must give. ECDSA
+ * signatures are randomised, so every run writes different bytes with the same meaning;
+ * vectors.test.ts checks the committed file against the code.
+ *
+ *   npx esbuild tests/unit/credential/make-vectors.ts --bundle --platform=node --format=esm \
+ *     --log-level=warning | node --input-type=module
+ *
+ * The private keys below are TEST KEYS, published on purpose. Never use them for anything else.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { toBase64Url } from '../../../shared/bytes';
+import {
+  buildTrustList,
+  createPresentationBytes,
+  createStatusBits,
+  decodeCoseSign1,
+  encodeQrText,
+  issueCredential,
+  issuerKid,
+  projectView,
+  setStatus,
+  signStatusList,
+  verifyPresentation,
+  verifyStatusList,
+} from '../../../shared/credential';
+import type { DocType, Verdict, View } from '../../../shared/credential';
+import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
+import { CWT_CLAIM } from '../../../shared/credential/claims';
+import { DAY, ECDSA_P256, SAMPLE_DOCUMENTS, T0, YEAR } from './fixtures';
+
+const TEST_KEYS = {
+  issuer: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'KFncLFlSjBHww8o4hxxGlbcEkZO9nUTJiZMd-ckb4fw',
+    y: '4niwX-s2FVT_xHJEtmnu_u4fxDNY69dn6Q0ogPM-odc',
+    d: 'J7x8udAdP5d00vhAI9sP4UU3A-NumtxAxqBSA4bJMkw',
+  },
+  device: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'A3MapylFTHZqhMgzKUYZTilG0wjjz0NtLVEkbDLiy5k',
+    y: 'QmtMPH-gctWXAzc23FbYhE1zyj9iden1hIatuy013Xw',
+    d: 'vsR5N72dadw5xoPnloAyGMd2f19db9CZ83xl_iuWa20',
+  },
+  /** Not in the trust list. */
+  outsider: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'W5fNDtXyP4t3u4vEF9rnEvS1Ee3H_Qg15SgvsTVN5Yk',
+    y: '-pFJC6y1i2PNr6_lc6QEkO8bKC7mbG8Dh8EKZbVih2U',
+    d: 'Wl2LNP-v7YDzNBu3s7e_uhhBl07yLe4tVe7H3lJTtiE',
+  },
+} as const;
+
+// Run from the repository root (the bundle is piped into node, so there is no module path).
+const OUT = 'shared/credential/test-vectors.json';
+const ISSUER = 'VN';
+const INDEX = { valid: 5, revoked: 6, suspended: 7 } as const;
+
+async function keyPair(jwk: JsonWebKey): Promise<CryptoKeyPair> {
+  const { d: _d, ...publicJwk } = jwk;
+  return {
+    privateKey: await crypto.subtle.importKey('jwk', jwk, ECDSA_P256, true, ['sign']),
+    publicKey: await crypto.subtle.importKey('jwk', publicJwk, ECDSA_P256, true, ['verify']),
+  };
+}
+
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+const issuer = await keyPair(TEST_KEYS.issuer);
+const device = await keyPair(TEST_KEYS.device);
+const outsider = await keyPair(TEST_KEYS.outsider);
+const kid = await issuerKid(issuer.publicKey);
+const devicePublicRaw = new Uint8Array((await crypto.subtle.exportKey('raw', device.publicKey)) as ArrayBuffer);
+const trust = await buildTrustList([{ publicKey: issuer.publicKey, notBefore: T0 - 2 * YEAR, notAfter: T0 + 10 * YEAR }], T0 - DAY);
+
+const bits = createStatusBits(64);
+setStatus(bits, INDEX.revoked, 1);
+setStatus(bits, INDEX.suspended, 2);
+const statusToken = await signStatusList({
+  issuerKey: issuer.privateKey,
+  kid,
+  issuer: ISSUER,
+  uri: 'https://id.example.vn/status/1',
+  iat: T0 - 3_600_000,
+  exp: T0 + 2 * DAY,
+  ttl: 3600,
+  bits,
+});
+const statusVerified = await verifyStatusList(statusToken, trust, T0);
+if (!statusVerified.ok) throw new Error(`status list: ${statusVerified.error}`);
+
+interface CredentialSpec {
+  docType?: DocType;
+  view?: View;
+  iat?: number;
+  exp?: number;
+  statusIndex?: number;
+  signer?: CryptoKeyPair;
+}
+
+async function credential(spec: CredentialSpec = {}): Promise<Uint8Array<ArrayBuffer>> {
+  const signer = spec.signer ?? issuer;
+  return issueCredential({
+    issuerKey: signer.privateKey,
+    kid: await issuerKid(signer.publicKey),
+    issuer: ISSUER,
+    iat: spec.iat ?? T0 - 30 * DAY,
+    exp: spec.exp ?? T0 + 5 * YEAR,
+    holderPublicKey: devicePublicRaw,
+    docType: spec.docType ?? 'eid_card',
+    view: spec.view ?? 'full',
+    statusIndex: spec.statusIndex ?? INDEX.valid,
+    data: SAMPLE_DOCUMENTS[spec.docType ?? 'eid_card'],
+  });
+}
+
+interface Vector {
+  name: string;
+  description: string;
+  qr: string;
+  now: number;
+  nowIso: string;
+  nonce?: string;
+  useStatusList: boolean;
+  expected: { verdict: Verdict; docType?: DocType; view?: View; claims?: unknown };
+  presentationHex?: string;
+  credentialHex?: string;
+}
+
+const vectors: Vector[] = [];
+
+async function add(
+  name: string,
+  description: string,
+  made: { credential?: Uint8Array; presentation?: Uint8Array<ArrayBuffer>; qr?: string; compression?: 'never' | 'always' },
+  now: number,
+  expected: Verdict,
+  extra: { nonce?: Uint8Array; useStatusList?: boolean; docType?: DocType; view?: View } = {},
+): Promise<void> {
+  const qr = made.qr ?? (await encodeQrText(made.presentation!, made.compression ?? 'never'));
+  const vector: Vector = {
+    name,
+    description,
+    qr,
+    now,
+    nowIso: new Date(now).toISOString(),
+    useStatusList: extra.useStatusList ?? true,
+    expected: { verdict: expected },
+  };
+  if (extra.nonce) vector.nonce = toBase64Url(extra.nonce);
+  if (expected === 'valid') {
+    const docType = extra.docType ?? 'eid_card';
+    const view = extra.view ?? 'full';
+    vector.expected = { verdict: 'valid', docType, view, claims: projectView(docType, view, SAMPLE_DOCUMENTS[docType], T0 - 30 * DAY) };
+  }
+  if (made.presentation) vector.presentationHex = hex(made.presentation);
+  if (made.credential) vector.credentialHex = hex(made.credential);
+  // Refuse to write a vector the code disagrees with.
+  const result = await verifyPresentation(qr, {
+    trust,
+    status: vector.useStatusList ? statusVerified.ok ? statusVerified.list : null : null,
+    now,
+    ...(extra.nonce ? { nonce: extra.nonce } : {}),
+  });
+  if (result.verdict !== expected) throw new Error(`${name}: expected ${expected}, got ${result.verdict} (${'reason' in result ? result.reason : ''})`);
+  vectors.push(vector);
+}
+
+const present = (cred: Uint8Array, now: number, nonce?: Uint8Array) =>
+  createPresentationBytes({ credential: cred, devicePrivateKey: device.privateKey, now, ...(nonce ? { nonce } : {}) });
+
+// ---- valid ----
+for (const view of ['full', 'basic', 'age_over_18'] as const) {
+  const cred = await credential({ view });
+  await add(`valid_eid_card_${view}`, `e-ID card, ${view} view, presented 10 s before now.`, { credential: cred, presentation: await present(cred, T0 - 10_000) }, T0, 'valid', { view });
+}
+{
+  const cred = await credential({ docType: 'driving_licence' });
+  await add('valid_driving_licence', 'Driving licence, full view.', { credential: cred, presentation: await present(cred, T0) }, T0, 'valid', { docType: 'driving_licence' });
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const presentation = await present(cred, T0);
+  await add('valid_compressed', 'The same kind of presentation under the VN1Z: prefix (zlib).', { credential: cred, presentation, compression: 'always' }, T0, 'valid', { view: 'basic' });
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const nonce = new Uint8Array([0x4e, 0x4f, 0x4e, 0x43, 0x45, 0x30, 0x30, 0x31]);
+  await add('valid_with_nonce', 'Presentation carrying the verifier nonce "NONCE001" (base64url in `nonce`).', { credential: cred, presentation: await present(cred, T0, nonce) }, T0, 'valid', { view: 'basic', nonce });
+}
+
+// ---- refused ----
+{
+  // The holder edits their own credential (date of birth 2003 → 1993: "over 30") and signs the
+  // presentation with their genuine device key: only the issuer signature catches it.
+  const cred = await credential({ view: 'basic' });
+  const cose = decodeCoseSign1(cred)!;
+  const claims = decodeCbor(cose.payload) as Map<number, unknown>;
+  const doc = claims.get(CWT_CLAIM.document) as [number, number, number, Map<number, unknown>];
+  doc[3].set(3, (doc[3].get(3) as number) - 3653);
+  const forged = encodeCbor([cose.protectedBytes, new Map(), encodeCbor(claims), cose.signature]);
+  await add('tampered_credential', 'The holder changed the date of birth in the credential and re-signed the presentation with the genuine device key.', { credential: forged, presentation: await present(forged, T0) }, T0, 'tampered');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const presentation = await present(cred, T0);
+  presentation[presentation.length - 1]! ^= 0x01;
+  await add('tampered_device_signature', 'Last byte of the device signature flipped.', { credential: cred, presentation }, T0, 'tampered');
+}
+{
+  const cred = await credential({ view: 'basic', iat: T0 - 2 * YEAR + DAY, exp: T0 - DAY });
+  await add('expired', 'Credential exp one day before now.', { credential: cred, presentation: await present(cred, T0) }, T0, 'expired');
+}
+{
+  const cred = await credential({ view: 'basic', iat: T0 + DAY });
+  await add('not_yet_valid', 'Credential iat one day after now.', { credential: cred, presentation: await present(cred, T0) }, T0, 'not_yet_valid');
+}
+{
+  const cred = await credential({ view: 'basic', signer: outsider });
+  await add('unknown_issuer', 'Signed by a key whose kid is not in the trust list.', { credential: cred, presentation: await present(cred, T0) }, T0, 'unknown_issuer');
+}
+{
+  const cred = await credential({ view: 'basic', statusIndex: INDEX.revoked });
+  await add('revoked', `Status list entry ${INDEX.revoked} is 1 (revoked).`, { credential: cred, presentation: await present(cred, T0) }, T0, 'revoked');
+}
+{
+  const cred = await credential({ view: 'basic', statusIndex: INDEX.suspended });
+  await add('suspended', `Status list entry ${INDEX.suspended} is 2 (suspended).`, { credential: cred, presentation: await present(cred, T0) }, T0, 'suspended');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  await add('stale', 'Presented 151 s before now: older than freshness (120 s) + skew (30 s), e.g. a screenshot.', { credential: cred, presentation: await present(cred, T0 - 151_000) }, T0, 'stale');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  await add('future', 'Presented 60 s after now (beyond the 30 s skew).', { credential: cred, presentation: await present(cred, T0 + 60_000) }, T0, 'future');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const nonce = new Uint8Array([0x4e, 0x4f, 0x4e, 0x43, 0x45, 0x30, 0x30, 0x32]);
+  await add('nonce_mismatch', 'The verifier showed nonce "NONCE002"; the presentation carries none.', { credential: cred, presentation: await present(cred, T0) }, T0, 'nonce_mismatch', { nonce });
+}
+{
+  const cred = await credential({ view: 'basic' });
+  await add('status_unavailable', 'Verified without a status list (`useStatusList` false).', { credential: cred, presentation: await present(cred, T0) }, T0, 'status_unavailable', { useStatusList: false });
+}
+await add('wrong_format_prefix', 'Not VN1 text.', { qr: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N' }, T0, 'wrong_format');
+await add('wrong_format_base45', 'VN1 prefix, invalid Base45 (a triple above 65535).', { qr: 'VN1:GGW' }, T0, 'wrong_format');
+
+const devicePublicJwk = { kty: 'EC', crv: 'P-256', x: TEST_KEYS.device.x, y: TEST_KEYS.device.y };
+const file = {
+  format: 'VN1',
+  description:
+    'Test vectors for the VNeID credential QR (shared/credential/FORMAT.md). Verify each `qr` at `now` with the trust list, ' +
+    'the status list (when `useStatusList`) and `nonce` (when present); the verdict must equal `expected.verdict`, and for ' +
+    'valid vectors the disclosed claims must equal `expected.claims`. Signatures are ECDSA and differ between generations.',
+  generatedBy: 'tests/unit/credential/make-vectors.ts',
+  verifierOptions: { freshnessSeconds: 120, skewSeconds: 30, statusMaxAgeSeconds: 86_400 },
+  issuer: { iss: ISSUER, kid, publicJwk: trust.keys[0]!.jwk },
+  device: { publicKeyRaw: toBase64Url(devicePublicRaw), publicKeyRawHex: hex(devicePublicRaw), publicJwk: devicePublicJwk },
+  trustList: trust,
+  statusList: {
+    token: toBase64Url(statusToken),
+    verifyAt: T0,
+    entries: { [INDEX.valid]: 'valid', [INDEX.revoked]: 'revoked', [INDEX.suspended]: 'suspended' },
+  },
+  vectors,
+};
+if (!existsSync('shared/credential/FORMAT.md')) throw new Error('run from the repository root');
+writeFileSync(OUT, JSON.stringify(file, null, 2) + '\n');
+console.log(`wrote ${vectors.length} vectors to ${OUT}`);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { deflate } from '../../../shared/credential/deflate';
+import { encodeBase45 } from '../../../shared/credential/base45';
+import {
+  decodeQrText,
+  encodeQrText,
+  MAX_INFLATED_LENGTH,
+  qrAlphanumericCapacity,
+  qrVersionFor,
+} from '../../../shared/credential/qr-text';
+
+describe('QR text layer', () => {
+  it('keeps incompressible bytes plain and compresses repetitive ones', async () => {
+    const random = crypto.getRandomValues(new Uint8Array(300));
+    const plain = await encodeQrText(random);
+    expect(plain.startsWith('VN1:')).toBe(true);
+    expect(await decodeQrText(plain)).toEqual(random);
+
+    const repetitive = new Uint8Array(300).fill(7);
+    const packed = await encodeQrText(repetitive);
+    expect(packed.startsWith('VN1Z:')).toBe(true);
+    expect(packed.length).toBeLessThan((await encodeQrText(repetitive, 'never')).length);
+    expect(await decodeQrText(packed)).toEqual(repetitive);
+  });
+
+  it('refuses other prefixes, bad Base45, bad zlib and oversized text', async () => {
+    expect(await decodeQrText('HC1:BB8')).toBeNull();
+    expect(await decodeQrText('vn1:BB8')).toBeNull();
+    expect(await decodeQrText('VN1:BB8A')).toBeNull();
+    expect(await decodeQrText('VN1Z:BB8')).toBeNull(); // "AB" is not zlib
+    expect(await decodeQrText('VN1:' + '0'.repeat(5000))).toBeNull();
+    expect(await decodeQrText(42)).toBeNull();
+    const z = await deflate(new Uint8Array(100).fill(1));
+    z[z.length - 1]! ^= 1; // Adler-32
+    expect(await decodeQrText('VN1Z:' + encodeBase45(z))).toBeNull();
+    const truncated = (await deflate(new Uint8Array(100).fill(1))).subarray(0, 5);
+    expect(await decodeQrText('VN1Z:' + encodeBase45(truncated))).toBeNull();
+  });
+
+  it('stops inflating a decompression bomb at the limit', async () => {
+    const bomb = await deflate(new Uint8Array(MAX_INFLATED_LENGTH * 64));
+    const text = 'VN1Z:' + encodeBase45(bomb);
+    expect(text.length).toBeLessThan(4296);
+    expect(await decodeQrText(text)).toBeNull();
+  });
+
+  it('knows the alphanumeric capacities at ECC M (ISO/IEC 18004 Table 7)', () => {
+    expect(qrVersionFor(20, 'M')).toBe(1);
+    expect(qrVersionFor(21, 'M')).toBe(2);
+    expect(qrVersionFor(450, 'M')).toBe(13);
+    expect(qrVersionFor(483, 'M')).toBe(13);
+    expect(qrVersionFor(484, 'M')).toBe(14);
+    expect(qrVersionFor(600, 'M')).toBe(15);
+    expect(qrVersionFor(3391, 'M')).toBe(40);
+    expect(qrVersionFor(3392, 'M')).toBeNull();
+    // Cross-check the table against the data codewords: 4-bit mode, count indicator, 11 bits a pair.
+    const dataCodewords: Record<number, [number, number]> = { 1: [16, 9], 13: [334, 11], 15: [415, 11], 27: [1128, 13], 40: [2334, 13] };
+    for (const [version, [codewords, countBits]] of Object.entries(dataCodewords)) {
+      const bits = codewords * 8 - 4 - countBits;
+      const capacity = Math.floor(bits / 11) * 2 + (bits % 11 >= 6 ? 1 : 0);
+      expect(qrAlphanumericCapacity(Number(version), 'M')).toBe(capacity);
+    }
+  });
+});
