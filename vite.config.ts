@@ -5,7 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { staticHeadersFile } from './edge/http/headers';
-import { newIssuerKey } from './scripts/lib.mjs';
+import { newIssuerKey, newOidcSigningKey } from './scripts/lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -40,7 +40,7 @@ export default defineConfig({
       manifest: false, // web/public/manifest.webmanifest is the one manifest
       injectManifest: {
         // The app shell only: lazy routes (verifier, officer console…) are cached on first use.
-        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'manifest.webmanifest', 'icons/icon-192.png'],
+        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'assets/workbox-window*.js', 'manifest.webmanifest', 'icons/icon-192.png'],
       },
       devOptions: { enabled: false },
     }),
@@ -68,6 +68,13 @@ export default defineConfig({
                 ORIGINS: 'https://id.example.vn',
                 RP_ID: 'id.example.vn',
                 ISSUER_KEYS: JSON.stringify([await newIssuerKey(Date.now() - 60_000)]),
+                OIDC_SIGNING_KEYS: JSON.stringify([await newOidcSigningKey('test-oidc-1')]),
+                OIDC_PAIRWISE_SECRET: 'test-pairwise-secret-0123456789abcdef0123456789',
+                // Two test agencies for the procedure webhook (tests/edge/services.notifications.test.ts).
+                AGENCY_SECRETS: JSON.stringify({
+                  'tu-phap': { secret: 'test-agency-tu-phap-0123456789abcdef0123', procedures: ['birth_registration', 'death_registration'] },
+                  bhxh: { secret: 'test-agency-bhxh-0123456789abcdef01234567', procedures: ['child_health_insurance', 'funeral_allowance'] },
+                }),
               },
             },
           })),

@@ -1,0 +1,88 @@
+/**
+ * The one API client: same-origin JSON calls that never throw. Every call resolves to
+ * `{ ok: true, data }` or `{ ok: false, error: { code, message } }`; screens map the code to
+ * a message in the dictionary (`errors.<code>`).
+ */
+import {
+  API,
+  type DevSmsMessage,
+  type EnrolFinishRequest,
+  type EnrolStartRequest,
+  type EnrolStartResponse,
+  type EnrolVerifyRequest,
+  type EnrolVerifyResponse,
+  type Me,
+  type SignInOptionsResponse,
+  type SignInVerifyRequest,
+} from '../shared/api';
+import { isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors';
+
+/**
+ * Codes that only the web produces: the request never reached the edge (`network`), or a
+ * step on the phone failed before anything was sent.
+ */
+export type WebErrorCode = 'network' | 'passkey_cancelled' | 'passkey_unsupported' | 'device_storage';
+export type ApiErrorCode = ErrorCode | WebErrorCode;
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** Seconds to wait, for `rate_limited` and `code_locked`. */
+  retryAfter?: number;
+}
+
+/** `serverTime` is the response's Date header: countdowns use it so a phone's wrong clock does not matter. */
+export type ApiResult<T> = { ok: true; data: T; serverTime?: number } | { ok: false; error: ApiError };
+
+/** Slow networks are normal; a request that hangs longer than this is reported as a network failure. */
+const TIMEOUT_MS = 30_000;
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    return { ok: false, error: { code: 'network', message: 'The request did not reach the server.' } };
+  }
+  let json: unknown = undefined;
+  if (res.status !== 204) {
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+  }
+  if (res.ok) {
+    if (res.status !== 204 && json === undefined) {
+      return { ok: false, error: { code: 'internal', message: 'The server answered with something that is not JSON.' } };
+    }
+    const date = Date.parse(res.headers.get('date') ?? '');
+    return Number.isFinite(date) ? { ok: true, data: json as T, serverTime: date } : { ok: true, data: json as T };
+  }
+  const error = (json as Partial<ErrorBody> | undefined)?.error;
+  const code: ErrorCode = isErrorCode(error?.code) ? error.code : res.status === 401 ? 'unauthenticated' : res.status === 404 ? 'not_found' : 'internal';
+  const result: ApiError = { code, message: typeof error?.message === 'string' ? error.message : res.statusText };
+  if (typeof error?.retryAfter === 'number') result.retryAfter = error.retryAfter;
+  return { ok: false, error: result };
+}
+
+export const api = {
+  enrolStart: (input: EnrolStartRequest) => call<EnrolStartResponse>('POST', API.enrolStart, input),
+  enrolVerify: (input: EnrolVerifyRequest) => call<EnrolVerifyResponse>('POST', API.enrolVerify, input),
+  /** Fresh passkey options for an approved registration (after a cancelled prompt). */
+  enrolOptions: (enrolmentId: string) => call<EnrolVerifyResponse>('POST', API.enrolOptions, { enrolmentId }),
+  enrolFinish: (input: EnrolFinishRequest) => call<Me>('POST', API.enrolFinish, input),
+  signInOptions: () => call<SignInOptionsResponse>('POST', API.signInOptions, {}),
+  signInVerify: (input: SignInVerifyRequest) => call<Me>('POST', API.signInVerify, input),
+  signOut: () => call<null>('POST', API.signOut),
+  me: () => call<Me>('GET', API.me),
+  devSms: (phone: string) => call<{ messages: DevSmsMessage[] }>('GET', `${API.devSms}?phone=${encodeURIComponent(phone)}`),
+};
+
+export type Api = typeof api;
