@@ -1,0 +1,113 @@
+// The PWA's app-state model and router, without rendering: the model takes its outside
+// world (API client, on-device cache, network) as arguments, so these are its real inputs.
+import { describe, expect, it } from 'vitest';
+import type { Me } from '../../shared/api';
+import { ERROR_CODES } from '../../shared/errors';
+import type { ApiResult } from '../../web/api';
+import { en } from '../../web/i18n/en';
+import { errorText, setLang, t } from '../../web/i18n';
+import { vi } from '../../web/i18n/vi';
+import { matchRoute } from '../../web/router';
+import { createAppState } from '../../web/state';
+
+const me: Me = {
+  accountId: 'acc',
+  idNumber: '001090012345',
+  fullName: 'Nguyễn Văn An',
+  birthDate: '1990-05-12',
+  sex: 'M',
+  level: 1,
+  status: 'active',
+  phoneMasked: '+84 9•• ••• 678',
+  deviceKeyId: 'k',
+};
+
+function world(answer: ApiResult<Me>, cached: Me | null = null) {
+  let stored = cached;
+  const calls: string[] = [];
+  const state = createAppState({
+    api: {
+      me: async () => answer,
+      signOut: async () => {
+        calls.push('signout');
+        return { ok: true, data: null };
+      },
+    },
+    cache: {
+      load: async () => stored,
+      save: async (m) => {
+        stored = m;
+      },
+      clear: async () => {
+        stored = null;
+      },
+    },
+    isOnline: () => true,
+  });
+  return { state, calls, stored: () => stored };
+}
+
+describe('app state', () => {
+  it('shows the cached account at once, then the server\'s', async () => {
+    const w = world({ ok: true, data: { ...me, level: 2 } }, me);
+    expect(await w.state.start()).toBe('signed-in');
+    expect(w.state.me.value?.level).toBe(2);
+    expect(w.stored()?.level).toBe(2);
+  });
+
+  it('keeps the cached account when the network fails (offline home) and reports offline', async () => {
+    const w = world({ ok: false, error: { code: 'network', message: 'offline' } }, me);
+    expect(await w.state.start()).toBe('unknown');
+    expect(w.state.me.value?.fullName).toBe('Nguyễn Văn An');
+    expect(w.state.online.value).toBe(false);
+  });
+
+  it('forgets the cached account when the session has expired', async () => {
+    const w = world({ ok: false, error: { code: 'unauthenticated', message: 'sign in' } }, me);
+    expect(await w.state.start()).toBe('expired');
+    expect(w.state.me.value).toBeNull();
+    expect(w.stored()).toBeNull();
+  });
+
+  it('signs out locally even when the server cannot be reached', async () => {
+    const w = world({ ok: true, data: me }, me);
+    await w.state.start();
+    await w.state.signOut();
+    expect(w.calls).toEqual(['signout']);
+    expect(w.state.signedIn.value).toBe(false);
+    expect(w.stored()).toBeNull();
+  });
+});
+
+describe('router', () => {
+  const routes = { '/': { component: () => null }, '/verify': { component: () => null }, '/officer/*': { component: () => null } };
+  it('matches exact paths, trailing slashes and prefix routes', () => {
+    expect(matchRoute(routes, '/verify')).toBe(routes['/verify']);
+    expect(matchRoute(routes, '/verify/')).toBe(routes['/verify']);
+    expect(matchRoute(routes, '/officer')).toBe(routes['/officer/*']);
+    expect(matchRoute(routes, '/officer/citizens/1')).toBe(routes['/officer/*']);
+    expect(matchRoute(routes, '/nope')).toBeNull();
+  });
+});
+
+describe('i18n', () => {
+  it('has the same keys in Vietnamese and English, none empty', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+    for (const dict of [vi, en]) for (const [key, text] of Object.entries(dict)) expect(text, key).not.toBe('');
+  });
+  it('has a message for every error code the edge can send, in both languages', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      setLang(lang);
+      for (const code of ERROR_CODES) expect(errorText({ code }), `${lang}:${code}`).not.toMatch(/^errors\./);
+    }
+    setLang('vi');
+  });
+  it('fills parameters in the chosen language', () => {
+    setLang('vi');
+    expect(t('register.stepOf', { step: 2 })).toBe('Bước 2/3');
+    setLang('en');
+    expect(t('register.stepOf', { step: 2 })).not.toBe('Bước 2/3');
+    expect(t('register.stepOf', { step: 2 })).toContain('2');
+    setLang('vi');
+  });
+});
