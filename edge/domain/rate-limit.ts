@@ -11,6 +11,24 @@ export const LIMITS = {
   smsPerPhone: { limit: 5, windowMs: 60 * 60_000 },
   /** Sign-in verifications per client address. */
   signInPerClient: { limit: 30, windowMs: 60_000 },
+  /** Challenges handed out per client address (each is a row until used or purged). */
+  challengesPerClient: { limit: 60, windowMs: 60_000 },
+  /** Device-change requests per ID number and per client (each sends an SMS). */
+  deviceChangePerIdNumber: { limit: 5, windowMs: 60 * 60_000 },
+  deviceChangePerClient: { limit: 20, windowMs: 60 * 60_000 },
+  /** Codes typed on the old phone to find a request to approve. */
+  deviceChangeLookupPerAccount: { limit: 10, windowMs: 60 * 60_000 },
+  /** Lock from a computer, per ID number and per client. */
+  lockPerIdNumber: { limit: 5, windowMs: 60 * 60_000 },
+  lockPerClient: { limit: 20, windowMs: 60 * 60_000 },
+  /** Unlock attempts per client and per account. */
+  unlockPerClient: { limit: 20, windowMs: 60 * 60_000 },
+  unlockPerAccount: { limit: 5, windowMs: 60 * 60_000 },
+  /** Phone-number changes per account. */
+  phoneChangePerAccount: { limit: 3, windowMs: 24 * 60 * 60_000 },
+  /** Officer registration and sign-in per client; citizen look-ups per officer (an insider reading records in bulk). */
+  officerAuthPerClient: { limit: 30, windowMs: 60 * 60_000 },
+  officerLookupsPerOfficer: { limit: 200, windowMs: 60 * 60_000 },
 } as const;
 
 /** Counts a hit on `key` and refuses with `rate_limited` (and when to retry) past the limit. */

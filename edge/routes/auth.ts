@@ -11,7 +11,9 @@ import { readJson } from '../http/validate';
 
 export const auth = createRouter()
   .post('/options', async (c) => {
-    const result: SignInOptionsResponse = { options: await createAuthenticationOptions(depsFor(c)) };
+    const deps = depsFor(c);
+    await enforceRateLimit(deps.db, `challenge:client:${clientKey(c)}`, LIMITS.challengesPerClient, deps.now);
+    const result: SignInOptionsResponse = { options: await createAuthenticationOptions(deps) };
     return c.json(result);
   })
   .post('/verify', async (c) => {

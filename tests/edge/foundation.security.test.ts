@@ -351,3 +351,23 @@ async function rewriteCredentialId(
   att.set('authData', rebuilt);
   return { ...made, id: newId, rawId: newId, response: { ...made.response, attestationObject: toBase64Url(encode(att)) } };
 }
+
+describe('rate limits on sign-in', () => {
+  it('challenge flooding: one client cannot fill the challenge table', async () => {
+    const statuses = [];
+    for (let i = 0; i < 61; i++) {
+      statuses.push((await api('/api/auth/options', { body: {}, headers: { 'cf-connecting-ip': '203.0.113.7' } })).status);
+    }
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+    expect(statuses[60]).toBe(429);
+  });
+
+  it('sign-in guessing: verifications per client are limited', async () => {
+    const statuses = [];
+    for (let i = 0; i < 31; i++) {
+      statuses.push((await api('/api/auth/verify', { body: {}, headers: { 'cf-connecting-ip': '203.0.113.8' } })).status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+});
