@@ -6,8 +6,12 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { fileURLToPath } from 'node:url';
 import { staticHeadersFile } from './edge/http/headers';
 import { newIssuerKey, newOidcSigningKey } from './scripts/lib.mjs';
+import { precacheChunks } from './scripts/precache-chunks.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** What the service worker precaches as the app shell (lazy routes are cached on first use, see web/sw.ts). */
+const SHELL_PRECACHE = ['index.html', 'assets/index-*.{js,css}', 'assets/workbox-window*.js', 'manifest.webmanifest', 'icons/icon-192.png'];
 
 // One config for the PWA build and for the three test projects (see tests/README in README.md):
 // unit (node), edge (inside workerd against real D1 with the real migrations), e2e (Chromium).
@@ -20,6 +24,14 @@ export default defineConfig({
     target: 'es2022',
     // Phones download every byte: report gzip sizes and keep chunks small.
     reportCompressedSize: true,
+    rollupOptions: {
+      output: {
+        // A chunk of shared code (not a lazy route's own) may be imported by the shell itself:
+        // name it index-… so the service worker's precache (assets/index-*) always holds the
+        // whole shell, however the bundler splits it.
+        chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/index-[name]-[hash].js'),
+      },
+    },
   },
   plugins: [
     preact(),
@@ -31,6 +43,8 @@ export default defineConfig({
         this.emitFile({ type: 'asset', fileName: '_headers', source: staticHeadersFile() });
       },
     },
+    // The wallet and its QR screen open in airplane mode from a cold start: precache their lazy chunks.
+    precacheChunks({ entries: [/\/web\/screens\/Wallet(Qr)?\.tsx$/], shell: SHELL_PRECACHE }),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: '.',
@@ -40,7 +54,7 @@ export default defineConfig({
       manifest: false, // web/public/manifest.webmanifest is the one manifest
       injectManifest: {
         // The app shell only: lazy routes (verifier, officer console…) are cached on first use.
-        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'assets/workbox-window*.js', 'manifest.webmanifest', 'icons/icon-192.png'],
+        globPatterns: SHELL_PRECACHE,
       },
       devOptions: { enabled: false },
     }),

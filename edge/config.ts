@@ -14,6 +14,8 @@ const ConfigSchema = v.object({
   environment: v.picklist(['development', 'test', 'production']),
   sessionSecret: v.pipe(v.string(), v.minLength(32, 'SESSION_SECRET must be at least 32 characters')),
   issuerCode: v.pipe(v.string(), v.regex(/^[A-Z0-9-]{1,8}$/, 'ISSUER_CODE: 1–8 of A–Z, 0–9, -')),
+  /** Device change with the old phone lost (level 1): hours the request waits, cancellable, before it can finish. */
+  deviceChangeWaitHours: v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 14)),
   issuerKeys: v.pipe(
     v.array(
       v.object({
@@ -24,11 +26,32 @@ const ConfigSchema = v.object({
     ),
     v.minLength(1, 'ISSUER_KEYS must hold at least one key'),
   ),
+  // Single sign-on: the first key signs ID tokens, all are published in the JWKS (rotation).
+  oidcSigningKeys: v.pipe(
+    v.array(
+      v.object({
+        kty: v.literal('EC'),
+        crv: v.literal('P-256'),
+        x: v.string(),
+        y: v.string(),
+        d: v.optional(v.string()),
+        kid: v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'OIDC_SIGNING_KEYS: every key needs a kid')),
+      }),
+    ),
+    v.minLength(1, 'OIDC_SIGNING_KEYS must hold at least one key'),
+    v.check((keys) => keys[0]?.d !== undefined, 'OIDC_SIGNING_KEYS: the first key signs and must be private'),
+    v.check((keys) => new Set(keys.map((k) => k.kid)).size === keys.length, 'OIDC_SIGNING_KEYS: kids must be unique'),
+  ),
+  oidcPairwiseSecret: v.pipe(v.string(), v.minLength(32, 'OIDC_PAIRWISE_SECRET must be at least 32 characters')),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema> & {
   /** Whether the development SMS outbox endpoint is served. */
   devOutbox: boolean;
+  /** The OpenID Connect issuer identifier: the first of ORIGINS. */
+  issuer: string;
+  /** Whether the demo relying party is served at /portal/ (never in production). */
+  demoPortal: boolean;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -45,14 +68,22 @@ export function getConfig(env: Env): Config {
     environment: env.ENVIRONMENT ?? 'development',
     sessionSecret: env.SESSION_SECRET ?? '',
     issuerCode: env.ISSUER_CODE ?? 'VN',
+    deviceChangeWaitHours: Number(env.DEVICE_CHANGE_WAIT_HOURS ?? 24),
     issuerKeys: parseJson(env.ISSUER_KEYS),
+    oidcSigningKeys: parseJson(env.OIDC_SIGNING_KEYS),
+    oidcPairwiseSecret: env.OIDC_PAIRWISE_SECRET ?? '',
   });
   if (!result.success) {
     const issues = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`).join('; ');
     throw new Error(`Invalid worker configuration: ${issues}`);
   }
   // The outbox shows SMS codes; it must never be reachable in production.
-  const config: Config = { ...result.output, devOutbox: result.output.smsMode === 'outbox' && result.output.environment !== 'production' };
+  const config: Config = {
+    ...result.output,
+    devOutbox: result.output.smsMode === 'outbox' && result.output.environment !== 'production',
+    issuer: result.output.origins[0]!.replace(/\/+$/, ''),
+    demoPortal: result.output.environment !== 'production',
+  };
   cache.set(env, config);
   return config;
 }

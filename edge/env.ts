@@ -18,4 +18,22 @@ export interface Env {
   ISSUER_KEYS?: string;
   /** The short `iss` written into every credential (every byte is in the QR). */
   ISSUER_CODE?: string;
+  /** Hours a device change waits when the old phone is lost (level 1); default 24. */
+  DEVICE_CHANGE_WAIT_HOURS?: string;
+  /**
+   * Secret: the OpenID Connect provider's ID-token signing keys, a JSON list of private P-256
+   * JWKs, each with a `kid`. The first signs; all are published in the JWKS. `.dev.vars` locally.
+   */
+  OIDC_SIGNING_KEYS?: string;
+  /** Secret: the HMAC key of pairwise subjects. It must never change, or every portal sees new `sub`s. */
+  OIDC_PAIRWISE_SECRET?: string;
+  /** R2: report photos and news images (local R2 under wrangler dev). */
+  PHOTOS?: R2Bucket;
+  /**
+   * Secret: the agencies allowed to post procedure events to /hooks/agency/events, JSON
+   * `{ "<agency id>": { "secret": "<≥ 32 chars>", "procedures": ["birth_registration", …] } }`.
+   */
+  AGENCY_SECRETS?: string;
+  /** The VAPID `sub` claim (RFC 8292 §2.1): a mailto: or https: contact for push services. */
+  VAPID_SUBJECT?: string;
 }

@@ -12,9 +12,29 @@ import { auth, me } from './routes/auth';
 import { dev } from './routes/dev';
 import { enrol } from './routes/enrol';
 import { wallet } from './routes/wallet';
+import { deviceChange } from './routes/device-change';
+import { devices } from './routes/devices';
+import { history } from './routes/history';
+import { lock, unlock } from './routes/lock';
+import { officer } from './routes/officer';
+import { phone } from './routes/phone';
+import { agency } from './routes/agency';
+import { news } from './routes/news';
+import { notifications } from './routes/notifications';
+import { services, UPLOAD_PATHS } from './routes/services';
+import { servicesOfficer } from './routes/services-officer';
+import { runDailyJobs } from './domain/daily-jobs';
+import { servicesDepsFromEnv } from './http/services-deps';
 import { wellKnown } from './routes/well-known';
+import { oidc, oidcDiscovery } from './routes/oidc';
+import { sso } from './routes/sso';
+import { createDemoPortal } from './demo-portal/routes';
 import { purgeExpiredChallenges } from './store/challenges';
 import { purgeExpiredSessions } from './store/sessions';
+import { purgeExpiredOfficerSessions } from './store/officers';
+import { purgeExpiredAccountRequests } from './store/account-requests';
+import { purgeExpiredDeviceChanges } from './store/device-changes';
+import { purgeExpiredOidc } from './store/oidc-grants';
 
 export const app = createRouter();
 
@@ -25,10 +45,9 @@ app.use('*', async (c, next) => {
 });
 app.use('*', securityHeaders);
 app.use('/api/*', csrfGuard);
-app.use(
-  '/api/*',
-  bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, 'payload_too_large', 'The request is too large.') }),
-);
+const apiBodyLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, 'payload_too_large', 'The request is too large.') });
+// Photo uploads set their own, larger limit on their route.
+app.use('/api/*', (c, next) => (UPLOAD_PATHS.has(c.req.path) ? next() : apiBodyLimit(c, next)));
 
 app.get('/api/health', (c) => c.json({ ok: true }));
 app.route('/api/enrol', enrol);
@@ -36,15 +55,43 @@ app.route('/api/auth', auth);
 app.route('/api/me', me);
 app.route('/api/dev', dev);
 app.route('/api/wallet', wallet);
+app.route('/api/me/history', history);
+app.route('/api/devices', devices);
+app.route('/api/device-change', deviceChange);
+app.route('/api/lock', lock);
+app.route('/api/unlock', unlock);
+app.route('/api/phone', phone);
+app.route('/api/officer/services', servicesOfficer);
+app.route('/api/officer', officer);
+app.route('/api/services', services);
+app.route('/api/notifications', notifications);
+app.route('/api/news', news);
+app.route('/hooks/agency', agency);
 app.route('/.well-known', wellKnown);
+app.route('/api/sso', sso);
+app.route('/.well-known/openid-configuration', oidcDiscovery);
+app.route('/oidc', oidc);
+// The demo relying party calls the provider in-process, through this same app.
+app.route('/', createDemoPortal(async (request, env) => app.fetch(request, env)));
 
 app.notFound((c) => errorResponse(c, 'not_found', 'Not found.'));
 app.onError(onError);
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const now = Date.now();
-    ctx.waitUntil(Promise.all([purgeExpiredChallenges(env.DB, now), purgeExpiredSessions(env.DB, now)]));
+    ctx.waitUntil(
+      Promise.all([
+        purgeExpiredChallenges(env.DB, now),
+        purgeExpiredSessions(env.DB, now),
+        purgeExpiredOidc(env.DB, now),
+        purgeExpiredOfficerSessions(env.DB, now),
+        purgeExpiredDeviceChanges(env.DB, now),
+        purgeExpiredAccountRequests(env.DB, now),
+      ]),
+    );
+    // Greetings and card warnings for the day the trigger was scheduled for (idempotent per day).
+    ctx.waitUntil(runDailyJobs(servicesDepsFromEnv(env, controller.scheduledTime, ctx)));
   },
 } satisfies ExportedHandler<Env>;

@@ -3,7 +3,8 @@ export const OFFLINE_ENV: Record<string, string>;
 export function run(cmd: string, args: string[], opts?: { quiet?: boolean; env?: Record<string, string> }): Promise<string>;
 export function ensureDevVars(): Promise<void>;
 export function newIssuerKey(notBefore?: number): Promise<{ jwk: JsonWebKey; notBefore: number }>;
-export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS', string>>;
+export function newOidcSigningKey(kid?: string): Promise<JsonWebKey & { kid: string }>;
+export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET', string>>;
 export function buildWeb(): Promise<void>;
 export function migrate(persistTo?: string): Promise<void>;
 export function seed(opts?: { count?: number; persistTo?: string; force?: boolean }): Promise<{ seeded: number; total: number }>;
@@ -13,3 +14,4 @@ export function startWrangler(opts?: {
   vars?: Record<string, string>;
   quiet?: boolean;
 }): Promise<{ url: string; stop: () => Promise<void>; child: import('node:child_process').ChildProcess }>;
+export function createOfficerBootstrapCode(opts?: { persistTo?: string; remote?: boolean; hours?: number }): Promise<{ code: string; expiresAt: number } | null>;

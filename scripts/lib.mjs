@@ -2,7 +2,7 @@
 // PWA, apply D1 migrations locally, seed the synthetic registry, run wrangler dev.
 // Loopback only: wrangler's telemetry and Cloudflare look-ups are turned off.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,11 +41,20 @@ export async function newIssuerKey(notBefore = Date.now()) {
   return { jwk: { kty, crv, x, y, d }, notBefore };
 }
 
-/** Secrets for a local worker: a random session secret and a fresh issuer key. */
+/** A new OpenID Connect signing key as OIDC_SIGNING_KEYS holds it: a private P-256 JWK with a kid. */
+export async function newOidcSigningKey(kid = `oidc-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`) {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const { kty, crv, x, y, d } = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  return { kty, crv, x, y, d, kid };
+}
+
+/** Secrets for a local worker: a random session secret, a fresh issuer key, OIDC signing key and pairwise secret. */
 export async function devSecrets() {
   return {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     ISSUER_KEYS: JSON.stringify([await newIssuerKey()]),
+    OIDC_SIGNING_KEYS: JSON.stringify([await newOidcSigningKey()]),
+    OIDC_PAIRWISE_SECRET: randomBytes(32).toString('base64url'),
   };
 }
 
@@ -59,7 +68,8 @@ export async function ensureDevVars() {
   const fresh = await devSecrets();
   const missing = Object.keys(fresh).filter((name) => !new RegExp(`^${name}=\\S`, 'm').test(text));
   if (missing.length === 0) return;
-  const lines = missing.map((name) => `${name}=${name === 'ISSUER_KEYS' ? `'${fresh[name]}'` : fresh[name]}`);
+  // JSON values are single-quoted: dotenv then reads them literally.
+  const lines = missing.map((name) => `${name}=${fresh[name].startsWith('[') ? `'${fresh[name]}'` : fresh[name]}`);
   writeFileSync(file, `${text.replace(/\n?$/, '\n')}${lines.join('\n')}\n`, { mode: 0o600 });
   console.log(`Generated development ${missing.join(', ')} in .dev.vars`);
 }
@@ -76,8 +86,8 @@ export async function migrate(persistTo) {
   await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', ...persistArgs(persistTo)], { quiet: true });
 }
 
-async function d1Json(sql, persistTo) {
-  const out = await run('wrangler', ['d1', 'execute', 'DB', '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
+async function d1Json(sql, persistTo, remote = false) {
+  const out = await run('wrangler', ['d1', 'execute', 'DB', remote ? '--remote' : '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
   const json = JSON.parse(out.slice(out.indexOf('[')));
   return json[0]?.results ?? [];
 }
@@ -115,6 +125,30 @@ export async function seed({ count = 3000, persistTo, force = false } = {}) {
     rmSync(file);
   }
   return { seeded: count + DEMO_CITIZENS.length, total: count + DEMO_CITIZENS.length };
+}
+
+/**
+ * The first supervisor's one-time code for the officer console, made only while no active
+ * supervisor exists: 20 Crockford base32 characters (100 bits), stored as
+ * base64url(SHA-256(code)) — exactly what edge/domain/officers.ts computes — single use and
+ * valid `hours`. Unused earlier bootstrap codes are voided. Returns null when a supervisor
+ * exists (supervisors invite everyone else from the console).
+ */
+export async function createOfficerBootstrapCode({ persistTo, remote = false, hours = 24 } = {}) {
+  const [{ n }] = await d1Json("SELECT count(*) AS n FROM officers WHERE role = 'supervisor' AND status = 'active'", persistTo, remote);
+  if (n > 0) return null;
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const code = Array.from(randomBytes(20), (b) => alphabet[b & 31]).join('');
+  const hash = createHash('sha256').update(code).digest('base64url');
+  const now = Date.now();
+  const expiresAt = now + hours * 60 * 60_000;
+  await d1Json(
+    `DELETE FROM officer_invites WHERE kind = 'bootstrap' AND used_at IS NULL; ` +
+      `INSERT INTO officer_invites (code_hash, kind, officer_id, created_by, created_at, expires_at) VALUES ('${hash}', 'bootstrap', NULL, 'cli', ${now}, ${expiresAt})`,
+    persistTo,
+    remote,
+  );
+  return { code: code.match(/.{4}/g).join('-'), expiresAt };
 }
 
 /** Starts `wrangler dev` and resolves once /api/health answers. Returns { url, stop }. */

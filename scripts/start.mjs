@@ -1,6 +1,6 @@
 // `npm start`: build the PWA, apply migrations, seed the synthetic registry if empty, and
 // serve edge + PWA on one port with wrangler dev (workerd + local D1).
-import { buildWeb, ensureDevVars, migrate, seed, startWrangler } from './lib.mjs';
+import { buildWeb, createOfficerBootstrapCode, ensureDevVars, migrate, seed, startWrangler } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
 await ensureDevVars();
@@ -10,6 +10,8 @@ console.log('Applying D1 migrations (local)…');
 await migrate();
 const { seeded, total } = await seed({ count: Number(process.env.SEED_COUNT ?? 3000) });
 console.log(seeded ? `Seeded the synthetic registry: ${total} citizens.` : `Registry already seeded (${total} citizens).`);
+// While no supervisor exists, the officer console needs a first one: print a one-time code.
+const bootstrap = await createOfficerBootstrapCode();
 const server = await startWrangler({ port });
 console.log(`
   Định danh điện tử (mở) is running at ${server.url}
@@ -20,7 +22,14 @@ console.log(`
     079185004321   Trần Thị Bích Ngọc    1985-11-03     0987654321
     048204000777   Lê Minh Khang         2004-02-29     0701234567
     031162005555   Phạm Thu Hà           1962-08-19     0356789012
-
+${
+  bootstrap
+    ? `
+  Officer console: ${server.url}/officer — no supervisor yet. First supervisor's one-time code
+  (single use, valid 24 h; \`npm run officer:bootstrap\` makes a new one):  ${bootstrap.code}
+`
+    : ''
+}
   Press Ctrl+C to stop.
 `);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.stop().then(() => process.exit(0)));

@@ -14,6 +14,7 @@ import type {
 export const API = {
   enrolStart: '/api/enrol/start',
   enrolVerify: '/api/enrol/verify',
+  enrolOptions: '/api/enrol/options',
   enrolFinish: '/api/enrol/finish',
   signInOptions: '/api/auth/options',
   signInVerify: '/api/auth/verify',

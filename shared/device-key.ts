@@ -6,7 +6,7 @@
 import { toBase64Url, utf8 } from './bytes';
 
 /** What a device-key proof is for; part of the signed message so a proof made for one purpose never passes for another. */
-export type DeviceProofPurpose = 'register' | 'signin' | 'issue' | 'approve-device';
+export type DeviceProofPurpose = 'register' | 'signin' | 'issue' | 'approve-device' | 'unlock' | 'change-phone';
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;

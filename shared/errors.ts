@@ -36,6 +36,15 @@ export const ERROR_CODES = [
   'device_already_bound',
   // accounts
   'account_locked',
+  'request_invalid',
+  'not_ready',
+  'card_expired',
+  // citizen services
+  'idempotency_key_reused',
+  'person_unknown',
+  // single sign-on
+  'sso_request_invalid',
+  'sso_reauthentication_required',
   'internal',
 ] as const;
 

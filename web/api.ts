@@ -14,8 +14,12 @@ import {
   type Me,
   type SignInOptionsResponse,
   type SignInVerifyRequest,
+  type WalletChallengeResponse,
+  type WalletSyncRequest,
+  type WalletSyncResponse,
 } from '../shared/api';
 import { isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors';
+import { SSO_API, type SsoConsent, type SsoDecisionResponse, type SsoDisclosure, type SsoRequestView } from '../shared/oidc';
 
 /**
  * Codes that only the web produces: the request never reached the edge (`network`), or a
@@ -37,7 +41,7 @@ export type ApiResult<T> = { ok: true; data: T; serverTime?: number } | { ok: fa
 /** Slow networks are normal; a request that hangs longer than this is reported as a network failure. */
 const TIMEOUT_MS = 30_000;
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
+export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -83,6 +87,15 @@ export const api = {
   signOut: () => call<null>('POST', API.signOut),
   me: () => call<Me>('GET', API.me),
   devSms: (phone: string) => call<{ messages: DevSmsMessage[] }>('GET', `${API.devSms}?phone=${encodeURIComponent(phone)}`),
+  // The wallet: a challenge for the device-key proof, then the account's documents.
+  walletChallenge: () => call<WalletChallengeResponse>('POST', API.walletChallenge, {}),
+  walletSync: (input: WalletSyncRequest) => call<WalletSyncResponse>('POST', API.walletSync, input),
+  // Single sign-on: the consent screen, the portals allowed, the sharing history.
+  ssoRequest: (id: string) => call<SsoRequestView>('GET', SSO_API.request(id)),
+  ssoDecision: (id: string, approve: boolean) => call<SsoDecisionResponse>('POST', SSO_API.decision(id), { approve }),
+  ssoConsents: () => call<{ consents: SsoConsent[] }>('GET', SSO_API.consents),
+  ssoRevokeConsent: (clientId: string) => call<null>('DELETE', SSO_API.consent(clientId)),
+  ssoHistory: () => call<{ history: SsoDisclosure[] }>('GET', SSO_API.history),
 };
 
 export type Api = typeof api;

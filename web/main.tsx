@@ -5,7 +5,8 @@ import { api } from './api';
 import { App } from './app';
 import { lang } from './i18n';
 import { captureInstallPrompt, registerServiceWorker, watchConnection } from './pwa';
-import { navigate, startRouter } from './router';
+import { startOutbox } from './outbox/outbox';
+import { navigate, path, startRouter } from './router';
 import { createAppState, type SessionCheck } from './state';
 import { deleteCachedMe, getCachedMe, putCachedMe } from './wallet/db';
 
@@ -19,9 +20,12 @@ const state = createAppState({
   isOnline: () => navigator.onLine,
 });
 
-/** A session that ended on the server while the app showed the cached account: sign in again. */
+/**
+ * A session that ended on the server while the app showed the cached account: sign in again.
+ * Not from a portal's sign-in (/sso): that screen signs the citizen in itself and goes back to the portal.
+ */
 function afterSessionCheck(check: SessionCheck): void {
-  if (check === 'expired') navigate('/signin?expired=1', { replace: true });
+  if (check === 'expired' && path.value !== '/sso') navigate('/signin?expired=1', { replace: true });
 }
 
 effect(() => {
@@ -33,3 +37,5 @@ startRouter();
 render(<App state={state} />, document.getElementById('app')!);
 void state.start().then(afterSessionCheck);
 registerServiceWorker(state);
+// The services' offline outbox: sends what is waiting now, when the network returns, and on return to the app.
+startOutbox(state);

@@ -7,6 +7,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import type { RouteHandlerCallbackOptions } from 'workbox-core/types';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { installServicesWorker } from './outbox/sw';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -52,3 +53,6 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// Citizen services: Background Sync sends the offline outbox; Web Push shows notifications.
+installServicesWorker(self);

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { PopulationRegistry } from '../registries/population';
 import type { SectoralRegistries } from '../registries/sectoral';
+import type { MailSender } from '../registries/mail';
 import type { SmsSender } from '../registries/sms';
 
 /**
@@ -11,6 +12,8 @@ export interface Deps {
   db: D1Database;
   config: Config;
   sms: SmsSender;
+  /** Notices by e-mail (never codes). */
+  mail: MailSender;
   /** The national population registry. */
   registry: PopulationRegistry;
   /** Transport, insurance and health registries. */

@@ -3,10 +3,12 @@
  * Every registration and sign-in carries a device-key signature over the same server
  * challenge as the passkey assertion (shared/device-key.ts defines the message).
  */
+import type { DeviceInfo } from '../../shared/accounts';
 import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes';
 import { deviceKeyId, deviceProofMessage, importDevicePublicKey, verifyDeviceSignature, type DeviceProofPurpose } from '../../shared/device-key';
 import { consumeChallenge, insertChallenge } from '../store/challenges';
-import { readDeviceKey, type DeviceKey } from '../store/device-keys';
+import { listDeviceKeys, readDeviceKey, type DeviceKey } from '../store/device-keys';
+import { listPasskeys } from '../store/passkeys';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 
@@ -77,4 +79,33 @@ export async function verifyDeviceChallenge(
     throw new AppError('challenge_invalid', 'This request was already used, has expired or is unknown. Start again.');
   }
   return verifyDeviceProof(deps, { keyId: input.keyId, signature: input.signature }, accountId, purpose, input.challenge);
+}
+
+/**
+ * The account's devices with their passkeys, for Settings → devices: which are in force,
+ * which was used last, and whether each passkey is synced (backup eligible) or kept on
+ * that device only.
+ */
+export async function listAccountDevices(deps: Deps, accountId: string, currentKeyId: string): Promise<DeviceInfo[]> {
+  const [keys, passkeys] = await Promise.all([listDeviceKeys(deps.db, accountId), listPasskeys(deps.db, accountId)]);
+  return keys
+    .map((k) => ({
+      keyId: k.keyId,
+      label: k.label,
+      createdAt: k.createdAt,
+      lastUsedAt: k.lastUsedAt,
+      revokedAt: k.revokedAt,
+      current: k.keyId === currentKeyId,
+      passkeys: passkeys
+        .filter((p) => p.deviceKeyId === k.keyId)
+        .map((p) => ({
+          id: p.credentialId.slice(0, 12),
+          backupEligible: p.backupEligible,
+          backedUp: p.backedUp,
+          createdAt: p.createdAt,
+          lastUsedAt: p.lastUsedAt,
+          revokedAt: p.revokedAt,
+        })),
+    }))
+    .sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt);
 }

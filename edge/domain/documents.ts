@@ -11,7 +11,7 @@
 import { DOCUMENT_TYPES, issueCredential, type DocType, type DocumentData, type View } from '../../shared/credential';
 import { toBase64Url } from '../../shared/bytes';
 import type { WalletDocument } from '../../shared/api';
-import type { Account } from '../store/accounts';
+import { readAccount, type Account } from '../store/accounts';
 import { readDeviceKey } from '../store/device-keys';
 import {
   allocateStatusIndices,
@@ -22,6 +22,8 @@ import {
   listAttachments,
   listCredentials,
   listCurrentDocuments,
+  revokeDocumentsOfDeviceStatement,
+  setAccountDocumentsStatusStatement,
   supersedeDocumentStatement,
   type DocumentRow,
 } from '../store/documents';
@@ -75,7 +77,8 @@ function previousIds(c: Citizen): DocumentData<'eid_card'>['previousIds'] {
   return [{ number: `${c.idNumber.slice(3, 6)}${c.idNumber.slice(-6)}`, kind: 'CMND', issueDate: cmndIssued }];
 }
 
-async function sectoral(registries: SectoralRegistries, docType: DocType, c: Citizen): Promise<DocumentData | null> {
+/** The sectoral registry's record of one attachable document for a citizen, or null when it holds none. */
+export async function sectoral(registries: SectoralRegistries, docType: DocType, c: Citizen): Promise<DocumentData | null> {
   switch (docType) {
     case 'driving_licence':
       return registries.drivingLicence(c);
@@ -233,7 +236,22 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
   if (retired.length || issue.some((i) => i.replaces)) statements.push(bumpStatusVersionStatement(deps.db));
   // One transaction: old versions are revoked exactly when the new ones exist.
   await deps.db.batch(statements);
+  if (issued.length) await settleAfterIssue(deps, account.id, deviceKeyId);
   return present(deps, [...keep, ...issued]);
+}
+
+/**
+ * A lock or a device change that committed while this sync was issuing must not leave
+ * valid credentials behind: look again once the new versions exist, and suspend (locked
+ * account) or revoke (revoked device key) what was just issued.
+ */
+async function settleAfterIssue(deps: Deps, accountId: string, deviceKeyId: string): Promise<void> {
+  const [account, device] = await Promise.all([readAccount(deps.db, accountId), readDeviceKey(deps.db, deviceKeyId)]);
+  if (!device || device.revokedAt !== null) {
+    await deps.db.batch([revokeDocumentsOfDeviceStatement(deps.db, accountId, deviceKeyId), bumpStatusVersionStatement(deps.db)]);
+  } else if (!account || account.status !== 'active') {
+    await deps.db.batch([setAccountDocumentsStatusStatement(deps.db, accountId, 0, 2), bumpStatusVersionStatement(deps.db)]);
+  }
 }
 
 async function present(deps: Deps, docs: DocumentRow[]): Promise<WalletDocument[]> {

@@ -10,6 +10,7 @@ import { insertAccountStatement, readAccountByIdNumber, type Account } from '../
 import { insertAuditStatement, insertAudit } from '../store/audit';
 import { insertDeviceKeyStatement } from '../store/device-keys';
 import { insertEnrolment, readEnrolment, transitionEnrolment, type Enrolment } from '../store/enrolments';
+import { readLevel2Approval, useLevel2ApprovalStatement } from '../store/level2-approvals';
 import { insertPasskeyStatement, readPasskey } from '../store/passkeys';
 import { newId } from './crypto';
 import type { Deps } from './deps';
@@ -17,7 +18,7 @@ import { verifyNewDeviceKey } from './devices';
 import { AppError } from './errors';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
 import { enforceRateLimit, LIMITS } from './rate-limit';
-import { checkSmsCode, sendSmsCode } from './sms-codes';
+import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
 
 export const ENROLMENT_TTL_MS = 30 * 60_000;
 
@@ -57,6 +58,8 @@ export async function startEnrolment(
     state: 'code_sent',
     createdAt: deps.now,
     expiresAt: deps.now + ENROLMENT_TTL_MS,
+    level: 1,
+    email: null,
   };
   await insertEnrolment(deps.db, enrolment);
   const { expiresAt } = await sendSmsCode(deps, {
@@ -64,6 +67,46 @@ export async function startEnrolment(
     purpose: 'enrol',
     phone: input.phone,
     message: (code) => `VNeID: Ma xac thuc dang ky tai khoan dinh danh dien tu: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai.`,
+  });
+  return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
+}
+
+/**
+ * Level-2 activation (seeds: "Mức 2", registered in person): an officer has checked the chip
+ * card and recorded the phone; the citizen now enters the ID number and that phone in the
+ * app, and continues with the same SMS-code and passkey steps as level 1. The answer is the
+ * same whether or not an approval exists (a decoy request is made when none does), so it
+ * never tells who was approved.
+ */
+export async function startApprovedEnrolment(deps: Deps, input: { idNumber: string; phone: string }, clientKey: string) {
+  await enforceRateLimit(deps.db, `enrol:client:${clientKey}`, LIMITS.enrolPerClient, deps.now);
+  await enforceRateLimit(deps.db, `enrol:id:${input.idNumber}`, LIMITS.enrolPerIdNumber, deps.now);
+  const approval = await readLevel2Approval(deps.db, input.idNumber);
+  const live = approval && approval.usedAt === null && approval.expiresAt > deps.now && approval.phone === input.phone;
+  const exists = live ? await readAccountByIdNumber(deps.db, input.idNumber) : null;
+  const enrolment: Enrolment = {
+    id: newId(),
+    idNumber: input.idNumber,
+    phone: input.phone,
+    accountId: newId(),
+    state: 'code_sent',
+    createdAt: deps.now,
+    expiresAt: deps.now + ENROLMENT_TTL_MS,
+    level: 2,
+    email: live ? approval.email : null,
+  };
+  await insertEnrolment(deps.db, enrolment);
+  if (!live || exists) {
+    // Nothing to activate: a code that is never sent keeps every later answer the same.
+    await insertAudit(deps.db, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.level2.mismatch', subject: null });
+    const { expiresAt } = await sendDecoyCode(deps, { flowId: `enrol:${enrolment.id}`, purpose: 'enrol', phone: input.phone });
+    return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
+  }
+  const { expiresAt } = await sendSmsCode(deps, {
+    flowId: `enrol:${enrolment.id}`,
+    purpose: 'enrol',
+    phone: input.phone,
+    message: (code) => `VNeID: Ma xac thuc kich hoat tai khoan dinh danh dien tu muc 2: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai.`,
   });
   return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
 }
@@ -93,10 +136,10 @@ export async function verifyEnrolmentPhone(deps: Deps, input: { enrolmentId: str
   if (!(await transitionEnrolment(deps.db, enrolment.id, 'code_sent', 'approved'))) {
     throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
   }
-  await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'enrol.approved', subject: enrolment.accountId, detail: { level: 1 } });
+  await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'enrol.approved', subject: enrolment.accountId, detail: { level: enrolment.level } });
   await deps.sms.send(
     enrolment.phone,
-    'VNeID: Tai khoan dinh danh dien tu muc 1 cua ban da duoc phe duyet. Hay kich hoat tren ung dung tren dien thoai cua ban.',
+    `VNeID: Tai khoan dinh danh dien tu muc ${enrolment.level} cua ban da duoc phe duyet. Hay kich hoat tren ung dung tren dien thoai cua ban.`,
     deps.now,
   );
   return { options: await registrationOptionsFor(deps, enrolment) };
@@ -130,10 +173,10 @@ export async function finishEnrolment(
   const account: Account = {
     id: enrolment.accountId,
     idNumber: enrolment.idNumber,
-    level: 1,
+    level: enrolment.level,
     status: 'active',
     phone: enrolment.phone,
-    email: null,
+    email: enrolment.email,
     createdAt: deps.now,
     updatedAt: deps.now,
   };
@@ -168,8 +211,10 @@ export async function finishEnrolment(
         actor: `account:${account.id}`,
         action: 'account.activated',
         subject: account.id,
-        detail: { level: 1, deviceKeyId: device.keyId, backupEligible: passkey.backupEligible },
+        detail: { level: enrolment.level, deviceKeyId: device.keyId, backupEligible: passkey.backupEligible },
       }),
+      // A level-2 activation uses up the officer's approval in the same transaction.
+      ...(enrolment.level === 2 ? [useLevel2ApprovalStatement(deps.db, enrolment.idNumber, deps.now)] : []),
     ]);
   } catch (err) {
     // A concurrent activation won the race on one of the unique keys.

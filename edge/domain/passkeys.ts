@@ -29,12 +29,24 @@ export const SIGN_IN_CHALLENGE_TTL_MS = 2 * 60_000;
 /** ES256 only: the algorithm every platform authenticator offers, and the one we verify fastest. */
 const ALGORITHMS = [-7];
 
-export type ChallengePurpose = 'register' | 'signin';
+/**
+ * What a stored challenge is for. A challenge is consumed only for its own purpose, so an
+ * assertion made to approve a new device never passes as a sign-in, and so on.
+ */
+export type ChallengePurpose =
+  | 'register'
+  | 'signin'
+  | 'device-change'
+  | 'approve-device'
+  | 'unlock'
+  | 'change-phone'
+  | 'officer-register'
+  | 'officer-signin';
 
 /** Makes creation options for a new account's passkey and stores their challenge. */
 export async function createRegistrationOptions(
   deps: Deps,
-  input: { accountId: string; userName: string; displayName: string; subject: string },
+  input: { accountId: string; userName: string; displayName: string; subject: string; purpose?: ChallengePurpose },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const userID = fromBase64Url(input.accountId);
   if (!userID) throw new AppError('internal', 'Account id is not base64url.');
@@ -52,24 +64,31 @@ export async function createRegistrationOptions(
   });
   await insertChallenge(deps.db, {
     challenge: options.challenge,
-    purpose: 'register',
+    purpose: input.purpose ?? 'register',
     subject: input.subject,
     expiresAt: deps.now + REGISTRATION_CHALLENGE_TTL_MS,
   });
   return options;
 }
 
-/** Makes request options for a usernameless sign-in and stores their challenge. */
-export async function createAuthenticationOptions(deps: Deps): Promise<PublicKeyCredentialRequestOptionsJSON> {
+/**
+ * Makes request options for a usernameless sign-in (or, with a purpose, a subject and the
+ * credentials allowed, a fresh assertion for one action) and stores their challenge.
+ */
+export async function createAuthenticationOptions(
+  deps: Deps,
+  input: { purpose?: ChallengePurpose; subject?: string; allowCredentials?: Array<{ id: string; transports: string[] }> } = {},
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const options = await generateAuthenticationOptions({
     rpID: deps.config.rpId,
     userVerification: 'required',
     timeout: SIGN_IN_CHALLENGE_TTL_MS,
+    ...(input.allowCredentials ? { allowCredentials: input.allowCredentials.map((c) => ({ id: c.id, transports: c.transports as never })) } : {}),
   });
   await insertChallenge(deps.db, {
     challenge: options.challenge,
-    purpose: 'signin',
-    subject: null,
+    purpose: input.purpose ?? 'signin',
+    subject: input.subject ?? null,
     expiresAt: deps.now + SIGN_IN_CHALLENGE_TTL_MS,
   });
   return options;

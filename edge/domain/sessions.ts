@@ -4,27 +4,50 @@
  * 12 hours; a locked account's sessions are refused even before they are deleted.
  */
 import { readAccount, type Account } from '../store/accounts';
-import { deleteSession, extendSession, insertSession, readSession, type Session } from '../store/sessions';
+import { insertAudit } from '../store/audit';
+import { readDeviceKey } from '../store/device-keys';
+import { deleteSession, deleteSessionsOfAccount, extendSession, insertSession, readSession, type Session } from '../store/sessions';
 import { newToken, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
+import { AppError } from './errors';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_MAX_MS = 12 * 60 * 60_000;
 /** Extend the idle timeout at most once a minute, not on every request. */
 const EXTEND_AFTER_MS = 60_000;
 
+/**
+ * Writes a session, then checks the account and the device again. A lock or a device change
+ * deletes sessions in one transaction; one that lands between a sign-in's checks and this
+ * insert would otherwise leave a live session behind. Whichever order they run in, no
+ * session of a locked account or a revoked device survives.
+ */
 export async function createSession(deps: Deps, accountId: string, deviceKeyId: string): Promise<{ token: string; expiresAt: number }> {
   const token = newToken();
+  const tokenHash = await sha256Base64Url(token);
   const expiresAt = deps.now + SESSION_IDLE_MS;
   await insertSession(deps.db, {
-    tokenHash: await sha256Base64Url(token),
+    tokenHash,
     accountId,
     deviceKeyId,
     createdAt: deps.now,
     expiresAt,
     absoluteExpiresAt: deps.now + SESSION_MAX_MS,
   });
+  const [account, device] = await Promise.all([readAccount(deps.db, accountId), readDeviceKey(deps.db, deviceKeyId)]);
+  if (!account || account.status !== 'active' || !device || device.revokedAt !== null || device.accountId !== accountId) {
+    await deleteSession(deps.db, tokenHash);
+    if (account?.status === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
+    throw new AppError('device_unknown', 'This device is no longer bound to the account.');
+  }
   return { token, expiresAt };
+}
+
+/** "Sign out everywhere": every session of the account ends, this one included. */
+export async function endAllSessions(deps: Deps, accountId: string): Promise<number> {
+  const ended = await deleteSessionsOfAccount(deps.db, accountId);
+  await insertAudit(deps.db, { at: deps.now, actor: `account:${accountId}`, action: 'sessions.revoked', subject: accountId, detail: { sessions: ended } });
+  return ended;
 }
 
 /** The session and account behind a cookie token, or null when it is unknown, expired or the account is locked. */

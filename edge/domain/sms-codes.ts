@@ -62,3 +62,25 @@ export async function checkSmsCode(deps: Deps, flowId: string, code: string): Pr
   }
   if (!(await consumeSmsCode(deps.db, flowId, deps.now))) throw new AppError('code_invalid', 'The code is not valid.');
 }
+
+/**
+ * For details that match nothing: stores a code no one knows and sends nothing, under the
+ * same rate limits, so that every later answer (wrong code, expired, locked) is the same as
+ * for a real request. The caller must not reveal which it was.
+ */
+export async function sendDecoyCode(deps: Deps, input: { flowId: string; purpose: string; phone: string }): Promise<{ expiresAt: number }> {
+  await enforceRateLimit(deps.db, `sms:phone:${input.phone}`, LIMITS.smsPerPhone, deps.now);
+  const expiresAt = deps.now + SMS_CODE_TTL_MS;
+  await upsertSmsCode(deps.db, {
+    flowId: input.flowId,
+    purpose: input.purpose,
+    phone: input.phone,
+    // The HMAC of a random secret: no 6-digit code can match it.
+    codeHash: await hashCode(deps.config.sessionSecret, input.flowId, crypto.randomUUID()),
+    expiresAt,
+    attempts: 0,
+    lockedUntil: null,
+    consumedAt: null,
+  });
+  return { expiresAt };
+}

@@ -5,13 +5,17 @@ import type { Deps } from '../domain/deps';
 import type { Env } from '../env';
 import { syntheticPopulationRegistry } from '../registries/synthetic-registry';
 import { syntheticSectoralRegistries } from '../registries/sectoral';
+import { outboxMailSender, unconfiguredMailGateway } from '../registries/mail';
 import { outboxSmsSender, unconfiguredSmsGateway } from '../registries/sms';
 import type { Account } from '../store/accounts';
+import type { Officer } from '../store/officers';
 import type { Session } from '../store/sessions';
 
 export interface Variables {
   requestId: string;
   session?: { session: Session; account: Account; token: string };
+  /** Set by `requireOfficer` (http/officer-session.ts). */
+  officer?: { officer: Officer; token: string };
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };
@@ -23,13 +27,18 @@ export function createRouter() {
 
 /** What the domain needs for this request: storage, config, outside services, the time. */
 export function depsFor(c: AppContext): Deps {
-  const config = getConfig(c.env);
-  const now = Date.now();
+  return depsFromEnv(c.env, Date.now());
+}
+
+/** The same, outside a request (the scheduled handler), at a given time. */
+export function depsFromEnv(env: Env, now: number): Deps {
+  const config = getConfig(env);
   return {
-    db: c.env.DB,
+    db: env.DB,
     config,
-    sms: config.smsMode === 'outbox' ? outboxSmsSender(c.env.DB) : unconfiguredSmsGateway,
-    registry: syntheticPopulationRegistry(c.env.DB),
+    sms: config.smsMode === 'outbox' ? outboxSmsSender(env.DB) : unconfiguredSmsGateway,
+    mail: config.smsMode === 'outbox' ? outboxMailSender(env.DB) : unconfiguredMailGateway,
+    registry: syntheticPopulationRegistry(env.DB),
     sectoral: syntheticSectoralRegistries(() => new Date(now).toISOString().slice(0, 10)),
     now,
   };

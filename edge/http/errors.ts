@@ -38,6 +38,13 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   device_unknown: 401,
   device_already_bound: 409,
   account_locked: 423,
+  request_invalid: 400,
+  not_ready: 409,
+  card_expired: 409,
+  idempotency_key_reused: 409,
+  person_unknown: 400,
+  sso_request_invalid: 400,
+  sso_reauthentication_required: 401,
   internal: 500,
 };
 

@@ -8,6 +8,8 @@ import { getConfig } from '../config';
 import { AppError } from '../domain/errors';
 import { createRouter } from '../http/app';
 import { readQuery } from '../http/validate';
+import { Email } from '../../shared/accounts';
+import { listMailOutbox } from '../store/mail';
 import { listOutbox } from '../store/sms';
 
 export const dev = createRouter()
@@ -19,4 +21,8 @@ export const dev = createRouter()
     const { phone } = readQuery(c, v.object({ phone: v.optional(Phone) }));
     const messages: DevSmsMessage[] = await listOutbox(c.env.DB, phone ?? null, 20);
     return c.json({ messages });
+  })
+  .get('/mail', async (c) => {
+    const { to } = readQuery(c, v.object({ to: v.optional(Email) }));
+    return c.json({ messages: await listMailOutbox(c.env.DB, to ?? null, 20) });
   });

@@ -1,8 +1,9 @@
 /** Level-1 online registration: match the registry → SMS code → passkey + device key. */
 import * as v from 'valibot';
+import { AccountCodeStartRequest } from '../../shared/accounts';
 import { EnrolFinishRequest, EnrolStartRequest, EnrolVerifyRequest, type EnrolStartResponse, type EnrolVerifyResponse, type Me } from '../../shared/api';
 import { describeAccount } from '../domain/accounts';
-import { finishEnrolment, renewEnrolmentOptions, startEnrolment, verifyEnrolmentPhone } from '../domain/enrolment';
+import { finishEnrolment, renewEnrolmentOptions, startApprovedEnrolment, startEnrolment, verifyEnrolmentPhone } from '../domain/enrolment';
 import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
 import { setSessionCookie } from '../http/session';
@@ -12,6 +13,12 @@ export const enrol = createRouter()
   .post('/start', async (c) => {
     const input = await readJson(c, EnrolStartRequest);
     const result: EnrolStartResponse = await startEnrolment(depsFor(c), input, clientKey(c));
+    return c.json(result, 201);
+  })
+  // Level 2: activate what an officer approved in person (then /verify and /finish as for level 1).
+  .post('/approved', async (c) => {
+    const input = await readJson(c, AccountCodeStartRequest);
+    const result: EnrolStartResponse = await startApprovedEnrolment(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
   })
   .post('/verify', async (c) => {

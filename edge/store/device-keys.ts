@@ -53,3 +53,8 @@ export function insertDeviceKeyStatement(db: D1Database, k: DeviceKey): D1Prepar
 export async function touchDeviceKey(db: D1Database, keyId: string, now: number): Promise<void> {
   await db.prepare('UPDATE device_keys SET last_used_at = ? WHERE key_id = ?').bind(now, keyId).run();
 }
+
+/** Revokes every device key of an account still in force (device change): they never bind again. */
+export function revokeDeviceKeysOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+  return db.prepare('UPDATE device_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
+}

@@ -134,3 +134,20 @@ export async function insertAttachment(db: D1Database, accountId: string, docTyp
     .run();
   return r.meta.changes === 1;
 }
+
+/**
+ * Revokes the current documents of an account that are bound to a device key other than
+ * `keepKeyId` (device change: what the old phone holds stops verifying for good).
+ */
+export function revokeDocumentsOfOtherDevicesStatement(db: D1Database, accountId: string, keepKeyId: string): D1PreparedStatement {
+  return db
+    .prepare('UPDATE documents SET status = 1 WHERE account_id = ? AND superseded_at IS NULL AND device_key_id <> ? AND status <> 1')
+    .bind(accountId, keepKeyId);
+}
+
+/** Revokes the current documents bound to one device key (issued while that key was being revoked). */
+export function revokeDocumentsOfDeviceStatement(db: D1Database, accountId: string, deviceKeyId: string): D1PreparedStatement {
+  return db
+    .prepare('UPDATE documents SET status = 1 WHERE account_id = ? AND device_key_id = ? AND superseded_at IS NULL AND status <> 1')
+    .bind(accountId, deviceKeyId);
+}

@@ -9,6 +9,9 @@ export interface Enrolment {
   state: EnrolmentState;
   createdAt: number;
   expiresAt: number;
+  /** 1 online; 2 when an officer approved it in person. */
+  level: 1 | 2;
+  email: string | null;
 }
 
 interface EnrolmentRow {
@@ -19,19 +22,31 @@ interface EnrolmentRow {
   state: EnrolmentState;
   created_at: number;
   expires_at: number;
+  level: number;
+  email: string | null;
 }
 
 export async function insertEnrolment(db: D1Database, e: Enrolment): Promise<void> {
   await db
-    .prepare('INSERT INTO enrolments (id, id_number, phone, account_id, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .bind(e.id, e.idNumber, e.phone, e.accountId, e.state, e.createdAt, e.expiresAt)
+    .prepare('INSERT INTO enrolments (id, id_number, phone, account_id, state, created_at, expires_at, level, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .bind(e.id, e.idNumber, e.phone, e.accountId, e.state, e.createdAt, e.expiresAt, e.level, e.email)
     .run();
 }
 
 export async function readEnrolment(db: D1Database, id: string): Promise<Enrolment | null> {
   const row = await db.prepare('SELECT * FROM enrolments WHERE id = ?').bind(id).first<EnrolmentRow>();
   return row
-    ? { id: row.id, idNumber: row.id_number, phone: row.phone, accountId: row.account_id, state: row.state, createdAt: row.created_at, expiresAt: row.expires_at }
+    ? {
+        id: row.id,
+        idNumber: row.id_number,
+        phone: row.phone,
+        accountId: row.account_id,
+        state: row.state,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        level: row.level === 2 ? 2 : 1,
+        email: row.email,
+      }
     : null;
 }
 

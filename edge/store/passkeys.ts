@@ -103,3 +103,8 @@ export async function advancePasskeyCounter(
     .run();
   return result.meta.changes === 1;
 }
+
+/** Revokes every passkey of an account still in force (device change). */
+export function revokePasskeysOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+  return db.prepare('UPDATE passkeys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
+}

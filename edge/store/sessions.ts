@@ -60,3 +60,7 @@ export async function purgeExpiredSessions(db: D1Database, now: number): Promise
     .run();
   return r.meta.changes;
 }
+
+export function deleteSessionsOfAccountStatement(db: D1Database, accountId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM sessions WHERE account_id = ?').bind(accountId);
+}

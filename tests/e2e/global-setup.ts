@@ -8,12 +8,15 @@ import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's local state directory (D1, R2), for tests that set up data directly. */
+    statePath: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   if (!existsSync(join(ROOT, 'dist', 'index.html'))) await buildWeb();
-  const persistTo = join(ROOT, '.tmp', 'e2e-state');
+  // E2E_STATE_DIR (with E2E_PORT) lets two runs on one machine keep apart.
+  const persistTo = process.env.E2E_STATE_DIR ?? join(ROOT, '.tmp', 'e2e-state');
   rmSync(persistTo, { recursive: true, force: true });
   await migrate(persistTo);
   await seed({ count: 200, persistTo });
@@ -24,6 +27,7 @@ export default async function setup(project: TestProject) {
     vars: await devSecrets(),
   });
   project.provide('baseUrl', server.url);
+  project.provide('statePath', persistTo);
   return async () => {
     await server.stop();
   };

@@ -1,11 +1,11 @@
 import type { D1Migration } from '@cloudflare/vitest-pool-workers';
-import type { Env } from '../../edge/env';
+import type { Env as EdgeEnv } from '../../edge/env';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../../edge/env').Env {
+    interface Env extends EdgeEnv {
       TEST_MIGRATIONS: D1Migration[];
     }
   }
 }
-export type { Env };
+export type Env = EdgeEnv;

@@ -1,8 +1,10 @@
 /** The signed-in home: who you are, the account level, and the document wallet. Works offline from the cached account. */
 import { maskIdNumber } from '../../shared/api';
 import { Screen } from '../components/Screen';
+import { WalletCard } from '../components/WalletCard';
 import { t } from '../i18n';
 import { useApp } from '../state';
+import { ServicesCard } from '../services/ServicesCard';
 
 export default function Home() {
   const app = useApp();
@@ -39,10 +41,8 @@ export default function Home() {
           </div>
         </dl>
       </section>
-      <section class="card" aria-labelledby="wallet-heading" data-testid="wallet">
-        <h2 id="wallet-heading">{t('home.wallet')}</h2>
-        <p class="empty">{t('home.walletEmpty')}</p>
-      </section>
+      <WalletCard />
+      <ServicesCard />
     </Screen>
   );
 }

@@ -1,4 +1,4 @@
-/** Language, sign-out and the app version. */
+/** Language, sign-out, data sharing (connected portals) and the app version. */
 import { useState } from 'preact/hooks';
 import { version } from '../../package.json';
 import { Screen } from '../components/Screen';
@@ -39,6 +39,47 @@ export default function Settings() {
             {signingOut ? t('settings.signingOut') : t('settings.signOut')}
           </button>
           <p class="hint">{t('settings.signOutNote')}</p>
+        </section>
+      ) : null}
+      {me ? (
+        <section class="card" aria-labelledby="settings-sharing-h">
+          <h2 id="settings-sharing-h">{t('settings.sharing')}</h2>
+          <p class="hint">{t('settings.sharingHint')}</p>
+          <a class="tap" href="/settings/sharing" data-testid="settings-sharing">
+            {t('settings.sharingLink')}
+          </a>
+        </section>
+      ) : null}
+      {me ? (
+        <section class="card" aria-labelledby="settings-security-h" data-testid="settings-security">
+          <h2 id="settings-security-h">{t('settings.security')}</h2>
+          <ul class="link-list">
+            <li>
+              <a class="tap" href="/settings/devices" data-testid="settings-devices">
+                {t('settings.devices')}
+              </a>
+            </li>
+            <li>
+              <a class="tap" href="/device-change/approve" data-testid="settings-approve-device">
+                {t('settings.approveDevice')}
+              </a>
+            </li>
+            <li>
+              <a class="tap" href="/settings/history" data-testid="settings-history">
+                {t('settings.history')}
+              </a>
+            </li>
+            <li>
+              <a class="tap" href="/settings/phone" data-testid="settings-phone">
+                {t('settings.phone')}
+              </a>
+            </li>
+            <li>
+              <a class="tap" href="/lock" data-testid="settings-lock">
+                {t('settings.lock')}
+              </a>
+            </li>
+          </ul>
         </section>
       ) : null}
       <section class="card" aria-labelledby="settings-about">

@@ -44,12 +44,30 @@ export default function SignIn() {
     <Screen title={t('signIn.title')}>
       <Notice message={expired && !error ? t('signIn.expired') : null} />
       <p>{t('signIn.lead')}</p>
-      <ErrorAlert message={error ? errorText(error) : null} testId="signin-error" />
+      <ErrorAlert message={error ? errorText(error) : null} testId="signin-error">
+        {error && ['device_proof_required', 'device_unknown', 'device_proof_invalid', 'credential_unknown'].includes(error.code) ? (
+          <>
+            {' '}
+            <a href="/device-change">{t('signIn.deviceChange')}</a>
+          </>
+        ) : error?.code === 'account_locked' ? (
+          <>
+            {' '}
+            <a href="/unlock">{t('signIn.unlock')}</a>
+          </>
+        ) : null}
+      </ErrorAlert>
       <button type="button" class="btn btn-primary" onClick={() => void signIn()} disabled={busy} data-testid="signin-passkey">
         {busy ? t('signIn.working') : t('signIn.button')}
       </button>
       <p class="aside">
         {t('signIn.noAccount')} <a class="tap" href="/register">{t('welcome.register')}</a>
+      </p>
+      <p>
+        {t('signIn.newPhone')}{' '}
+        <a class="tap" href="/device-change" data-testid="signin-device-change">
+          {t('signIn.deviceChange')}
+        </a>
       </p>
     </Screen>
   );

@@ -35,7 +35,30 @@ export default function Welcome() {
         <a class="btn btn-secondary" href="/signin" data-testid="welcome-signin">
           {t('welcome.signIn')}
         </a>
+        <a class="tap" href="/verify" data-testid="welcome-verify">
+          {t('welcome.verify')}
+        </a>
       </div>
+      <nav class="card" aria-labelledby="welcome-other">
+        <h2 id="welcome-other">{t('welcome.other')}</h2>
+        <ul class="link-list">
+          <li>
+            <a class="tap" href="/device-change" data-testid="welcome-device-change">
+              {t('welcome.deviceChange')}
+            </a>
+          </li>
+          <li>
+            <a class="tap" href="/activate" data-testid="welcome-activate">
+              {t('welcome.activate')}
+            </a>
+          </li>
+          <li>
+            <a class="tap" href="/lock" data-testid="welcome-lock">
+              {t('welcome.lock')}
+            </a>
+          </li>
+        </ul>
+      </nav>
       <InstallPrompt />
     </Screen>
   );

@@ -1,10 +1,12 @@
 /**
  * The PWA's IndexedDB: the device key and the last account summary (so the home screen
- * opens offline). The wallet's documents join here in a later version: add the store in
- * `upgrade` under `if (oldVersion < 2)` and bump DB_VERSION.
+ * opens offline); since version 2 the encrypted wallet and the verifier's cached lists
+ * (read and written by wallet/wallet-store.ts). A new store: add it in `upgrade` under
+ * `if (oldVersion < N)` and bump DB_VERSION.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Me } from '../../shared/api';
+import type { StoredVerifierList, StoredWalletDocuments, StoredWalletKey } from './wallet-store';
 
 /** The device key pair (non-extractable private key; CryptoKey is structured-cloneable) and its id. */
 export interface StoredDeviceKey {
@@ -24,19 +26,30 @@ export interface CachedMe {
 interface IdentityDB extends DBSchema {
   'device-key': { key: 'current'; value: StoredDeviceKey };
   account: { key: 'me'; value: CachedMe };
+  /** The wallet key's passcode (and passkey) boxes, the device secret and the wrong-passcode count. */
+  'wallet-key': { key: 'current'; value: StoredWalletKey };
+  /** The documents, sealed under the wallet key. */
+  'wallet-documents': { key: 'current'; value: StoredWalletDocuments };
+  /** The verifier's offline copies of the trust list and the status list, as downloaded. */
+  'verifier-lists': { key: 'trust-list' | 'status-list'; value: StoredVerifierList };
 }
 
 const DB_NAME = 'vneid';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let dbPromise: Promise<IDBPDatabase<IdentityDB>> | null = null;
 
-function db(): Promise<IDBPDatabase<IdentityDB>> {
+export function db(): Promise<IDBPDatabase<IdentityDB>> {
   dbPromise ??= openDB<IdentityDB>(DB_NAME, DB_VERSION, {
     upgrade(database, oldVersion) {
       if (oldVersion < 1) {
         database.createObjectStore('device-key');
         database.createObjectStore('account');
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore('wallet-key');
+        database.createObjectStore('wallet-documents');
+        database.createObjectStore('verifier-lists');
       }
     },
     // A newer version of the app opened in another tab: let its upgrade run; reopen on next use.
@@ -75,6 +88,11 @@ export async function addDeviceKey(key: StoredDeviceKey): Promise<StoredDeviceKe
     }
     throw err;
   }
+}
+
+/** Whether a wallet is set up on this device (its key boxes are stored): for the home screen, without loading the wallet. */
+export async function hasWallet(): Promise<boolean> {
+  return (await (await db()).count('wallet-key')) > 0;
 }
 
 export async function getCachedMe(): Promise<CachedMe | null> {

@@ -70,7 +70,8 @@ export async function activateThisDevice(
   }
   let credential;
   try {
-    credential = await ready.lib.startRegistration({ optionsJSON: options });
+    // PRF (hmac-secret) is asked for at creation, so the passkey can later open the wallet offline (wallet/prf.ts).
+    credential = await ready.lib.startRegistration({ optionsJSON: { ...options, extensions: { ...options.extensions, prf: {} } as typeof options.extensions } });
   } catch (err) {
     return ceremonyError(err);
   }

@@ -55,6 +55,8 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
       hasUserVerification: true,
       isUserVerified: true,
       automaticPresenceSimulation: true,
+      // The PRF extension (CTAP2 hmac-secret): the wallet can be opened with the passkey.
+      hasPrf: true,
     },
   });
   return authenticatorId;

@@ -1,0 +1,451 @@
+/**
+ * Device change (seeds: "xác thực khi thay đổi thiết bị đăng nhập"): a new phone takes
+ * over the account. One phone holds one account, so the old phone's keys end here.
+ *
+ * 1. The new phone: ID number + the phone on the account → an SMS code (decoy request when
+ *    they match nothing) → with the code, the request is open and bound to the new phone's
+ *    device key; the phone shows a short approval code.
+ * 2. One of three approvals:
+ *    - the old phone, signed in, types the short code, sees what is asked, and approves with
+ *      a fresh passkey assertion and a device-key proof over the same challenge;
+ *    - old phone lost, level 1: a waiting period (notices by SMS and e-mail; the old phone
+ *      can cancel) — never for a locked account or for level 2;
+ *    - an officer who has checked the chip card and types the code shown on the new phone.
+ * 3. The new phone creates its passkey and device key (the registration ceremony). In one
+ *    transaction the old device keys and passkeys are revoked, every session ends, the
+ *    documents bound to the old key are revoked in the status list, and the new ones are
+ *    issued at the next wallet sync.
+ */
+import { formatCode, normaliseCode, randomCode, type DeviceChangeRequestView, type DeviceChangeState, type DeviceChangeStatus } from '../../shared/accounts';
+import type { DeviceChangeFinishInput } from '../../shared/accounts';
+import type { AuthenticationResponseInput } from '../../shared/api';
+import { timingSafeEqual, utf8 } from '../../shared/bytes';
+import { readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
+import { insertAudit, insertAuditStatement } from '../store/audit';
+import {
+  cancelOpenDeviceChangesStatement,
+  insertDeviceChange,
+  listOpenDeviceChanges,
+  readDeviceChange,
+  transitionDeviceChange,
+  type DeviceChange,
+} from '../store/device-changes';
+import { insertDeviceKeyStatement, readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
+import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
+import { insertPasskeyStatement, readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { deleteSessionsOfAccountStatement } from '../store/sessions';
+import { hmacBase64Url, newId } from './crypto';
+import type { Deps } from './deps';
+import { verifyNewDeviceKey } from './devices';
+import { AppError } from './errors';
+import { lockUrl, notify, vnTime } from './notices';
+import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
+import { enforceRateLimit, LIMITS } from './rate-limit';
+import { createStepUpOptions, verifyStepUp } from './reauth';
+import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
+
+const HOUR = 60 * 60_000;
+/** Time to enter the SMS code. */
+export const DEVICE_CHANGE_CODE_TTL_MS = HOUR / 2;
+/** An open request waits this long for an approval (time to reach the old phone or a police station). */
+export const DEVICE_CHANGE_OPEN_TTL_MS = 72 * HOUR;
+/** After approval, the new phone has this long to create its passkey. */
+export const DEVICE_CHANGE_APPROVED_TTL_MS = HOUR / 2;
+
+const OPEN: readonly DeviceChange['state'][] = ['pending', 'waiting'];
+
+function invalid(): AppError {
+  return new AppError('request_invalid', 'This device-change request has expired, was cancelled or is finished. Start again.');
+}
+
+function approvalCodeHash(deps: Deps, requestId: string, code: string): Promise<string> {
+  return hmacBase64Url(deps.config.sessionSecret, `device-change:${requestId}:${normaliseCode(code)}`);
+}
+
+async function codeMatches(deps: Deps, request: DeviceChange, code: string): Promise<boolean> {
+  if (!request.approvalCodeHash) return false;
+  return timingSafeEqual(utf8(await approvalCodeHash(deps, request.id, code)), utf8(request.approvalCodeHash));
+}
+
+function waitMs(deps: Deps): number {
+  return deps.config.deviceChangeWaitHours * HOUR;
+}
+
+/** The waiting path: level 1 only (level 2 has the legal weight of the card: an officer), never while locked. */
+function canWait(account: Account): boolean {
+  return account.level === 1 && account.status === 'active';
+}
+
+function publicState(state: DeviceChange['state']): DeviceChangeState {
+  return state === 'code_sent' ? 'pending' : state;
+}
+
+export function viewDeviceChange(request: DeviceChange): DeviceChangeRequestView {
+  return {
+    requestId: request.id,
+    label: request.label,
+    createdAt: request.createdAt,
+    state: publicState(request.state),
+    readyAt: request.readyAt,
+    expiresAt: request.expiresAt,
+  };
+}
+
+function statusOf(request: DeviceChange, account: Account): DeviceChangeStatus {
+  return {
+    requestId: request.id,
+    state: publicState(request.state),
+    level: account.level,
+    locked: account.status === 'locked',
+    canWait: request.state === 'pending' && canWait(account),
+    readyAt: request.readyAt,
+    expiresAt: request.expiresAt,
+  };
+}
+
+/** A request of a real account, in one of `states`, not expired. */
+async function readLive(deps: Deps, requestId: string, states: readonly DeviceChange['state'][]): Promise<{ request: DeviceChange; account: Account }> {
+  const request = await readDeviceChange(deps.db, requestId);
+  if (!request || !request.accountId || !states.includes(request.state) || request.expiresAt <= deps.now) throw invalid();
+  const account = await readAccount(deps.db, request.accountId);
+  if (!account) throw invalid();
+  return { request, account };
+}
+
+/**
+ * Step 1 on the new phone: the ID number and the phone on the account. Rate-limited per ID
+ * number and per client; the same answer whether or not they match (decoy when not).
+ */
+export async function startDeviceChange(deps: Deps, input: { idNumber: string; phone: string; label?: string | undefined }, clientKey: string) {
+  await enforceRateLimit(deps.db, `device-change:client:${clientKey}`, LIMITS.deviceChangePerClient, deps.now);
+  await enforceRateLimit(deps.db, `device-change:id:${input.idNumber}`, LIMITS.deviceChangePerIdNumber, deps.now);
+  const account = await readAccountByIdNumber(deps.db, input.idNumber);
+  const match = account !== null && account.phone === input.phone;
+  const request: DeviceChange = {
+    id: newId(),
+    accountId: match ? account.id : null,
+    label: input.label?.trim() || null,
+    state: 'code_sent',
+    approvalCodeHash: null,
+    newDeviceKeyId: null,
+    readyAt: null,
+    approvedVia: null,
+    approvedBy: null,
+    createdAt: deps.now,
+    updatedAt: deps.now,
+    expiresAt: deps.now + DEVICE_CHANGE_CODE_TTL_MS,
+  };
+  await insertDeviceChange(deps.db, request);
+  const flowId = `device-change:${request.id}`;
+  const { expiresAt } = match
+    ? await sendSmsCode(deps, {
+        flowId,
+        purpose: 'device-change',
+        phone: input.phone,
+        message: (code) => `VNeID: Ma xac thuc DOI THIET BI dang nhap: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai, ke ca nguoi xung la cong an.`,
+      })
+    : await sendDecoyCode(deps, { flowId, purpose: 'device-change', phone: input.phone });
+  return { requestId: request.id, codeExpiresAt: expiresAt };
+}
+
+/**
+ * Step 1b: the SMS code opens the request and binds it to the new phone's device key (only
+ * that key can finish it). Returns the short approval code, once.
+ */
+export async function verifyDeviceChange(deps: Deps, input: { requestId: string; code: string; deviceKeyId: string }) {
+  const request = await readDeviceChange(deps.db, input.requestId);
+  if (!request || request.state !== 'code_sent' || request.expiresAt <= deps.now) throw invalid();
+  await checkSmsCode(deps, `device-change:${request.id}`, input.code);
+  // A decoy's code never matches: past this point the request is for an account.
+  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
+  if (!account) throw invalid();
+  // One phone, one account: a device key seen before (of this account or another) never binds again.
+  if (await readDeviceKey(deps.db, input.deviceKeyId)) {
+    throw new AppError('device_already_bound', 'This device already holds an electronic identification account.');
+  }
+  const approvalCode = randomCode(8);
+  const expiresAt = deps.now + DEVICE_CHANGE_OPEN_TTL_MS;
+  if (
+    !(await transitionDeviceChange(deps.db, request.id, ['code_sent'], 'pending', deps.now, {
+      approvalCodeHash: await approvalCodeHash(deps, request.id, approvalCode),
+      newDeviceKeyId: input.deviceKeyId,
+      expiresAt,
+    }))
+  ) {
+    throw invalid();
+  }
+  await insertAudit(deps.db, {
+    at: deps.now,
+    actor: `device:${input.deviceKeyId}`,
+    action: 'device.change.requested',
+    subject: account.id,
+    detail: { label: request.label },
+  });
+  const opened: DeviceChange = { ...request, state: 'pending', expiresAt, newDeviceKeyId: input.deviceKeyId };
+  return { ...statusOf(opened, account), approvalCode: formatCode(approvalCode) };
+}
+
+/** What the new phone polls while it waits for an approval. */
+export async function deviceChangeStatus(deps: Deps, requestId: string): Promise<DeviceChangeStatus> {
+  const request = await readDeviceChange(deps.db, requestId);
+  if (!request || !request.accountId || request.state === 'code_sent') throw invalid();
+  const account = await readAccount(deps.db, request.accountId);
+  if (!account) throw invalid();
+  const expired = request.expiresAt <= deps.now && request.state !== 'completed' && request.state !== 'cancelled';
+  return statusOf(expired ? { ...request, state: 'cancelled' } : request, account);
+}
+
+/**
+ * The old phone is lost (level 1): start the waiting period. Notices go to the phone and the
+ * e-mail at once; the old phone, if it is still in the citizen's hands, can cancel.
+ */
+export async function startWaitingPeriod(deps: Deps, requestId: string): Promise<DeviceChangeStatus> {
+  const { request, account } = await readLive(deps, requestId, ['pending']);
+  if (!canWait(account)) {
+    throw new AppError(
+      'forbidden',
+      account.status === 'locked'
+        ? 'This account is locked: an officer must approve the new device.'
+        : 'For a level-2 account, an officer approves the new device after checking the chip card.',
+    );
+  }
+  const readyAt = deps.now + waitMs(deps);
+  const expiresAt = readyAt + DEVICE_CHANGE_OPEN_TTL_MS;
+  if (!(await transitionDeviceChange(deps.db, request.id, ['pending'], 'waiting', deps.now, { readyAt, expiresAt }))) throw invalid();
+  await insertAudit(deps.db, {
+    at: deps.now,
+    actor: `device:${request.newDeviceKeyId}`,
+    action: 'device.change.waiting',
+    subject: account.id,
+    detail: { label: request.label, readyAt },
+  });
+  const hours = Math.round(waitMs(deps) / HOUR);
+  await notify(deps, account, {
+    sms: `VNeID: Co yeu cau doi thiet bi dang nhap tai khoan cua ban luc ${vnTime(deps.now)}, co hieu luc sau ${hours} gio. Neu khong phai ban: huy tren dien thoai cu hoac khoa tai ${lockUrl(deps)}`,
+    subject: 'Yêu cầu đổi thiết bị đăng nhập tài khoản định danh điện tử',
+    body:
+      `Lúc ${vnTime(deps.now)} có yêu cầu chuyển tài khoản định danh điện tử của bạn sang thiết bị mới` +
+      `${request.label ? ` (${request.label})` : ''}. Yêu cầu sẽ có hiệu lực sau ${hours} giờ, lúc ${vnTime(readyAt)}.\n\n` +
+      `Nếu không phải bạn: mở ứng dụng trên điện thoại cũ, vào Cài đặt → Thiết bị để hủy yêu cầu, hoặc khóa tài khoản ngay tại ${lockUrl(deps)}.`,
+  });
+  return statusOf({ ...request, state: 'waiting', readyAt, expiresAt }, account);
+}
+
+/** The request is approved, or its waiting period is over (and still allowed). */
+function assertReady(deps: Deps, request: DeviceChange, account: Account): void {
+  if (request.state === 'approved') return;
+  if (request.state === 'waiting') {
+    if (!canWait(account)) throw invalid();
+    if (request.readyAt === null || request.readyAt > deps.now) {
+      const retryAfter = Math.max(1, Math.ceil(((request.readyAt ?? deps.now) - deps.now) / 1000));
+      throw new AppError('not_ready', 'The waiting period is not over yet.', retryAfter);
+    }
+    return;
+  }
+  throw invalid();
+}
+
+/** Step 3a: passkey creation options for the new phone, once approved. */
+export async function createDeviceChangeOptions(deps: Deps, requestId: string) {
+  const { request, account } = await readLive(deps, requestId, ['waiting', 'approved']);
+  assertReady(deps, request, account);
+  const citizen = await deps.registry.findCitizen(account.idNumber);
+  return createRegistrationOptions(deps, {
+    accountId: account.id, // the same user handle: the new passkey replaces the old one on a shared authenticator
+    userName: account.idNumber,
+    displayName: citizen?.fullName ?? account.idNumber,
+    subject: request.id,
+    purpose: 'device-change',
+  });
+}
+
+/**
+ * Step 3b: the new phone's passkey and device key (both over the registration challenge).
+ * The old keys, passkeys and sessions end and the old documents are revoked, atomically.
+ */
+export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishInput): Promise<{ account: Account; deviceKeyId: string }> {
+  const { challenge, subject } = await takeChallenge(deps, input.credential.response.clientDataJSON, 'device-change');
+  if (subject !== input.requestId) throw new AppError('challenge_invalid', 'This request belongs to another device change.');
+  const { request, account } = await readLive(deps, input.requestId, ['waiting', 'approved']);
+  assertReady(deps, request, account);
+  const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
+  if (device.keyId !== request.newDeviceKeyId) {
+    throw new AppError('device_proof_invalid', 'This is not the device that asked for the change.');
+  }
+  const passkey = await verifyRegistration(deps, input.credential, challenge);
+  if (await readPasskey(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
+  const via = request.state === 'waiting' ? 'waiting' : (request.approvedVia ?? 'old-device');
+  // The request is used once: of two racing finishes, one moves it.
+  if (
+    !(await transitionDeviceChange(deps.db, request.id, [request.state], 'completed', deps.now, {
+      ...(request.state === 'waiting' ? { approvedVia: 'waiting' as const, approvedBy: 'system' } : {}),
+    }))
+  ) {
+    throw invalid();
+  }
+  try {
+    await deps.db.batch([
+      revokeDeviceKeysOfAccountStatement(deps.db, account.id, deps.now),
+      revokePasskeysOfAccountStatement(deps.db, account.id, deps.now),
+      deleteSessionsOfAccountStatement(deps.db, account.id),
+      insertDeviceKeyStatement(deps.db, {
+        keyId: device.keyId,
+        accountId: account.id,
+        publicKey: device.publicKey,
+        label: input.deviceKey.label ?? request.label,
+        createdAt: deps.now,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+      insertPasskeyStatement(deps.db, {
+        credentialId: passkey.credentialId,
+        accountId: account.id,
+        deviceKeyId: device.keyId,
+        publicKey: passkey.publicKey,
+        counter: passkey.counter,
+        backupEligible: passkey.backupEligible,
+        backedUp: passkey.backedUp,
+        transports: passkey.transports,
+        createdAt: deps.now,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+      // What the old phone holds stops verifying now; the wallet sync issues the new versions.
+      revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),
+      bumpStatusVersionStatement(deps.db),
+      cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now, request.id),
+      insertAuditStatement(deps.db, {
+        at: deps.now,
+        actor: `device:${device.keyId}`,
+        action: 'device.changed',
+        subject: account.id,
+        detail: { via, label: input.deviceKey.label ?? request.label, backupEligible: passkey.backupEligible },
+      }),
+    ]);
+  } catch (err) {
+    await transitionDeviceChange(deps.db, request.id, ['completed'], request.state, deps.now);
+    const message = err instanceof Error ? err.message : '';
+    if (message.includes('device_keys')) throw new AppError('device_already_bound', 'This device already holds an account.');
+    if (message.includes('passkeys')) throw new AppError('credential_exists', 'This passkey is already registered.');
+    throw err;
+  }
+  await notify(deps, account, {
+    sms: `VNeID: Tai khoan dinh danh dien tu cua ban da chuyen sang thiet bi moi luc ${vnTime(deps.now)}. Thiet bi cu da bi go. Neu khong phai ban, khoa ngay tai ${lockUrl(deps)}`,
+    subject: 'Tài khoản định danh điện tử đã chuyển sang thiết bị mới',
+    body:
+      `Lúc ${vnTime(deps.now)} tài khoản định danh điện tử của bạn đã được chuyển sang thiết bị mới` +
+      `${request.label ? ` (${request.label})` : ''}. Thiết bị cũ không còn đăng nhập được và giấy tờ trên đó đã hết hiệu lực.\n\n` +
+      `Nếu không phải bạn, hãy khóa tài khoản ngay tại ${lockUrl(deps)} và đến cơ quan Công an.`,
+  });
+  return { account, deviceKeyId: device.keyId };
+}
+
+/**
+ * On the old phone (signed in): the short code shown by the new phone finds the request.
+ * Returns what is asked and the options for the fresh passkey assertion that approves it.
+ */
+export async function lookUpDeviceChange(deps: Deps, account: Account, sessionDeviceKeyId: string, code: string) {
+  await enforceRateLimit(deps.db, `device-change:lookup:${account.id}`, LIMITS.deviceChangeLookupPerAccount, deps.now);
+  for (const request of await listOpenDeviceChanges(deps.db, account.id, deps.now)) {
+    if (OPEN.includes(request.state) && (await codeMatches(deps, request, code))) {
+      const options = await createStepUpOptions(deps, {
+        purpose: 'approve-device',
+        subject: request.id,
+        accountId: account.id,
+        deviceKeyId: sessionDeviceKeyId,
+      });
+      return { request: viewDeviceChange(request), options };
+    }
+  }
+  throw new AppError('code_invalid', 'No request of this account has this code.');
+}
+
+/**
+ * On the old phone: approve with a fresh passkey assertion and the device key this session
+ * is bound to, both over the challenge made for this very request (so an approval is used
+ * once, and never for another request).
+ */
+export async function approveDeviceChange(
+  deps: Deps,
+  account: Account,
+  sessionDeviceKeyId: string,
+  input: { requestId: string; credential: AuthenticationResponseInput; deviceKey: { keyId: string; signature: string } },
+): Promise<DeviceChangeRequestView> {
+  const { device } = await verifyStepUp(deps, input, 'approve-device', {
+    subject: input.requestId,
+    accountId: account.id,
+    deviceKeyId: sessionDeviceKeyId,
+  });
+  const { request } = await readLive(deps, input.requestId, OPEN);
+  if (request.accountId !== account.id) throw invalid();
+  const expiresAt = deps.now + DEVICE_CHANGE_APPROVED_TTL_MS;
+  if (
+    !(await transitionDeviceChange(deps.db, request.id, OPEN, 'approved', deps.now, {
+      approvedVia: 'old-device',
+      approvedBy: device.keyId,
+      expiresAt,
+    }))
+  ) {
+    throw invalid();
+  }
+  await insertAudit(deps.db, {
+    at: deps.now,
+    actor: `account:${account.id}`,
+    action: 'device.change.approved',
+    subject: account.id,
+    detail: { via: 'old-device', label: request.label, approvedBy: device.keyId },
+  });
+  return viewDeviceChange({ ...request, state: 'approved', expiresAt });
+}
+
+/** An officer approves after checking the chip card; the code proves the new phone is at the desk. */
+export async function approveDeviceChangeAsOfficer(
+  deps: Deps,
+  officer: { id: string; unitCode: string },
+  account: Account,
+  input: { requestId: string; code: string },
+): Promise<void> {
+  const { request } = await readLive(deps, input.requestId, OPEN);
+  if (request.accountId !== account.id) throw invalid();
+  if (!(await codeMatches(deps, request, input.code))) throw new AppError('code_invalid', 'The code does not match the one on the new phone.');
+  if (
+    !(await transitionDeviceChange(deps.db, request.id, OPEN, 'approved', deps.now, {
+      approvedVia: 'officer',
+      approvedBy: officer.id,
+      expiresAt: deps.now + DEVICE_CHANGE_APPROVED_TTL_MS,
+    }))
+  ) {
+    throw invalid();
+  }
+  await insertAudit(deps.db, {
+    at: deps.now,
+    actor: `officer:${officer.id}`,
+    action: 'device.change.approved',
+    subject: account.id,
+    detail: { via: 'officer', label: request.label, unit: officer.unitCode, cardChecked: true },
+  });
+  await notify(deps, account, {
+    sms: `VNeID: Can bo ${officer.unitCode} da phe duyet doi thiet bi dang nhap tai khoan cua ban luc ${vnTime(deps.now)}. Neu khong phai ban, khoa ngay tai ${lockUrl(deps)}`,
+    subject: 'Cán bộ đã phê duyệt đổi thiết bị đăng nhập',
+    body: `Lúc ${vnTime(deps.now)}, cán bộ đơn vị ${officer.unitCode} đã phê duyệt yêu cầu đổi thiết bị đăng nhập tài khoản định danh điện tử của bạn sau khi kiểm tra thẻ căn cước.\n\nNếu không phải bạn, hãy khóa tài khoản ngay tại ${lockUrl(deps)}.`,
+  });
+}
+
+/** The old phone (or the citizen from Settings) cancels a request. */
+export async function cancelDeviceChange(deps: Deps, account: Account, requestId: string): Promise<void> {
+  const request = await readDeviceChange(deps.db, requestId);
+  if (!request || request.accountId !== account.id) throw invalid();
+  if (!(await transitionDeviceChange(deps.db, request.id, ['code_sent', 'pending', 'waiting', 'approved'], 'cancelled', deps.now))) throw invalid();
+  await insertAudit(deps.db, {
+    at: deps.now,
+    actor: `account:${account.id}`,
+    action: 'device.change.cancelled',
+    subject: account.id,
+    detail: { label: request.label },
+  });
+}
+
+/** Open requests of an account, for the device list and the officer's record. */
+export async function openDeviceChanges(deps: Deps, accountId: string): Promise<DeviceChangeRequestView[]> {
+  return (await listOpenDeviceChanges(deps.db, accountId, deps.now)).map(viewDeviceChange);
+}

@@ -1,0 +1,192 @@
+/**
+ * Temporary lock and unlock (seeds: "khóa tạm thời" when a phone is lost).
+ *
+ * A lock takes effect at once, in one transaction: the account is marked locked, every
+ * session is deleted, the current documents are suspended in the status list (a verifier
+ * with a fresh list sees "suspended") and open device-change requests are cancelled.
+ * It can come from the app (signed in), from any computer with the ID number, the phone on
+ * the account and an SMS code, or from an officer.
+ *
+ * Unlock needs more than a lock: the SMS code *and* the passkey *and* the device key of a
+ * bound phone, or an officer who has checked the chip card. Someone who holds only the SIM
+ * (a swapped or stolen SIM) can lock, never unlock.
+ */
+import type { StepUpRequest } from '../../shared/accounts';
+import type { AuthenticationResponseInput } from '../../shared/api';
+import { maskPhone } from '../../shared/api';
+import { insertAccountRequest, finishAccountRequest, readAccountRequest, type AccountRequest } from '../store/account-requests';
+import { readAccount, readAccountByIdNumber, setAccountStatusStatement, type Account } from '../store/accounts';
+import { insertAudit, insertAuditStatement } from '../store/audit';
+import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
+import { readDeviceKey } from '../store/device-keys';
+import { bumpStatusVersionStatement, setAccountDocumentsStatusStatement } from '../store/documents';
+import { deleteSessionsOfAccountStatement } from '../store/sessions';
+import { newId } from './crypto';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { lockUrl, notify, vnTime } from './notices';
+import { createAuthenticationOptions } from './passkeys';
+import { enforceRateLimit, LIMITS } from './rate-limit';
+import { verifyStepUp } from './reauth';
+import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
+
+/** Status-list values (shared/credential): 0 valid, 1 revoked, 2 suspended. */
+const VALID = 0;
+const SUSPENDED = 2;
+export const ACCOUNT_REQUEST_TTL_MS = 10 * 60_000;
+
+/** Who is acting, as the audit log records it and the citizen's history shows it. */
+export interface Actor {
+  /** 'account:<id>', 'officer:<id>' or 'client:<address>' (someone with the SMS code). */
+  actor: string;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** The lock itself, for every path. Idempotent: locking a locked account changes nothing more. */
+export async function lockAccount(deps: Deps, account: Account, by: Actor): Promise<void> {
+  await deps.db.batch([
+    setAccountStatusStatement(deps.db, account.id, 'locked', deps.now),
+    deleteSessionsOfAccountStatement(deps.db, account.id),
+    setAccountDocumentsStatusStatement(deps.db, account.id, VALID, SUSPENDED),
+    bumpStatusVersionStatement(deps.db),
+    cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now),
+    insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.locked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
+  ]);
+  if (account.status === 'active') {
+    await notify(deps, account, {
+      sms: `VNeID: Tai khoan dinh danh dien tu cua ban da bi tam khoa luc ${vnTime(deps.now)}. Giay to dien tu tam ngung hieu luc. Mo khoa tren dien thoai da gan tai khoan hoac tai co quan Cong an.`,
+      subject: 'Tài khoản định danh điện tử đã bị tạm khóa',
+      body: `Tài khoản định danh điện tử của bạn đã bị tạm khóa lúc ${vnTime(deps.now)}. Mọi phiên đăng nhập đã kết thúc và giấy tờ điện tử tạm ngừng hiệu lực.\n\nĐể mở khóa: dùng ứng dụng trên điện thoại đã gắn với tài khoản (mã SMS và khóa truy cập), hoặc đến cơ quan Công an với thẻ căn cước.`,
+    });
+  }
+}
+
+/** The unlock itself: active again, documents valid again in the status list. */
+export async function unlockAccount(deps: Deps, account: Account, by: Actor): Promise<Account> {
+  await deps.db.batch([
+    setAccountStatusStatement(deps.db, account.id, 'active', deps.now),
+    setAccountDocumentsStatusStatement(deps.db, account.id, SUSPENDED, VALID),
+    bumpStatusVersionStatement(deps.db),
+    insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
+  ]);
+  if (account.status === 'locked') {
+    await notify(deps, account, {
+      sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc mo khoa luc ${vnTime(deps.now)}. Neu khong phai ban, hay khoa lai tai ${lockUrl(deps)} va lien he co quan Cong an.`,
+      subject: 'Tài khoản định danh điện tử đã được mở khóa',
+      body: `Tài khoản định danh điện tử của bạn đã được mở khóa lúc ${vnTime(deps.now)}.\n\nNếu không phải bạn, hãy khóa lại ngay tại ${lockUrl(deps)} và liên hệ cơ quan Công an.`,
+    });
+  }
+  return { ...account, status: 'active', updatedAt: deps.now };
+}
+
+/**
+ * Lock from any computer, step 1: the ID number and the phone on the account. The answer is
+ * the same whether or not they match an account (a decoy request is stored when they do
+ * not), so this cannot be used to find out who has an account or which phone they use.
+ */
+export async function startLockByCode(deps: Deps, input: { idNumber: string; phone: string }, clientKey: string) {
+  await enforceRateLimit(deps.db, `lock:client:${clientKey}`, LIMITS.lockPerClient, deps.now);
+  await enforceRateLimit(deps.db, `lock:id:${input.idNumber}`, LIMITS.lockPerIdNumber, deps.now);
+  const account = await readAccountByIdNumber(deps.db, input.idNumber);
+  const match = account !== null && account.phone === input.phone;
+  const request: AccountRequest = {
+    id: newId(),
+    kind: 'lock',
+    accountId: match ? account.id : null,
+    deviceKeyId: null,
+    newPhone: null,
+    state: 'code_sent',
+    createdAt: deps.now,
+    expiresAt: deps.now + ACCOUNT_REQUEST_TTL_MS,
+  };
+  await insertAccountRequest(deps.db, request);
+  const flowId = `lock:${request.id}`;
+  const { expiresAt } = match
+    ? await sendSmsCode(deps, {
+        flowId,
+        purpose: 'lock',
+        phone: input.phone,
+        message: (code) => `VNeID: Ma xac thuc KHOA tai khoan dinh danh dien tu: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai.`,
+      })
+    : await sendDecoyCode(deps, { flowId, purpose: 'lock', phone: input.phone });
+  return { requestId: request.id, codeExpiresAt: expiresAt };
+}
+
+async function readLiveRequest(deps: Deps, id: string, kind: AccountRequest['kind']): Promise<AccountRequest> {
+  const request = await readAccountRequest(deps.db, id);
+  if (!request || request.kind !== kind || request.state !== 'code_sent' || request.expiresAt <= deps.now) {
+    throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
+  }
+  return request;
+}
+
+/** Lock from any computer, step 2: the SMS code locks the account at once. */
+export async function confirmLockByCode(deps: Deps, input: { requestId: string; code: string }, clientKey: string): Promise<void> {
+  const request = await readLiveRequest(deps, input.requestId, 'lock');
+  await checkSmsCode(deps, `lock:${request.id}`, input.code);
+  // A decoy's code never matches, so past this point there is an account.
+  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
+  if (!account || !(await finishAccountRequest(deps.db, request.id))) {
+    throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
+  }
+  await lockAccount(deps, account, { actor: `client:${clientKey}`, detail: { via: 'sms' } });
+}
+
+/** Unlock, step 1: usernameless options; the passkey says which account. */
+export function createUnlockOptions(deps: Deps) {
+  return createAuthenticationOptions(deps, { purpose: 'unlock' });
+}
+
+/**
+ * Unlock, step 2: the passkey and the device key of a phone bound to the (locked) account
+ * prove person and phone; an SMS code then goes to the phone on the account.
+ */
+export async function startUnlock(
+  deps: Deps,
+  input: { credential: AuthenticationResponseInput; deviceKey: StepUpRequest['deviceKey'] },
+  clientKey: string,
+) {
+  await enforceRateLimit(deps.db, `unlock:client:${clientKey}`, LIMITS.unlockPerClient, deps.now);
+  const { account, device } = await verifyStepUp(deps, input, 'unlock', {});
+  if (account.status !== 'locked') throw new AppError('bad_request', 'This account is not locked.');
+  await enforceRateLimit(deps.db, `unlock:account:${account.id}`, LIMITS.unlockPerAccount, deps.now);
+  const request: AccountRequest = {
+    id: newId(),
+    kind: 'unlock',
+    accountId: account.id,
+    deviceKeyId: device.keyId,
+    newPhone: null,
+    state: 'code_sent',
+    createdAt: deps.now,
+    expiresAt: deps.now + ACCOUNT_REQUEST_TTL_MS,
+  };
+  await insertAccountRequest(deps.db, request);
+  const { expiresAt } = await sendSmsCode(deps, {
+    flowId: `unlock:${request.id}`,
+    purpose: 'unlock',
+    phone: account.phone,
+    message: (code) => `VNeID: Ma xac thuc MO KHOA tai khoan dinh danh dien tu: ${code}. Hieu luc 5 phut. Khong cung cap ma cho bat ky ai.`,
+  });
+  return { requestId: request.id, phoneMasked: maskPhone(account.phone), codeExpiresAt: expiresAt };
+}
+
+/** Unlock, step 3: the SMS code. Returns the account and the device, for a new session. */
+export async function confirmUnlock(deps: Deps, input: { requestId: string; code: string }): Promise<{ account: Account; deviceKeyId: string }> {
+  const request = await readLiveRequest(deps, input.requestId, 'unlock');
+  await checkSmsCode(deps, `unlock:${request.id}`, input.code);
+  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
+  const device = request.deviceKeyId ? await readDeviceKey(deps.db, request.deviceKeyId) : null;
+  // The phone that proved itself in step 1 must still be bound (a device change may have happened since).
+  if (!account || !device || device.revokedAt !== null || device.accountId !== account.id) {
+    throw new AppError('device_unknown', 'This device is no longer bound to the account.');
+  }
+  if (!(await finishAccountRequest(deps.db, request.id))) {
+    throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
+  }
+  if (account.status !== 'locked') {
+    await insertAudit(deps.db, { at: deps.now, actor: `account:${account.id}`, action: 'account.unlock.noop', subject: account.id });
+    return { account, deviceKeyId: device.keyId };
+  }
+  const unlocked = await unlockAccount(deps, account, { actor: `account:${account.id}`, detail: { via: 'sms+passkey', label: device.label } });
+  return { account: unlocked, deviceKeyId: device.keyId };
+}

@@ -1,0 +1,194 @@
+/**
+ * What an officer does for a citizen at the desk: find the record (registry + account),
+ * approve level 2 after checking the chip card in person, attach documents after checking
+ * the originals, approve a device change, lock and unlock. Every action is audited with
+ * the officer, the unit, the citizen and the time; the citizen sees it in their history.
+ */
+import type { CitizenRecord } from '../../shared/officer';
+import type { DocType } from '../../shared/credential';
+import { maskPhone } from '../../shared/api';
+import { readAccountByIdNumber, setAccountLevel2Statement, type Account } from '../store/accounts';
+import { listDeviceKeys } from '../store/device-keys';
+import { listAttachments } from '../store/documents';
+import { readLevel2Approval, upsertLevel2ApprovalStatement } from '../store/level2-approvals';
+import type { Officer } from '../store/officers';
+import type { Citizen } from '../registries/population';
+import type { Deps } from './deps';
+import { approveDeviceChangeAsOfficer, openDeviceChanges } from './device-change';
+import { ATTACHABLE, attachDocument, sectoral } from './documents';
+import { AppError } from './errors';
+import { lockAccount, unlockAccount } from './lock';
+import { notify, vnTime } from './notices';
+import { officerAudit } from './officers';
+import { enforceRateLimit, LIMITS } from './rate-limit';
+
+/** How long an officer's level-2 approval waits for the citizen to activate it on a phone. */
+export const LEVEL2_APPROVAL_TTL_MS = 30 * 24 * 60 * 60_000;
+
+const today = (deps: Deps) => new Date(deps.now).toISOString().slice(0, 10);
+
+async function findCitizen(deps: Deps, idNumber: string): Promise<Citizen> {
+  const citizen = await deps.registry.findCitizen(idNumber);
+  if (!citizen) throw new AppError('not_found', 'The national population registry has no citizen with this ID number.');
+  return citizen;
+}
+
+async function requireAccount(deps: Deps, idNumber: string): Promise<Account> {
+  const account = await readAccountByIdNumber(deps.db, idNumber);
+  if (!account) throw new AppError('not_found', 'This citizen has no electronic identification account.');
+  return account;
+}
+
+async function record(deps: Deps, citizen: Citizen): Promise<CitizenRecord> {
+  const account = await readAccountByIdNumber(deps.db, citizen.idNumber);
+  const [devices, attached, approval, changes] = await Promise.all([
+    account ? listDeviceKeys(deps.db, account.id) : Promise.resolve([]),
+    account ? listAttachments(deps.db, account.id) : Promise.resolve([]),
+    account ? Promise.resolve(null) : readLevel2Approval(deps.db, citizen.idNumber),
+    account ? openDeviceChanges(deps, account.id) : Promise.resolve([]),
+  ]);
+  const attachable = await Promise.all(
+    ATTACHABLE.map(async (docType) => ({
+      docType,
+      available: (await sectoral(deps.sectoral, docType, citizen)) !== null,
+      attached: attached.includes(docType),
+    })),
+  );
+  return {
+    idNumber: citizen.idNumber,
+    fullName: citizen.fullName,
+    birthDate: citizen.birthDate,
+    sex: citizen.sex,
+    address: citizen.address,
+    hometown: citizen.hometown,
+    cardIssued: citizen.cardIssued,
+    cardExpires: citizen.cardExpires,
+    cardValid: citizen.cardExpires >= today(deps),
+    registryPhone: citizen.phone,
+    account: account
+      ? {
+          accountId: account.id,
+          level: account.level,
+          status: account.status,
+          phone: account.phone,
+          email: account.email,
+          createdAt: account.createdAt,
+          activeDevices: devices.filter((d) => d.revokedAt === null).length,
+        }
+      : null,
+    level2Approval:
+      approval && approval.usedAt === null && approval.expiresAt > deps.now
+        ? { phone: approval.phone, email: approval.email, approvedAt: approval.approvedAt, expiresAt: approval.expiresAt }
+        : null,
+    attachable,
+    deviceChanges: changes.map((c) => ({ requestId: c.requestId, label: c.label, state: c.state, createdAt: c.createdAt, readyAt: c.readyAt, expiresAt: c.expiresAt })),
+  };
+}
+
+/** Looks a citizen up (audited: a record read is an action too, and bulk reading is rate-limited). */
+export async function lookUpCitizen(deps: Deps, officer: Officer, idNumber: string): Promise<CitizenRecord> {
+  await enforceRateLimit(deps.db, `officer:lookup:${officer.id}`, LIMITS.officerLookupsPerOfficer, deps.now);
+  const citizen = await findCitizen(deps, idNumber);
+  const result = await record(deps, citizen);
+  // Whom: the account, or the ID number for a citizen without one.
+  await officerAudit(deps, officer, 'officer.viewed', result.account?.accountId ?? `citizen:${idNumber}`).run();
+  return result;
+}
+
+/**
+ * Level 2 in person: the officer has checked the chip card (the box is recorded) and records
+ * the phone and e-mail. An existing account becomes level 2 at once (its e-ID card is issued
+ * at the next wallet sync); a citizen without an account gets an approval to activate on
+ * their phone with the ID number, that phone and an SMS code.
+ */
+export async function approveLevel2(
+  deps: Deps,
+  officer: Officer,
+  idNumber: string,
+  input: { phone: string; email?: string | undefined },
+): Promise<CitizenRecord> {
+  const citizen = await findCitizen(deps, idNumber);
+  if (citizen.cardExpires < today(deps)) throw new AppError('card_expired', 'The chip ID card has expired: it must be renewed before level 2.');
+  const email = input.email ? input.email : null;
+  const account = await readAccountByIdNumber(deps.db, idNumber);
+  const detail = { cardChecked: true, phone: maskPhone(input.phone), email: email !== null };
+  if (account) {
+    await deps.db.batch([
+      setAccountLevel2Statement(deps.db, account.id, input.phone, email, deps.now),
+      officerAudit(deps, officer, 'officer.level2', account.id, { ...detail, previousLevel: account.level }),
+    ]);
+    await notify(deps, { phone: input.phone, email }, {
+      sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc nang len muc 2 tai ${officer.unitCode} luc ${vnTime(deps.now)}. Mo ung dung de nhan the can cuoc dien tu.`,
+      subject: 'Tài khoản định danh điện tử đã lên mức 2',
+      body: `Tài khoản định danh điện tử của bạn đã được cán bộ đơn vị ${officer.unitCode} phê duyệt mức 2 lúc ${vnTime(deps.now)}. Mở ứng dụng để nhận thẻ căn cước điện tử và các giấy tờ.`,
+    });
+    // The phone is what SMS codes go to: if the desk changed it, the old number hears of it too.
+    if (account.phone !== input.phone) {
+      await notify(deps, { phone: account.phone, email: null }, {
+        sms: `VNeID: So dien thoai cua tai khoan dinh danh dien tu da duoc can bo ${officer.unitCode} doi sang ${maskPhone(input.phone)} luc ${vnTime(deps.now)}. Neu khong phai ban yeu cau, hay den co quan Cong an ngay.`,
+        subject: '',
+        body: '',
+      });
+    }
+  } else {
+    await deps.db.batch([
+      upsertLevel2ApprovalStatement(deps.db, {
+        idNumber,
+        phone: input.phone,
+        email,
+        officerId: officer.id,
+        unitCode: officer.unitCode,
+        approvedAt: deps.now,
+        expiresAt: deps.now + LEVEL2_APPROVAL_TTL_MS,
+        usedAt: null,
+      }),
+      officerAudit(deps, officer, 'officer.level2', `citizen:${idNumber}`, detail),
+    ]);
+    await notify(deps, { phone: input.phone, email }, {
+      sms: `VNeID: Tai khoan dinh danh dien tu muc 2 cua ban da duoc phe duyet tai ${officer.unitCode}. Mo ung dung, chon "Kich hoat tai khoan muc 2" va nhap so dinh danh ca nhan.`,
+      subject: 'Tài khoản định danh điện tử mức 2 đã được phê duyệt',
+      body: `Tài khoản định danh điện tử mức 2 của bạn đã được cán bộ đơn vị ${officer.unitCode} phê duyệt. Mở ứng dụng trên điện thoại, chọn “Kích hoạt tài khoản mức 2”, nhập số định danh cá nhân và số điện thoại đã đăng ký, rồi nhập mã SMS.`,
+    });
+  }
+  return record(deps, citizen);
+}
+
+/** Attaches a document after the officer checked the original (the box is recorded). */
+export async function attachForCitizen(deps: Deps, officer: Officer, idNumber: string, docType: string): Promise<CitizenRecord> {
+  const citizen = await findCitizen(deps, idNumber);
+  const account = await requireAccount(deps, idNumber);
+  if (!ATTACHABLE.includes(docType as DocType)) throw new AppError('validation_failed', 'This document type cannot be attached.');
+  if (!(await sectoral(deps.sectoral, docType as DocType, citizen))) {
+    throw new AppError('not_found', 'The registry holds no such document for this citizen.');
+  }
+  const added = await attachDocument(deps, account, docType as DocType, `officer:${officer.id}`);
+  if (added) await officerAudit(deps, officer, 'officer.attached', account.id, { docType, originalsChecked: true }).run();
+  return record(deps, citizen);
+}
+
+export async function lockForCitizen(deps: Deps, officer: Officer, idNumber: string, reason: string | undefined): Promise<CitizenRecord> {
+  const citizen = await findCitizen(deps, idNumber);
+  const account = await requireAccount(deps, idNumber);
+  await lockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, reason: reason ?? null } });
+  return record(deps, citizen);
+}
+
+export async function unlockForCitizen(deps: Deps, officer: Officer, idNumber: string): Promise<CitizenRecord> {
+  const citizen = await findCitizen(deps, idNumber);
+  const account = await requireAccount(deps, idNumber);
+  if (account.status !== 'locked') throw new AppError('bad_request', 'This account is not locked.');
+  await unlockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, cardChecked: true } });
+  return record(deps, citizen);
+}
+
+export async function approveDeviceChangeForCitizen(
+  deps: Deps,
+  officer: Officer,
+  idNumber: string,
+  input: { requestId: string; code: string },
+): Promise<CitizenRecord> {
+  const citizen = await findCitizen(deps, idNumber);
+  const account = await requireAccount(deps, idNumber);
+  await approveDeviceChangeAsOfficer(deps, officer, account, input);
+  return record(deps, citizen);
+}

@@ -1,0 +1,201 @@
+/**
+ * Residence notification (thông báo lưu trú, utility 3): a citizen tells the police of a
+ * commune who stays where, from when to when. As guest the citizen declares themself and,
+ * optionally, their dependants; as host they declare their guests by ID number. The
+ * notification goes to the police of that commune (the officer inbox), who acknowledge it;
+ * the citizen sees the status (sent → received → acknowledged) and is notified.
+ */
+import { communeLabel } from '../../shared/communes';
+import { daysBetween, formatDay, vietnamDay, type Household, type OfficerResidenceNotice, type ResidenceNotice, type ResidenceNoticeInput, type ResidencePerson } from '../../shared/services';
+import type { Account } from '../store/accounts';
+import { readAccount } from '../store/accounts';
+import { insertAudit } from '../store/audit';
+import {
+  insertResidenceNoticeOnce,
+  listResidenceInbox,
+  listResidenceNoticesOfAccount,
+  markResidenceAcknowledged,
+  markResidenceReceived,
+  readResidenceNotice,
+  readResidenceNoticeByKey,
+  type ResidenceNoticeRow,
+} from '../store/residence-notices';
+import { newId } from './crypto';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { replayOf, requestHash } from './idempotency';
+import { notify } from './notifications';
+import type { OfficerScope } from './officer-scope';
+import { enforceRateLimit } from './rate-limit';
+import type { ServicesDeps } from './services-deps';
+
+/** Notifications per account: a family's trips, not a bulk feed. */
+export const RESIDENCE_LIMIT = { limit: 20, windowMs: 60 * 60_000 };
+/** A stay may be notified up to this many days after it began (the phone may have been offline). */
+const MAX_LATE_DAYS = 30;
+/** …and this many days ahead. */
+const MAX_AHEAD_DAYS = 365;
+
+export function toResidenceNotice(r: ResidenceNoticeRow): ResidenceNotice {
+  return {
+    id: r.id,
+    role: r.role,
+    communeCode: r.communeCode,
+    address: r.address,
+    people: r.people,
+    from: r.from,
+    to: r.to,
+    reason: r.reason,
+    status: r.status,
+    submittedAt: r.submittedAt,
+    receivedAt: r.receivedAt,
+    acknowledgedAt: r.acknowledgedAt,
+    note: r.note,
+  };
+}
+
+/** The citizen and their dependants, as the population registry records them. */
+export async function household(deps: Deps, account: Account): Promise<Household> {
+  const self = await deps.registry.findCitizen(account.idNumber);
+  if (!self) throw new AppError('not_found', 'The registry has no record for this account.');
+  const dependants = await deps.registry.findDependants(account.idNumber);
+  return {
+    self: { idNumber: self.idNumber, fullName: self.fullName },
+    dependants: dependants.map((d) => ({ idNumber: d.citizen.idNumber, fullName: d.citizen.fullName, birthDate: d.citizen.birthDate, relation: d.relation })),
+  };
+}
+
+/** Resolves the people of a notification to registry names, applying the role's rules. */
+async function resolvePeople(deps: Deps, account: Account, input: ResidenceNoticeInput): Promise<ResidencePerson[]> {
+  if (input.role === 'guest') {
+    const home = await household(deps, account);
+    const allowed = new Map(home.dependants.map((d) => [d.idNumber, d]));
+    const others = input.people.filter((id) => id !== account.idNumber);
+    const out: ResidencePerson[] = [home.self];
+    for (const [i, id] of others.entries()) {
+      const d = allowed.get(id);
+      // A guest declares themself and their own dependants; other adults declare themselves.
+      if (!d) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
+      out.push({ idNumber: d.idNumber, fullName: d.fullName });
+    }
+    return out;
+  }
+  const out: ResidencePerson[] = [];
+  for (const [i, id] of input.people.entries()) {
+    if (id === account.idNumber) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
+    const c = await deps.registry.findCitizen(id);
+    if (!c) throw new AppError('person_unknown', `The population registry has no citizen with the ID number at people.${i}.`);
+    out.push({ idNumber: c.idNumber, fullName: c.fullName });
+  }
+  return out;
+}
+
+/**
+ * Submits a residence notification, once per idempotency key: a repeat with the same key
+ * and content returns the stored notification (`replayed`), a repeat with other content is
+ * refused. Rate-limited per account; replays do not count.
+ */
+export async function submitResidenceNotice(
+  deps: ServicesDeps,
+  account: Account,
+  idempotencyKey: string,
+  input: ResidenceNoticeInput,
+): Promise<{ notice: ResidenceNotice; replayed: boolean }> {
+  const hash = await requestHash(input);
+  const existing = await readResidenceNoticeByKey(deps.db, account.id, idempotencyKey);
+  if (existing) return { notice: toResidenceNotice(replayOf(existing, hash)), replayed: true };
+
+  await enforceRateLimit(deps.db, `residence:account:${account.id}`, RESIDENCE_LIMIT, deps.now);
+  const today = vietnamDay(deps.now);
+  if (daysBetween(input.from, today) > MAX_LATE_DAYS || daysBetween(today, input.from) > MAX_AHEAD_DAYS) {
+    throw new AppError('validation_failed', 'Invalid field: from.');
+  }
+  const people = await resolvePeople(deps, account, input);
+  const id = newId();
+  const stored = await insertResidenceNoticeOnce(deps.db, {
+    id,
+    accountId: account.id,
+    idempotencyKey,
+    requestHash: hash,
+    role: input.role,
+    communeCode: input.communeCode,
+    address: input.address,
+    people,
+    from: input.from,
+    to: input.to,
+    reason: input.reason,
+    status: 'sent',
+    submittedAt: deps.now,
+    receivedAt: null,
+    acknowledgedAt: null,
+    handledBy: null,
+    note: null,
+  });
+  // Two requests with one key may race: the loser reads the winner's row.
+  return { notice: toResidenceNotice(replayOf(stored, hash)), replayed: stored.id !== id };
+}
+
+export async function listMyResidenceNotices(deps: Deps, account: Account): Promise<ResidenceNotice[]> {
+  return (await listResidenceNoticesOfAccount(deps.db, account.id, 100)).map(toResidenceNotice);
+}
+
+// ---- the officer's side ---------------------------------------------------------------------
+
+async function withSubmitter(deps: Deps, r: ResidenceNoticeRow): Promise<OfficerResidenceNotice> {
+  const account = await readAccount(deps.db, r.accountId);
+  const citizen = account ? await deps.registry.findCitizen(account.idNumber) : null;
+  return {
+    ...toResidenceNotice(r),
+    submittedBy: { idNumber: account?.idNumber ?? '', fullName: citizen?.fullName ?? '' },
+  };
+}
+
+/** A notification the officer may handle: in a commune of their unit, else "not found" (no probing other areas). */
+async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<ResidenceNoticeRow> {
+  const r = await readResidenceNotice(deps.db, id);
+  if (!r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such residence notification in your area.');
+  return r;
+}
+
+/** The inbox of an officer's area: open ones (sent, received) or all, newest first. */
+export async function residenceInbox(
+  deps: Deps,
+  scope: OfficerScope,
+  query: { status?: 'open' | 'all' | undefined; commune?: string | undefined; before?: number | undefined },
+): Promise<{ items: OfficerResidenceNotice[]; next: number | null }> {
+  const communes = query.commune ? scope.communes.filter((c) => c === query.commune) : scope.communes;
+  const statuses = query.status === 'all' ? (['sent', 'received', 'acknowledged'] as const) : (['sent', 'received'] as const);
+  const PAGE = 50;
+  const rows = await listResidenceInbox(deps.db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE);
+  const items = await Promise.all(rows.map((r) => withSubmitter(deps, r)));
+  return { items, next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
+}
+
+/** Opens a notification; the first officer to open it moves it from sent to received. */
+export async function openResidenceNotice(deps: Deps, scope: OfficerScope, id: string): Promise<OfficerResidenceNotice> {
+  const r = await inScope(deps, scope, id);
+  if (r.status === 'sent') {
+    await markResidenceReceived(deps.db, id, scope.officerId, deps.now);
+    return withSubmitter(deps, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
+  }
+  return withSubmitter(deps, r);
+}
+
+/** Acknowledges a notification and tells its author (once, however many times it is clicked). */
+export async function acknowledgeResidenceNotice(deps: ServicesDeps, scope: OfficerScope, id: string, note: string | null): Promise<OfficerResidenceNotice> {
+  await inScope(deps, scope, id);
+  const changed = await markResidenceAcknowledged(deps.db, id, scope.officerId, note, deps.now);
+  const r = (await readResidenceNotice(deps.db, id))!;
+  if (changed) {
+    await insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'residence.acknowledge', subject: id });
+    await notify(deps, {
+      accountId: r.accountId,
+      kind: 'residence_ack',
+      dedupeKey: `residence_ack:${id}`,
+      title: 'Thông báo lưu trú đã được xác nhận',
+      body: `Công an ${communeLabel(r.communeCode)} đã xác nhận thông báo lưu trú từ ${formatDay(r.from)} đến ${formatDay(r.to)}.${note ? ` Ghi chú: ${note}` : ''}`,
+      link: '/services/residence',
+    });
+  }
+  return withSubmitter(deps, r);
+}

@@ -1,0 +1,81 @@
+/** D1 access for what citizens allowed each portal, and the sharing history of disclosures. */
+import type { DisclosedItem } from '../../shared/oidc';
+
+export interface Consent {
+  accountId: string;
+  clientId: string;
+  scopes: string[];
+  grantedAt: number;
+}
+
+export interface Disclosure {
+  id: number;
+  accountId: string;
+  clientId: string;
+  clientName: string;
+  items: DisclosedItem[];
+  level: 1 | 2;
+  at: number;
+}
+
+export function upsertConsentStatement(db: D1Database, c: Consent): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO oidc_consents (account_id, client_id, scopes, granted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_id, client_id) DO UPDATE SET scopes = excluded.scopes, granted_at = excluded.granted_at`,
+    )
+    .bind(c.accountId, c.clientId, c.scopes.join(' '), c.grantedAt);
+}
+
+export async function readConsent(db: D1Database, accountId: string, clientId: string): Promise<Consent | null> {
+  const row = await db
+    .prepare('SELECT * FROM oidc_consents WHERE account_id = ? AND client_id = ?')
+    .bind(accountId, clientId)
+    .first<{ account_id: string; client_id: string; scopes: string; granted_at: number }>();
+  return row ? { accountId: row.account_id, clientId: row.client_id, scopes: row.scopes.split(' ').filter(Boolean), grantedAt: row.granted_at } : null;
+}
+
+/** A citizen's consents with the portals' current names, newest first. */
+export async function listConsents(db: D1Database, accountId: string): Promise<Array<Consent & { clientName: string }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT c.account_id, c.client_id, c.scopes, c.granted_at, k.name FROM oidc_consents c
+       JOIN oidc_clients k ON k.client_id = c.client_id WHERE c.account_id = ? ORDER BY c.granted_at DESC LIMIT 200`,
+    )
+    .bind(accountId)
+    .all<{ account_id: string; client_id: string; scopes: string; granted_at: number; name: string }>();
+  return results.map((r) => ({
+    accountId: r.account_id,
+    clientId: r.client_id,
+    scopes: r.scopes.split(' ').filter(Boolean),
+    grantedAt: r.granted_at,
+    clientName: r.name,
+  }));
+}
+
+export function deleteConsentStatement(db: D1Database, accountId: string, clientId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM oidc_consents WHERE account_id = ? AND client_id = ?').bind(accountId, clientId);
+}
+
+export function insertDisclosureStatement(db: D1Database, d: Omit<Disclosure, 'id'>): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO oidc_disclosures (account_id, client_id, client_name, items, level, at) VALUES (?, ?, ?, ?, ?, ?)')
+    .bind(d.accountId, d.clientId, d.clientName, JSON.stringify(d.items), d.level, d.at);
+}
+
+export async function listDisclosures(db: D1Database, accountId: string, limit: number): Promise<Disclosure[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM oidc_disclosures WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?')
+    .bind(accountId, limit)
+    .all<{ id: number; account_id: string; client_id: string; client_name: string; items: string; level: number; at: number }>();
+  return results.map((r) => {
+    let items: DisclosedItem[] = [];
+    try {
+      const parsed: unknown = JSON.parse(r.items);
+      if (Array.isArray(parsed)) items = parsed.filter((s): s is DisclosedItem => typeof s === 'string');
+    } catch {
+      items = [];
+    }
+    return { id: r.id, accountId: r.account_id, clientId: r.client_id, clientName: r.client_name, items, level: r.level === 2 ? 2 : 1, at: r.at };
+  });
+}

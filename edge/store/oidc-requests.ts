@@ -1,0 +1,89 @@
+/** D1 access for validated authorization requests waiting for the citizen's decision. */
+export interface AuthRequest {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  state: string | null;
+  nonce: string | null;
+  /** base64url(SHA-256(code_verifier)); S256 is the only method accepted. */
+  codeChallenge: string;
+  /** The account level the portal requires (from acr_values). */
+  minLevel: 1 | 2;
+  prompt: string[];
+  /** Seconds (OIDC max_age), or null. */
+  maxAge: number | null;
+  /** SHA-256 of the browser-binding cookie set by the authorization endpoint. */
+  browserHash: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+interface AuthRequestRow {
+  id: string;
+  client_id: string;
+  redirect_uri: string;
+  scopes: string;
+  state: string | null;
+  nonce: string | null;
+  code_challenge: string;
+  min_level: number;
+  prompt: string;
+  max_age: number | null;
+  browser_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+function toAuthRequest(r: AuthRequestRow): AuthRequest {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    redirectUri: r.redirect_uri,
+    scopes: r.scopes.split(' ').filter(Boolean),
+    state: r.state,
+    nonce: r.nonce,
+    codeChallenge: r.code_challenge,
+    minLevel: r.min_level === 2 ? 2 : 1,
+    prompt: r.prompt.split(' ').filter(Boolean),
+    maxAge: r.max_age,
+    browserHash: r.browser_hash,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+export async function insertAuthRequest(db: D1Database, r: AuthRequest): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO oidc_auth_requests (id, client_id, redirect_uri, scopes, state, nonce, code_challenge, min_level, prompt, max_age, browser_hash, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      r.id,
+      r.clientId,
+      r.redirectUri,
+      r.scopes.join(' '),
+      r.state,
+      r.nonce,
+      r.codeChallenge,
+      r.minLevel,
+      r.prompt.join(' '),
+      r.maxAge,
+      r.browserHash,
+      r.createdAt,
+      r.expiresAt,
+    )
+    .run();
+}
+
+export async function readAuthRequest(db: D1Database, id: string): Promise<AuthRequest | null> {
+  const row = await db.prepare('SELECT * FROM oidc_auth_requests WHERE id = ?').bind(id).first<AuthRequestRow>();
+  return row ? toAuthRequest(row) : null;
+}
+
+/** Takes a request out in one statement: of two racing decisions, exactly one gets it. */
+export async function takeAuthRequest(db: D1Database, id: string): Promise<AuthRequest | null> {
+  const row = await db.prepare('DELETE FROM oidc_auth_requests WHERE id = ? RETURNING *').bind(id).first<AuthRequestRow>();
+  return row ? toAuthRequest(row) : null;
+}

@@ -1,0 +1,142 @@
+/**
+ * Hostile cases for the officer console, one attack a test: codes reused, expired or left
+ * over; an officer without the role; a citizen's session or passkey at the console; an
+ * officer session at the citizen API; an idle session.
+ */
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { randomCode } from '../../shared/accounts';
+import { insertBootstrapCode, invitedOfficer, OfficerDesk, registeredPhone, supervisor, useAsSupervisor } from './helpers/accounts';
+import { api } from './helpers/phone';
+
+describe('officer codes', () => {
+  it('bootstrap code used twice: the second registration is refused', async () => {
+    const code = await insertBootstrapCode();
+    const first = new OfficerDesk();
+    expect((await first.register(code, { name: 'Đỗ Văn Một', unitCode: 'CA-079' })).status).toBe(201);
+    const second = await new OfficerDesk().register(code, { name: 'Kẻ Giả Mạo', unitCode: 'CA-079' });
+    expect(second.status).toBe(400);
+    expect(second.body.error?.code).toBe('code_invalid');
+    useAsSupervisor(first);
+  });
+
+  it('a leftover bootstrap code once a supervisor exists: refused (it makes the first supervisor only)', async () => {
+    await supervisor();
+    const leftover = await insertBootstrapCode();
+    const res = await new OfficerDesk().register(leftover, { name: 'Người Thứ Hai', unitCode: 'CA-001' });
+    expect(res.body.error?.code).toBe('code_invalid');
+  });
+
+  it('expired or unknown code: refused', async () => {
+    const boss = await supervisor();
+    const invite = await boss.call<{ inviteCode: string; officer: { officerId: string } }>('/api/officer/officers', { name: 'Vũ Thị Hết Hạn', role: 'officer', unitCode: '00070' });
+    await env.DB.prepare('UPDATE officer_invites SET expires_at = ? WHERE officer_id = ?').bind(Date.now() - 1, invite.body.officer.officerId).run();
+    expect((await new OfficerDesk().register(invite.body.inviteCode)).body.error?.code).toBe('code_expired');
+    expect((await new OfficerDesk().register(randomCode(20))).body.error?.code).toBe('code_invalid');
+    expect((await new OfficerDesk().register('not-a-code')).body.error?.code).toBe('validation_failed');
+  });
+
+  it('invite code used twice: refused the second time', async () => {
+    const boss = await supervisor();
+    const invite = await boss.call<{ inviteCode: string }>('/api/officer/officers', { name: 'Hồ Văn Mời', role: 'officer', unitCode: '00070' });
+    expect((await new OfficerDesk().register(invite.body.inviteCode)).status).toBe(201);
+    expect((await new OfficerDesk().register(invite.body.inviteCode)).body.error?.code).toBe('code_invalid');
+  });
+
+  it('stores codes only as hashes', async () => {
+    const code = await insertBootstrapCode();
+    const rows = await env.DB.prepare('SELECT code_hash FROM officer_invites').all<{ code_hash: string }>();
+    expect(rows.results.some((r) => r.code_hash.includes(code))).toBe(false);
+  });
+});
+
+describe('roles', () => {
+  it('officer without the role: inviting, listing, disabling officers and reading the audit log are refused', async () => {
+    const officer = await invitedOfficer('officer');
+    const boss = await supervisor();
+    const invite = await officer.call('/api/officer/officers', { name: 'Tự Phong Chức', role: 'supervisor', unitCode: '00070' });
+    expect(invite.status).toBe(403);
+    expect(invite.body.error?.code).toBe('forbidden');
+    expect((await officer.call('/api/officer/officers')).status).toBe(403);
+    expect((await officer.call('/api/officer/audit')).status).toBe(403);
+    expect((await officer.call(`/api/officer/officers/${boss.me.officerId}/disable`, {})).status).toBe(403);
+    // Nothing was written for the refused invitation.
+    const invited = await env.DB.prepare("SELECT count(*) AS n FROM officers WHERE name = 'Tự Phong Chức'").first('n');
+    expect(invited).toBe(0);
+  });
+
+  it('an invited supervisor has the role', async () => {
+    const second = await invitedOfficer('supervisor', 'CA-001');
+    expect((await second.call('/api/officer/audit')).status).toBe(200);
+  });
+
+  it('a supervisor cannot disable themself', async () => {
+    const boss = await supervisor();
+    expect((await boss.call(`/api/officer/officers/${boss.me.officerId}/disable`, {})).body.error?.code).toBe('forbidden');
+  });
+});
+
+describe('sessions and passkeys are kept apart', () => {
+  it("a citizen's session does not open the console, and an officer's does not open the citizen API", async () => {
+    const { phone, citizen } = await registeredPhone();
+    const officer = await invitedOfficer();
+    expect((await api(`/api/officer/citizens/${citizen.idNumber}`, { cookie: phone.cookie })).status).toBe(401);
+    expect((await api('/api/me', { cookie: officer.cookie })).status).toBe(401);
+  });
+
+  it("a citizen's passkey does not sign in at the console", async () => {
+    const { phone } = await registeredPhone();
+    const options = await api<{ options: { challenge: string } }>('/api/officer/auth/options', { body: {} });
+    const credential = await phone.authenticator.get(options.body.options);
+    const res = await api('/api/officer/auth/verify', { body: { credential } });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.code).toBe('credential_unknown');
+  });
+
+  it("an officer's sign-in challenge is not a citizen's: the purposes are kept apart", async () => {
+    const officer = await invitedOfficer();
+    const citizenOptions = await api<{ options: { challenge: string } }>('/api/auth/options', { body: {} });
+    const credential = await officer.authenticator.get(citizenOptions.body.options);
+    expect((await api('/api/officer/auth/verify', { body: { credential } })).body.error?.code).toBe('challenge_invalid');
+  });
+
+  it('an officer passkey without user verification is refused', async () => {
+    const officer = await invitedOfficer();
+    const options = await api<{ options: { challenge: string } }>('/api/officer/auth/options', { body: {} });
+    const credential = await officer.authenticator.get(options.body.options, { userVerified: false });
+    expect((await api('/api/officer/auth/verify', { body: { credential } })).body.error?.code).toBe('user_verification_required');
+  });
+
+  it('an idle officer session expires', async () => {
+    const officer = await invitedOfficer();
+    await env.DB.prepare('UPDATE officer_sessions SET expires_at = ? WHERE officer_id = ?').bind(Date.now() - 1, officer.me.officerId).run();
+    const res = await officer.call('/api/officer/me');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('set-cookie')).toMatch(/__Host-vneid_officer=;/);
+  });
+
+  it('a cross-site request to the console is refused (CSRF)', async () => {
+    const officer = await invitedOfficer();
+    const res = await api('/api/officer/officers', { body: {}, cookie: officer.cookie, headers: { origin: 'https://evil.example' } });
+    expect(res.body.error?.code).toBe('csrf_rejected');
+  });
+
+  it('insider officer: re-recording a level-2 phone number tells the old number, and names the unit', async () => {
+    const officer = await invitedOfficer();
+    const { citizen } = await registeredPhone();
+    await env.DB.prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
+    const res = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: '0977000111' });
+    expect(res.status).toBe(200);
+    const old = await env.DB.prepare('SELECT body FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1').bind(citizen.phone).first<{ body: string }>();
+    expect(old?.body).toMatch(/da duoc can bo 00070 doi sang \+84 9•• ••• 111/);
+  });
+
+  it('every officer look-up is audited with who, what, whom', async () => {
+    const officer = await invitedOfficer();
+    const { me, citizen } = await registeredPhone();
+    await officer.call(`/api/officer/citizens/${citizen.idNumber}`);
+    const row = await env.DB.prepare("SELECT actor, subject, detail FROM audit_log WHERE action = 'officer.viewed' ORDER BY id DESC LIMIT 1").first<{ actor: string; subject: string; detail: string }>();
+    expect(row).toMatchObject({ actor: `officer:${officer.me.officerId}`, subject: me.accountId });
+    expect(JSON.parse(row!.detail)).toEqual({ unit: '00070' });
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * The verifier (/verify, lazy, no account needed): reads a QR code from the camera, a
+ * picture or pasted text, checks it offline against the trust list and status list kept on
+ * this device (downloaded when online; their age is shown), and gives one verdict in plain
+ * words; for a valid code, only the fields the holder disclosed.
+ *
+ * Offline: this screen's chunks are cached by the service worker the first time they load
+ * (sw.ts, cache-first for /assets/), and the fallback decoder's chunk is fetched at that
+ * first visit too, so after one online visit the verifier works with no network.
+ */
+import '../wallet/wallet.css';
+import type { Ref } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PresentationResult, Verdict } from '../../shared/credential';
+import { DocumentCard, docTypeName } from '../components/DocumentCard';
+import { Screen } from '../components/Screen';
+import { Notice } from '../components/Status';
+import { formatAge, formatDate, formatDateTime, formatDuration, tw, type WalletMessageKey } from '../i18n/wallet';
+import { useApp } from '../state';
+import { createQrReader, hasPlatformDetector, loadFallbackDecoder, type QrReader } from '../wallet/qr-scan';
+import {
+  checkQrText,
+  FRESHNESS_S,
+  loadLists,
+  refreshLists,
+  STATUS_MAX_AGE_S,
+  statusFreshness,
+  statusTtlMs,
+  type VerifierLists,
+} from '../wallet/verifier';
+
+/** Camera frames are read this often (ms): enough for a held-up phone, light on a cheap CPU. */
+const SCAN_INTERVAL_MS = 250;
+
+let reader: Promise<QrReader> | null = null;
+function qrReader(): Promise<QrReader> {
+  reader ??= createQrReader().catch((err: unknown) => {
+    reader = null;
+    throw err;
+  });
+  return reader;
+}
+
+function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: VerifierLists | null; now: number; refreshing: boolean; onRefresh(): void; online: boolean }) {
+  const freshness = statusFreshness(lists?.status ?? null, now);
+  const max = formatDuration(STATUS_MAX_AGE_S * 1000);
+  return (
+    <section class="card lists-panel" aria-labelledby="lists-h" data-testid="verifier-lists">
+      <h2 id="lists-h">{tw('verify.lists')}</h2>
+      <dl class="facts">
+        <div>
+          <dt>{tw('verify.trustList')}</dt>
+          <dd data-testid="trust-age">{lists?.trust && lists.trustFetchedAt ? tw('verify.fetched', { age: formatAge(lists.trustFetchedAt, now) }) : tw('verify.missing')}</dd>
+        </div>
+        <div>
+          <dt>{tw('verify.statusList')}</dt>
+          <dd data-testid="status-age" data-freshness={freshness}>
+            {lists?.status ? tw('verify.issued', { age: formatAge(lists.status.issuedAt, now) }) : tw('verify.missing')}
+          </dd>
+        </div>
+      </dl>
+      {!lists?.trust ? <p class="alert">{tw('verify.noTrust')}</p> : null}
+      {freshness === 'old' ? (
+        <p class="warn" data-testid="status-old">
+          {tw('verify.statusOld', { ttl: formatDuration(statusTtlMs(lists?.status ?? null)), max })}
+        </p>
+      ) : null}
+      {freshness === 'too_old' ? (
+        <p class="alert" data-testid="status-too-old">
+          {tw('verify.statusTooOld', { max })}
+        </p>
+      ) : null}
+      {lists?.trust && freshness === 'missing' ? <p class="alert">{tw('verdict.status_unavailable.body')}</p> : null}
+      {online ? (
+        <button type="button" class="btn-link" onClick={onRefresh} disabled={refreshing} data-testid="lists-refresh">
+          {refreshing ? tw('verify.refreshing') : tw('verify.refresh')}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function Result({ result, focusRef }: { result: PresentationResult; focusRef: Ref<HTMLDivElement> }) {
+  const verdict: Verdict = result.verdict;
+  const ok = result.verdict === 'valid';
+  return (
+    <div class={ok ? 'verdict verdict-ok' : 'verdict verdict-bad'} data-testid="verdict" data-verdict={verdict} ref={focusRef} tabIndex={-1}>
+      <p class="verdict-title">
+        <span class="verdict-icon" aria-hidden="true">
+          {ok ? '✓' : '✕'}
+        </span>
+        {tw(`verdict.${verdict}`)}
+      </p>
+      <p class="verdict-body">{tw(`verdict.${verdict}.body` as WalletMessageKey, { minutes: FRESHNESS_S / 60 })}</p>
+      {result.verdict === 'valid' ? (
+        <>
+          <p class="verdict-meta">
+            {tw('verify.document', { doc: docTypeName(result.docType), view: tw(`qr.view.${result.view}`) })}
+            <br />
+            {tw('verify.presentedAt', { time: formatDateTime(result.presentedAt) })}
+            <br />
+            {tw('wallet.copyExpires', { date: formatDate(result.expiresAt) })}
+            <br />
+            {tw('verify.issuer', { issuer: result.issuer, kid: result.kid })}
+          </p>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+export default function Verify() {
+  const app = useApp();
+  const [lists, setLists] = useState<VerifierLists | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [refreshing, setRefreshing] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [checking, setChecking] = useState(false);
+  const [result, setResult] = useState<PresentationResult | null>(null);
+  const [scanning, setScanning] = useState(false);
+  const video = useRef<HTMLVideoElement>(null);
+  const stream = useRef<MediaStream | null>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  const online = app.online.value;
+
+  const reload = async () => {
+    const at = Date.now();
+    setLists(await loadLists(at));
+    setNow(at);
+  };
+  const refresh = async (quiet: boolean) => {
+    setRefreshing(true);
+    const ok = await refreshLists(Date.now());
+    await reload();
+    setRefreshing(false);
+    if (!quiet) setNotice(ok ? tw('verify.refreshed') : tw('verify.refreshFailed'));
+  };
+
+  useEffect(() => {
+    void reload().then(() => (navigator.onLine ? refresh(true) : undefined));
+    // The fallback decoder is fetched now, while online, so the service worker keeps it for offline scans.
+    void hasPlatformDetector().then((has) => (has ? undefined : loadFallbackDecoder().catch(() => undefined)));
+    // Ages on screen stay current.
+    const tick = setInterval(() => setNow(Date.now()), 15_000);
+    return () => {
+      clearInterval(tick);
+      stopCamera();
+    };
+  }, []);
+
+  const check = async (qr: string) => {
+    setChecking(true);
+    setResult(null);
+    // Always the current lists and clock: a list that aged past its limit stops counting.
+    const at = Date.now();
+    const current = await loadLists(at);
+    setLists(current);
+    setNow(at);
+    setResult(await checkQrText(qr, current, at));
+    setChecking(false);
+    requestAnimationFrame(() => {
+      window.scrollTo(0, 0);
+      resultRef.current?.focus({ preventScroll: true });
+    });
+  };
+
+  function stopCamera(): void {
+    stream.current?.getTracks().forEach((track) => track.stop());
+    stream.current = null;
+    setScanning(false);
+  }
+
+  const startCamera = async () => {
+    setNotice(null);
+    setResult(null);
+    try {
+      const media = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      stream.current = media;
+      setScanning(true);
+      const read = await qrReader();
+      const el = video.current;
+      if (!el) throw new Error('no video element');
+      el.srcObject = media;
+      await el.play();
+      const loop = async () => {
+        if (!stream.current) return;
+        const found = el.readyState >= 2 ? await read(el) : null;
+        if (found) {
+          stopCamera();
+          setText(found);
+          await check(found);
+        } else if (stream.current) {
+          setTimeout(() => void loop(), SCAN_INTERVAL_MS);
+        }
+      };
+      void loop();
+    } catch {
+      stopCamera();
+      setNotice(tw('verify.cameraFailed'));
+    }
+  };
+
+  const fromImage = async (file: File | undefined) => {
+    if (!file) return;
+    setNotice(tw('verify.readingImage'));
+    setResult(null);
+    try {
+      const bitmap = await createImageBitmap(file);
+      const found = await (await qrReader())(bitmap);
+      bitmap.close();
+      if (!found) {
+        setNotice(tw('verify.noQrInImage'));
+        return;
+      }
+      setNotice(null);
+      setText(found);
+      await check(found);
+    } catch {
+      setNotice(tw('verify.noQrInImage'));
+    }
+  };
+
+  const again = () => {
+    setResult(null);
+    setText('');
+    setNotice(null);
+  };
+
+  return (
+    <Screen title={tw('verify.title')}>
+      {/* The verdict first: announced when it appears (polite), and focused for keyboard users. */}
+      <div class="verify-result" aria-live="polite" aria-atomic="true">
+        {result ? <Result result={result} focusRef={resultRef} /> : null}
+      </div>
+      {result ? (
+        <section class="stack" aria-label={tw('verify.result')}>
+          {result.verdict === 'valid' ? (
+            <>
+              <h2 class="shared-title">{tw('verify.shared')}</h2>
+              <p class="muted small">{tw('verify.onlyShared')}</p>
+              <DocumentCard docType={result.docType} view={result.view} data={result.claims as Record<string, unknown>} portrait={false} />
+            </>
+          ) : null}
+          <button type="button" class="btn btn-primary" onClick={again} data-testid="verify-again">
+            {tw('verify.again')}
+          </button>
+        </section>
+      ) : (
+        <>
+          <p>{tw('verify.lead')}</p>
+          <section class="card stack" aria-label={tw('verify.title')}>
+            <div class="scan-frame" hidden={!scanning}>
+              <video ref={video} class="scan-video" muted playsInline aria-label={tw('verify.scanning')} />
+              <p class="muted">{tw('verify.scanning')}</p>
+              <button type="button" class="btn btn-secondary" onClick={stopCamera}>
+                {tw('verify.stopScan')}
+              </button>
+            </div>
+            {scanning ? null : (
+              <button type="button" class="btn btn-primary" onClick={() => void startCamera()} data-testid="scan-camera">
+                {tw('verify.scan')}
+              </button>
+            )}
+            <label class="btn btn-secondary file-button">
+              {tw('verify.image')}
+              <input
+                type="file"
+                accept="image/*"
+                class="visually-hidden"
+                data-testid="scan-image"
+                onChange={(e) => {
+                  const input = e.currentTarget;
+                  void fromImage(input.files?.[0]).finally(() => (input.value = ''));
+                }}
+              />
+            </label>
+            <form
+              class="stack"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (text.trim()) void check(text);
+              }}
+            >
+              <div class="field">
+                <label for="qr-text">{tw('verify.paste')}</label>
+                <p id="qr-text-hint" class="hint">
+                  {tw('verify.pasteHint')}
+                </p>
+                <textarea
+                  id="qr-text"
+                  class="qr-textarea"
+                  rows={3}
+                  spellcheck={false}
+                  autoCapitalize="characters"
+                  value={text}
+                  onInput={(e) => setText(e.currentTarget.value)}
+                  aria-describedby="qr-text-hint"
+                  data-testid="qr-text"
+                />
+              </div>
+              <button type="submit" class="btn btn-secondary" disabled={checking || !text.trim()} data-testid="qr-check">
+                {checking ? tw('verify.checking') : tw('verify.check')}
+              </button>
+            </form>
+          </section>
+        </>
+      )}
+      <Notice message={notice} />
+      <ListsPanel lists={lists} now={now} refreshing={refreshing} onRefresh={() => void refresh(false)} online={online} />
+    </Screen>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Showing a document as a QR code (its own lazy chunk, with lean-qr; precached with the
+ * wallet). The citizen picks how much to share (the views the issuer signed); the device key
+ * signs a new presentation every REFRESH_S seconds, so the code on screen is always fresh and
+ * a screenshot of it stops verifying after the freshness window. No network is used.
+ */
+import '../wallet/wallet.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { WalletDocument } from '../../shared/api';
+import { fromBase64Url } from '../../shared/bytes';
+import { createPresentation, DOCUMENT_TYPES, viewFields, type View } from '../../shared/credential';
+import { docTypeName, fieldLabel } from '../components/DocumentCard';
+import { Screen } from '../components/Screen';
+import { ErrorAlert } from '../components/Status';
+import { tw } from '../i18n/wallet';
+import { getDeviceKey } from '../wallet/device-key';
+import { drawQr } from '../wallet/qr-code';
+import { FRESHNESS_S } from '../wallet/verifier';
+
+/** A new code this often (seconds); each stays valid FRESHNESS_S (120 s) at the verifier. */
+export const REFRESH_S = 10;
+/** Least sharing first: what a hotel desk or a shop needs is usually less than everything. */
+const VIEW_ORDER: readonly View[] = ['basic', 'full', 'age_over_18'];
+
+interface WakeLockSentinelLike {
+  release(): Promise<void>;
+}
+
+/** Keeps the screen on while a code is shown (where the Screen Wake Lock API exists). */
+function useWakeLock(): void {
+  useEffect(() => {
+    const wakeLock = (navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<WakeLockSentinelLike> } }).wakeLock;
+    if (!wakeLock) return;
+    let sentinel: WakeLockSentinelLike | null = null;
+    let live = true;
+    const acquire = () => {
+      if (document.visibilityState !== 'visible') return;
+      wakeLock.request('screen').then(
+        (s) => (live ? (sentinel = s) : void s.release()),
+        () => undefined,
+      );
+    };
+    acquire();
+    document.addEventListener('visibilitychange', acquire);
+    return () => {
+      live = false;
+      document.removeEventListener('visibilitychange', acquire);
+      void sentinel?.release();
+    };
+  }, []);
+}
+
+let firstDrawMarked = false;
+
+export default function WalletQr({ doc }: { doc: WalletDocument }) {
+  const views = VIEW_ORDER.filter((v) => (DOCUMENT_TYPES[doc.docType].views as readonly View[]).includes(v) && doc.credentials[v]);
+  const [view, setView] = useState<View>(views[0] ?? 'full');
+  const [text, setText] = useState<string | null>(null);
+  const [secondsLeft, setSecondsLeft] = useState(REFRESH_S);
+  const [error, setError] = useState<string | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useWakeLock();
+
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const credential = fromBase64Url(doc.credentials[view] ?? '');
+    const run = async () => {
+      const key = await getDeviceKey().catch(() => null);
+      if (!key) throw new Error(tw('qr.noDeviceKey'));
+      if (!credential) throw new Error('credential');
+      const present = async () => {
+        const next = await createPresentation({ credential, devicePrivateKey: key.keyPair.privateKey, now: Date.now() });
+        if (!live) return;
+        if (canvas.current) drawQr(canvas.current, next);
+        setText(next);
+        setSecondsLeft(REFRESH_S);
+        if (!firstDrawMarked) {
+          // For the cold-start benchmark (tests/bench): navigation → first code on screen.
+          performance.mark('vneid:qr-drawn');
+          firstDrawMarked = true;
+        }
+      };
+      await present();
+      let left = REFRESH_S;
+      timer = setInterval(() => {
+        left -= 1;
+        if (left <= 0) {
+          left = REFRESH_S;
+          void present().catch((err: unknown) => live && setError(tw('qr.failed', { reason: String(err) })));
+        } else if (live) {
+          setSecondsLeft(left);
+        }
+      }, 1000);
+    };
+    run().catch((err: unknown) => live && setError(tw('qr.failed', { reason: err instanceof Error ? err.message : String(err) })));
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [doc.id, view]);
+
+  const name = docTypeName(doc.docType);
+  const shared = viewFields(doc.docType, view).map(fieldLabel).join(', ');
+  return (
+    <Screen title={tw('qr.title')} heading={name}>
+      {views.length > 1 ? (
+        <fieldset class="view-choice">
+          <legend>{tw('qr.view')}</legend>
+          <div class="segmented">
+            {views.map((v) => (
+              <label class={v === view ? 'segment segment-on' : 'segment'} key={v}>
+                <input type="radio" class="visually-hidden" name="qr-view" value={v} checked={v === view} onChange={() => setView(v)} data-testid={`qr-view-${v}`} />
+                {tw(`qr.view.${v}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+      <p class="view-hint">{tw(`qr.viewHint.${view}`)}</p>
+      <div class="qr-frame">
+        <canvas
+          ref={canvas}
+          class={text ? 'qr-canvas' : 'qr-canvas qr-canvas-empty'}
+          role="img"
+          aria-label={tw('qr.alt', { doc: name, view: tw(`qr.view.${view}`) })}
+          data-testid="qr-code"
+          data-view={view}
+          data-qr-text={text ?? ''}
+        />
+        {text ? null : <p class="qr-preparing">{tw('qr.preparing')}</p>}
+      </div>
+      <ErrorAlert message={error} testId="qr-error" />
+      <div class="qr-timer" role="timer" aria-live="off" data-testid="qr-countdown">
+        <span>{tw('qr.refreshIn', { seconds: secondsLeft })}</span>
+        <progress max={REFRESH_S} value={secondsLeft} aria-hidden="true" />
+      </div>
+      <p class="qr-shares">{tw('qr.shares', { fields: shared })}</p>
+      <ul class="qr-hints">
+        <li>{tw('qr.brightness')}</li>
+        <li>{tw('qr.validity', { minutes: FRESHNESS_S / 60 })}</li>
+      </ul>
+      <a class="tap back-link" href={`/wallet/${encodeURIComponent(doc.id)}`}>
+        <span aria-hidden="true" class="back-arrow">
+          ‹
+        </span>
+        {name}
+      </a>
+    </Screen>
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * The wallet as a small model of signals and actions (like state.ts): whether it exists on
+ * this phone, is locked or open, its documents once open, and the sync with the edge.
+ * Everything outside (IndexedDB, the API, the passkey, the clock) is passed in, so the
+ * model runs in a unit test without a browser.
+ *
+ *   absent ──download──▶ (pending documents) ──setUp(passcode)──▶ open ◀──unlock──▶ locked
+ *   locked ──5 wrong passcodes──▶ wiped ──download──▶ …
+ *
+ * Sync needs the wallet open: new documents are sealed with the wallet key before they
+ * touch the disk, and that key exists only after the passcode (or passkey).
+ */
+import { signal } from '@preact/signals';
+import type { WalletDocument, WalletSyncResponse } from '../../shared/api';
+import type { ApiError, ApiResult } from '../api';
+import {
+  createDeviceSecret,
+  createPasscodeBox,
+  createPasskeyBox,
+  createWalletKey,
+  lockedCopy,
+  MAX_PASSCODE_ATTEMPTS,
+  openJson,
+  openPasscodeBox,
+  openPasskeyBox,
+  sealJson,
+  type PasskeyBox,
+  type Random,
+} from './vault';
+import type { StoredWalletDocuments, StoredWalletKey } from './wallet-store';
+
+export type WalletStatus = 'loading' | 'absent' | 'locked' | 'open' | 'wiped';
+
+/** What the sealed box holds. */
+export interface WalletContents {
+  documents: WalletDocument[];
+  /** The edge's clock at the last sync (ms). */
+  syncedAt: number;
+}
+
+export interface WalletDeps {
+  store: {
+    readKey(): Promise<StoredWalletKey | null>;
+    readDocuments(): Promise<StoredWalletDocuments | null>;
+    write(key: StoredWalletKey, documents: StoredWalletDocuments): Promise<void>;
+    writeDocuments(documents: StoredWalletDocuments): Promise<void>;
+    writePasskey(box: PasskeyBox | null): Promise<void>;
+    countAttempt(max: number): Promise<number | 'wiped'>;
+    resetAttempts(): Promise<void>;
+    wipe(): Promise<void>;
+  };
+  /** Challenge → device-key proof → the account's documents. */
+  sync(): Promise<ApiResult<WalletSyncResponse>>;
+  prf: {
+    supported(): Promise<boolean>;
+    evaluate(salt: Uint8Array<ArrayBuffer>, credentialId: string | null): Promise<{ credentialId: string; output: BufferSource } | null>;
+  };
+  now(): number;
+  /** PBKDF2 iterations for a new passcode box (tests pass a small number). */
+  iterations?: number;
+  random?: Random;
+}
+
+export type SyncState = { state: 'idle' | 'syncing' | 'done' } | { state: 'failed'; error: ApiError };
+export type UnlockResult = 'open' | 'wrong' | 'wiped' | 'failed';
+
+export function createWallet(deps: WalletDeps) {
+  const random: Random = deps.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+  const status = signal<WalletStatus>('loading');
+  const contents = signal<WalletContents | null>(null);
+  /** Documents downloaded for a wallet that has no passcode yet. */
+  const pending = signal<WalletContents | null>(null);
+  const sync = signal<SyncState>({ state: 'idle' });
+  const attemptsLeft = signal(MAX_PASSCODE_ATTEMPTS);
+  /** A passkey box exists: the unlock screen offers the passkey. */
+  const passkeyUnlock = signal(false);
+  /** Right after set-up, when the browser has PRF: offer to add the passkey box. */
+  const passkeyOffer = signal(false);
+  let key: CryptoKey | null = null;
+  /** The extractable wallet key, kept only between set-up and the answer to the passkey offer. */
+  let setupKey: CryptoKey | null = null;
+
+  /** Reads what is stored. An open wallet stays open. */
+  async function load(): Promise<void> {
+    if (status.value === 'open') return;
+    const stored = await deps.store.readKey();
+    if (!stored) {
+      if (status.value !== 'wiped') status.value = 'absent';
+      return;
+    }
+    attemptsLeft.value = Math.max(0, MAX_PASSCODE_ATTEMPTS - stored.failedAttempts);
+    passkeyUnlock.value = stored.passkey !== null;
+    status.value = 'locked';
+  }
+
+  /** First sync, before there is a passcode: the documents wait in memory for `setUp`. */
+  async function download(): Promise<ApiError | null> {
+    sync.value = { state: 'syncing' };
+    const result = await deps.sync();
+    if (!result.ok) {
+      sync.value = { state: 'failed', error: result.error };
+      return result.error;
+    }
+    pending.value = { documents: result.data.documents, syncedAt: result.data.syncedAt };
+    sync.value = { state: 'done' };
+    return null;
+  }
+
+  /** Makes the wallet key, seals the pending documents and stores both boxes; the wallet opens. */
+  async function setUp(passcode: string): Promise<void> {
+    const documents = pending.value;
+    if (!documents) throw new Error('setUp: nothing downloaded');
+    const walletKey = await createWalletKey();
+    const deviceSecret = await createDeviceSecret();
+    const passcodeBox = await createPasscodeBox({ walletKey, passcode, deviceSecret, random, ...(deps.iterations ? { iterations: deps.iterations } : {}) });
+    const sealed = await sealJson(walletKey, documents, random);
+    const now = deps.now();
+    await deps.store.write(
+      { version: 1, passcode: passcodeBox, passkey: null, deviceSecret, failedAttempts: 0, createdAt: now },
+      { sealed, savedAt: now },
+    );
+    key = await lockedCopy(walletKey);
+    contents.value = documents;
+    pending.value = null;
+    attemptsLeft.value = MAX_PASSCODE_ATTEMPTS;
+    passkeyUnlock.value = false;
+    status.value = 'open';
+    if (await deps.prf.supported()) {
+      setupKey = walletKey;
+      passkeyOffer.value = true;
+    }
+  }
+
+  /** Adds the passkey box (asks the passkey for its PRF output). False when the passkey cannot. */
+  async function enablePasskey(): Promise<boolean> {
+    if (!setupKey) return false;
+    const prfSalt = random(32);
+    const prf = await deps.prf.evaluate(prfSalt, null);
+    if (!prf) return false;
+    const box = await createPasskeyBox({ walletKey: setupKey, credentialId: prf.credentialId, prfSalt, prfOutput: prf.output, random });
+    await deps.store.writePasskey(box);
+    passkeyUnlock.value = true;
+    dismissPasskeyOffer();
+    return true;
+  }
+
+  function dismissPasskeyOffer(): void {
+    setupKey = null;
+    passkeyOffer.value = false;
+  }
+
+  async function opened(walletKey: CryptoKey): Promise<UnlockResult> {
+    const sealed = await deps.store.readDocuments();
+    const value = sealed ? await openJson<WalletContents>(walletKey, sealed.sealed) : { documents: [], syncedAt: 0 };
+    if (!value) return 'failed';
+    await deps.store.resetAttempts();
+    key = walletKey;
+    contents.value = value;
+    attemptsLeft.value = MAX_PASSCODE_ATTEMPTS;
+    status.value = 'open';
+    return 'open';
+  }
+
+  async function wiped(): Promise<UnlockResult> {
+    key = null;
+    contents.value = null;
+    passkeyUnlock.value = false;
+    status.value = 'wiped';
+    return 'wiped';
+  }
+
+  /** Opens with the passcode. Each try is counted first; the fifth wrong one wipes the wallet. */
+  async function unlock(passcode: string): Promise<UnlockResult> {
+    const count = await deps.store.countAttempt(MAX_PASSCODE_ATTEMPTS);
+    if (count === 'wiped') return wiped();
+    const stored = await deps.store.readKey();
+    if (!stored) return wiped();
+    const walletKey = await openPasscodeBox(stored.passcode, passcode, stored.deviceSecret);
+    if (walletKey) return opened(walletKey);
+    if (count >= MAX_PASSCODE_ATTEMPTS) {
+      await deps.store.wipe();
+      return wiped();
+    }
+    attemptsLeft.value = MAX_PASSCODE_ATTEMPTS - count;
+    return 'wrong';
+  }
+
+  /** Opens with the passkey's PRF output (user verification by the authenticator; not counted). */
+  async function unlockWithPasskey(): Promise<UnlockResult> {
+    const stored = await deps.store.readKey();
+    if (!stored?.passkey) return 'failed';
+    const prf = await deps.prf.evaluate(stored.passkey.prfSalt, stored.passkey.credentialId);
+    if (!prf) return 'failed';
+    const walletKey = await openPasskeyBox(stored.passkey, prf.output);
+    return walletKey ? opened(walletKey) : 'failed';
+  }
+
+  /** Fetches the account's documents and seals them; the open wallet keeps showing the old ones on failure. */
+  async function refresh(): Promise<ApiError | null> {
+    if (status.value !== 'open' || !key || sync.value.state === 'syncing') return null;
+    const walletKey = key;
+    sync.value = { state: 'syncing' };
+    const result = await deps.sync();
+    if (!result.ok) {
+      sync.value = { state: 'failed', error: result.error };
+      return result.error;
+    }
+    const next: WalletContents = { documents: result.data.documents, syncedAt: result.data.syncedAt };
+    const sealed = await sealJson(walletKey, next, random);
+    await deps.store.writeDocuments({ sealed, savedAt: deps.now() });
+    if (key === walletKey) contents.value = next;
+    sync.value = { state: 'done' };
+    return null;
+  }
+
+  /** Forgets the key and the documents in memory (the sealed copy stays). */
+  function lock(): void {
+    if (status.value !== 'open') return;
+    key = null;
+    dismissPasskeyOffer();
+    contents.value = null;
+    sync.value = { state: 'idle' };
+    status.value = 'locked';
+  }
+
+  return {
+    status,
+    contents,
+    pending,
+    sync,
+    attemptsLeft,
+    passkeyUnlock,
+    passkeyOffer,
+    load,
+    download,
+    setUp,
+    enablePasskey,
+    dismissPasskeyOffer,
+    unlock,
+    unlockWithPasskey,
+    refresh,
+    lock,
+  };
+}
+
+export type Wallet = ReturnType<typeof createWallet>;
