@@ -119,7 +119,7 @@ export async function seed({ count = 3000, persistTo, force = false } = {}) {
     // D1 caps one statement at 100 KB: 200 rows stay well under it.
     for (let i = 0; i < citizens.length; i += 200) rows.push(citizensInsertSql(citizens.slice(i, i + 200)));
     if (start === 0) rows.push(relationsInsertSql(DEMO_RELATIONS));
-    const file = join(tmp, `seed-${start}.sql`);
+    const file = join(tmp, `seed-${process.pid}-${start}.sql`); // per process: parallel seeds must not share a file
     writeFileSync(file, rows.join('\n'));
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--file', file, ...persistArgs(persistTo)], { quiet: true });
     rmSync(file);

@@ -353,6 +353,13 @@ export interface AgencyEventResponse {
   delivered: boolean;
 }
 
+// ---- path parameters -------------------------------------------------------------------------
+
+/** An edge-made record id (a report, a notification, an article). */
+export const RecordId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/, 'id'));
+/** A report's photo: the record and the photo's index. */
+export const PhotoParams = v.object({ id: RecordId, n: v.pipe(v.string(), v.regex(/^[0-2]$/, 'photo'), v.transform(Number)) });
+
 // ---- helpers ------------------------------------------------------------------------------
 
 /** Whole days from one ISO date to another. */

@@ -1,6 +1,6 @@
 /** News and crime-trick warnings: a public feed (no session: it is public information) and its images. */
 import * as v from 'valibot';
-import type { NewsFeed } from '../../shared/services';
+import { RecordId, type NewsFeed } from '../../shared/services';
 import { AppError } from '../domain/errors';
 import { newsFeed, newsImage } from '../domain/news';
 import { createRouter, depsFor } from '../http/app';
@@ -14,9 +14,9 @@ export const news = createRouter()
     return c.json(result);
   })
   .get('/:id/image', async (c) => {
-    const id = c.req.param('id');
-    if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new AppError('not_found', 'No such image.');
-    const object = await newsImage(servicesDepsFor(c), id);
+    const id = v.safeParse(RecordId, c.req.param('id'));
+    if (!id.success) throw new AppError('not_found', 'No such image.');
+    const object = await newsImage(servicesDepsFor(c), id.output);
     c.header('Content-Type', 'image/jpeg');
     return c.body(object.body);
   });

@@ -14,6 +14,8 @@ import {
   NEWS_FIELD,
   NewsRequest,
   OfficerInboxQuery,
+  PhotoParams,
+  RecordId,
   ReplyRequest,
   type NewsItem,
   type NewsPushResult,
@@ -33,10 +35,8 @@ import { requireOfficer } from '../http/officer-session';
 import { servicesDepsFor } from '../http/services-deps';
 import { readJson, readQuery } from '../http/validate';
 
-const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
-
 function idParam(c: AppContext): string {
-  const r = v.safeParse(Id, c.req.param('id'));
+  const r = v.safeParse(RecordId, c.req.param('id'));
   if (!r.success) throw new AppError('not_found', 'Not found.');
   return r.output;
 }
@@ -73,9 +73,9 @@ export const servicesOfficer = createRouter()
     return c.json(result);
   })
   .get('/reports/:id/photos/:n', async (c) => {
-    const n = c.req.param('n');
-    if (!/^[0-2]$/.test(n)) throw new AppError('not_found', 'No such photo.');
-    const object = await officerReportPhoto(servicesDepsFor(c), scopeOf(c), idParam(c), Number(n));
+    const params = v.safeParse(PhotoParams, c.req.param());
+    if (!params.success) throw new AppError('not_found', 'No such photo.');
+    const object = await officerReportPhoto(servicesDepsFor(c), scopeOf(c), params.output.id, params.output.n);
     c.header('Content-Type', 'image/jpeg');
     return c.body(object.body);
   })

@@ -12,6 +12,7 @@ import {
   MAX_PHOTO_BYTES,
   MAX_PHOTOS,
   PHOTO_FIELD,
+  PhotoParams,
   REPORT_FIELD,
   ReportRequest,
   ResidenceNoticeRequest,
@@ -39,8 +40,6 @@ export function readIdempotencyKey(c: AppContext): string {
   if (!result.success) throw new AppError('validation_failed', `Invalid header: ${IDEMPOTENCY_HEADER}.`);
   return result.output;
 }
-
-const PhotoParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)), n: v.pipe(v.string(), v.regex(/^[0-2]$/), v.transform(Number)) });
 
 export const services = createRouter()
   .use('*', requireSession)

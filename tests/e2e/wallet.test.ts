@@ -16,7 +16,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { vi as text } from '../../web/i18n/vi';
 import { walletVi as w } from '../../web/i18n/wallet-vi';
 import { MAX_PASSCODE_ATTEMPTS } from '../../web/wallet/vault';
-import { hasHorizontalOverflow, screenshot, waitForServiceWorker, waitOrAlert } from './helpers/browser';
+import type { Browser } from 'playwright-core';
+import { syntheticSectoralRegistries } from '../../edge/registries/sectoral';
+import { syntheticCitizen } from '../../edge/registries/synthetic';
+import { hasHorizontalOverflow, launchBrowser, newPhone, screenshot, waitForServiceWorker, waitOrAlert } from './helpers/browser';
 import { newProfileDir, openPersistentPhone, registerThroughApp } from './helpers/services';
 import { approveLevel2, decodeQrScreenshot, readRawWallet, revokeDocument } from './helpers/wallet';
 
@@ -286,5 +289,58 @@ describe('wallet: sync, passcode, offline cold start, QR, verifier', () => {
     expect(raw.ciphertext).toBeNull();
     expect(raw.deviceKeyId).toBe(deviceKeyId);
     await shoot(page, 'wallet-09-wiped');
+  });
+});
+
+/** A seeded citizen (index 0–19: no other e2e file takes these) with a driving licence in the synthetic transport registry. */
+async function licenceHolder() {
+  const today = new Date().toISOString().slice(0, 10);
+  const transport = syntheticSectoralRegistries(() => today);
+  for (let i = 0; i < 20; i++) {
+    const c = syntheticCitizen(i);
+    if (c.phone && c.birthDate < '2000-01-01' && c.cardExpires > today && (await transport.drivingLicence(c))) return { ...c, phone: c.phone };
+  }
+  throw new Error('no seeded citizen with a driving licence');
+}
+
+describe('wallet card gallery: a driving licence, in Vietnamese and English', () => {
+  const baseUrl = inject('baseUrl');
+  const statePath = inject('statePath');
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    ({ page } = await newPhone(browser));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws the driving licence as its card, and in English after a language switch', async () => {
+    const citizen = await licenceHolder();
+    await registerThroughApp(page, baseUrl, citizen);
+    await approveLevel2(statePath, citizen.idNumber, ['driving_licence']);
+    await page.getByTestId('open-wallet').click();
+    await page.getByTestId('wallet-download').click();
+    await page.getByLabel(w['passcode.new']).fill(PASSCODE);
+    await page.getByLabel(w['passcode.confirm']).fill(PASSCODE);
+    await page.getByTestId('passcode-save').click();
+    await page.getByTestId('doc-tile-driving_licence').click();
+    const card = page.getByTestId('doc-card-driving_licence');
+    await card.getByText(w['f.licenceNumber']).waitFor();
+    await card.getByText(w['f.classes']).waitFor();
+    await shoot(page, 'wallet-card-driving_licence');
+    // In-app navigation keeps the wallet open: settings → English → back.
+    await page.getByTestId('nav-settings').click();
+    await page.getByLabel('English').check();
+    await page.goBack();
+    await card.getByText('Licence number').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Driving licence' }).waitFor();
+    await shoot(page, 'wallet-card-driving_licence-en');
+    await page.getByTestId('show-qr').click();
+    await page.getByTestId('qr-countdown').getByText(/New code in/).waitFor();
+    await shoot(page, 'wallet-qr-en');
   });
 });
