@@ -106,6 +106,8 @@ export interface ResidencePerson {
 /** A residence notification as its author sees it. */
 export interface ResidenceNotice {
   id: string;
+  /** The Idempotency-Key it was submitted with: the phone's outbox recognises its own items by it. */
+  submissionKey: string;
   role: ResidenceRole;
   communeCode: string;
   address: string;
@@ -173,6 +175,8 @@ export type ReportPlace = v.InferOutput<typeof ReportPlace>;
 /** A report as its author sees it. */
 export interface Report {
   id: string;
+  /** The Idempotency-Key it was submitted with. */
+  submissionKey: string;
   category: ReportCategory;
   description: string;
   occurredAt: number;
@@ -301,12 +305,12 @@ export const AcknowledgeRequest = v.object({ note: v.optional(text(0, 500, 'note
 export const ReplyRequest = v.object({ reply: text(5, 2000, 'reply') });
 
 /** A residence notification in an officer's inbox. */
-export interface OfficerResidenceNotice extends ResidenceNotice {
+export interface OfficerResidenceNotice extends Omit<ResidenceNotice, 'submissionKey'> {
   submittedBy: ResidencePerson;
 }
 
 /** A report in an officer's inbox: no reporter when it was sent anonymously. */
-export interface OfficerReport extends Report {
+export interface OfficerReport extends Omit<Report, 'submissionKey'> {
   reporter: (ResidencePerson & { phoneMasked: string }) | null;
 }
 

@@ -42,6 +42,7 @@ export interface Photo {
 export function toReport(r: ReportRow): Report {
   return {
     id: r.id,
+    submissionKey: r.idempotencyKey,
     category: r.category,
     description: r.description,
     occurredAt: r.occurredAt,
@@ -150,11 +151,12 @@ async function photoOf(deps: ServicesDeps, r: ReportRow, index: number): Promise
 // ---- the officer's side ---------------------------------------------------------------------
 
 async function forOfficer(deps: Deps, r: ReportRow): Promise<OfficerReport> {
-  if (r.anonymous) return { ...toReport(r), reporter: null };
+  const { submissionKey: _key, ...report } = toReport(r);
+  if (r.anonymous) return { ...report, reporter: null };
   const account = await readAccount(deps.db, r.accountId);
   const citizen = account ? await deps.registry.findCitizen(account.idNumber) : null;
   return {
-    ...toReport(r),
+    ...report,
     reporter: account && citizen ? { idNumber: account.idNumber, fullName: citizen.fullName, phoneMasked: maskPhone(account.phone) } : null,
   };
 }

@@ -39,6 +39,7 @@ const MAX_AHEAD_DAYS = 365;
 export function toResidenceNotice(r: ResidenceNoticeRow): ResidenceNotice {
   return {
     id: r.id,
+    submissionKey: r.idempotencyKey,
     role: r.role,
     communeCode: r.communeCode,
     address: r.address,
@@ -144,8 +145,9 @@ export async function listMyResidenceNotices(deps: Deps, account: Account): Prom
 async function withSubmitter(deps: Deps, r: ResidenceNoticeRow): Promise<OfficerResidenceNotice> {
   const account = await readAccount(deps.db, r.accountId);
   const citizen = account ? await deps.registry.findCitizen(account.idNumber) : null;
+  const { submissionKey: _key, ...notice } = toResidenceNotice(r);
   return {
-    ...toResidenceNotice(r),
+    ...notice,
     submittedBy: { idNumber: account?.idNumber ?? '', fullName: citizen?.fullName ?? '' },
   };
 }

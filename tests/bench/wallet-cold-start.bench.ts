@@ -9,7 +9,9 @@
  *   - navigation → the passcode prompt on screen;
  *   - passcode submitted → first QR drawn (PBKDF2, unwrap, decrypt, device-key signature, lean-qr);
  *   - navigation → first QR drawn, with the passcode typed the moment the prompt shows.
- * Also PBKDF2-SHA256 at the wallet's iteration count in the same Chromium, unthrottled and 4×.
+ * Also PBKDF2-SHA256 at the wallet's iteration count in the same Chromium, unthrottled and 4×
+ * (CDP throttling slows the page's main thread; WebCrypto derives on another thread, so the
+ * 4× figure shows that PBKDF2 does not block the page rather than a phone's speed).
  */
 import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
@@ -56,13 +58,14 @@ export async function run(): Promise<BenchRow[]> {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate });
       const ms = await page.evaluate(async (iterations) => {
         const base = await crypto.subtle.importKey('raw', new TextEncoder().encode('480215'), 'PBKDF2', false, ['deriveBits']);
-        const runs: number[] = [];
-        for (let i = 0; i < 3; i++) {
+        // The least disturbed of five: the machine running the bench may be busy with other work.
+        let best = Infinity;
+        for (let i = 0; i < 5; i++) {
           const t0 = performance.now();
           await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(16), iterations }, base, 256);
-          runs.push(performance.now() - t0);
+          best = Math.min(best, performance.now() - t0);
         }
-        return runs.sort((a, b) => a - b)[1]!;
+        return best;
       }, PBKDF2_ITERATIONS);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       return ms;
@@ -102,8 +105,9 @@ export async function run(): Promise<BenchRow[]> {
       { area, metric: `navigation → passcode prompt (median of ${ROUNDS})`, value: Math.round(median(prompt)), unit: 'ms' },
       { area, metric: `passcode submitted → first QR drawn (median of ${ROUNDS})`, value: Math.round(median(unlockToQr)), unit: 'ms' },
       { area, metric: `navigation → QR drawn, passcode typed at once (median of ${ROUNDS})`, value: Math.round(median(total)), unit: 'ms' },
-      { area: 'Wallet passcode KDF', metric: `PBKDF2-SHA256 × ${PBKDF2_ITERATIONS.toLocaleString('en-US')} in Chromium, 1× CPU`, value: Math.round(kdf1), unit: 'ms', goal: '300–500 on a low-end phone' },
-      { area: 'Wallet passcode KDF', metric: `PBKDF2-SHA256 × ${PBKDF2_ITERATIONS.toLocaleString('en-US')} in Chromium, 4× CPU throttling`, value: Math.round(kdf4), unit: 'ms' },
+      { area: 'Wallet passcode KDF', metric: `PBKDF2-SHA256 × ${PBKDF2_ITERATIONS.toLocaleString('en-US')} in Chromium, 1× CPU (best of 5)`, value: Math.round(kdf1), unit: 'ms', goal: '300–500 on a low-end phone' },
+      // CDP throttles the renderer's main thread; WebCrypto derives on its own thread, so this is not a phone model.
+      { area: 'Wallet passcode KDF', metric: `the same with 4× CPU throttling (main thread only)`, value: Math.round(kdf4), unit: 'ms' },
     ];
   } finally {
     await server.stop();

@@ -82,6 +82,7 @@ export default function ReportForm() {
       (pos) => {
         setLocation({ latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracy: Math.round(pos.coords.accuracy) });
         setLocating(false);
+        clear('place');
       },
       () => {
         setLocating(false);
@@ -131,6 +132,7 @@ export default function ReportForm() {
   };
 
   const err = (f: FieldName) => (errors[f] ? t(errors[f]!) : null);
+  const clear = (f: FieldName) => errors[f] && setErrors(({ [f]: _gone, ...rest }) => rest);
 
   return (
     <Screen title={t('rep.formTitle')}>
@@ -156,7 +158,10 @@ export default function ReportForm() {
             rows={5}
             maxLength={2000}
             value={description}
-            onInput={(e) => setDescription(e.currentTarget.value)}
+            onInput={(e) => {
+              setDescription(e.currentTarget.value);
+              clear('description');
+            }}
             aria-invalid={errors.description ? 'true' : undefined}
             aria-describedby={errors.description ? 'description-hint description-error' : 'description-hint'}
           />
@@ -168,10 +173,16 @@ export default function ReportForm() {
         </div>
         <div class={errors.occurredAt ? 'field field-invalid' : 'field'}>
           <label for="when">{t('rep.when')}</label>
-          <input id="when" type="datetime-local" value={when} max={localInput(Date.now())} onInput={(e) => setWhen(e.currentTarget.value)} aria-invalid={errors.occurredAt ? 'true' : undefined} />
+          <input id="when" type="datetime-local" value={when} max={localInput(Date.now())} onInput={(e) => {
+              setWhen(e.currentTarget.value);
+              clear('occurredAt');
+            }} aria-invalid={errors.occurredAt ? 'true' : undefined} />
           {errors.occurredAt ? <p class="field-error">{err('occurredAt')}</p> : null}
         </div>
-        <CommuneSelect id="commune" label={t('rep.commune')} value={communeCode} onValue={setCommune} error={err('communeCode')} />
+        <CommuneSelect id="commune" label={t('rep.commune')} value={communeCode} onValue={(v) => {
+            setCommune(v);
+            clear('communeCode');
+          }} error={err('communeCode')} />
         <fieldset class="choices">
           <legend>{t('rep.place')}</legend>
           {(['address', 'location'] as const).map((k) => (
@@ -182,7 +193,10 @@ export default function ReportForm() {
           ))}
         </fieldset>
         {placeKind === 'address' ? (
-          <Field id="address" label={t('rep.address')} value={address} onValue={setAddress} error={err('place')} maxLength={200} />
+          <Field id="address" label={t('rep.address')} value={address} onValue={(v) => {
+            setAddress(v);
+            clear('place');
+          }} error={err('place')} maxLength={200} />
         ) : (
           <div class="stack-sm">
             <p class="hint">{t('rep.locationConsent')}</p>

@@ -68,7 +68,7 @@ export default function Reports() {
       <a class="btn btn-primary" href="/services/reports/new" data-testid="report-new">
         {t('rep.new')}
       </a>
-      <SavedCopyNote savedAt={list.savedAt} />
+      <SavedCopyNote savedAt={list.loading ? null : list.savedAt} />
       <ErrorAlert message={list.error && list.error.code !== 'network' ? errorText(list.error) : null} />
       {empty ? <p class="empty">{t('svc.empty')}</p> : null}
       <ul class="item-list" data-testid="report-list">

@@ -64,7 +64,7 @@ export default function Residence() {
       <a class="btn btn-primary" href="/services/residence/new" data-testid="residence-new">
         {t('res.new')}
       </a>
-      <SavedCopyNote savedAt={list.savedAt} />
+      <SavedCopyNote savedAt={list.loading ? null : list.savedAt} />
       <ErrorAlert message={list.error && list.error.code !== 'network' ? errorText(list.error) : null} />
       {empty ? <p class="empty">{t('svc.empty')}</p> : null}
       <ul class="item-list" data-testid="residence-list">

@@ -82,6 +82,13 @@ export default function ResidenceForm() {
   };
 
   const err = (f: FieldName) => (errors[f] ? t(errors[f]!) : null);
+  /** A setter that also clears the field's error: the message goes once the citizen acts on it. */
+  const edit =
+    <T,>(f: FieldName, set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      if (errors[f]) setErrors(({ [f]: _gone, ...rest }) => rest);
+    };
   const toggleDependant = (id: string) => setDependants((d) => (d.includes(id) ? d.filter((x) => x !== id) : [...d, id]));
 
   return (
@@ -97,8 +104,8 @@ export default function ResidenceForm() {
             </label>
           ))}
         </fieldset>
-        <CommuneSelect id="commune" label={t('res.commune')} hint={t('res.communeHint')} value={communeCode} onValue={setCommune} error={err('communeCode')} />
-        <Field id="address" label={t('res.address')} hint={t('res.addressHint')} value={address} onValue={setAddress} error={err('address')} autoComplete="street-address" maxLength={200} />
+        <CommuneSelect id="commune" label={t('res.commune')} hint={t('res.communeHint')} value={communeCode} onValue={edit('communeCode', setCommune)} error={err('communeCode')} />
+        <Field id="address" label={t('res.address')} hint={t('res.addressHint')} value={address} onValue={edit('address', setAddress)} error={err('address')} autoComplete="street-address" maxLength={200} />
         {role === 'guest' ? (
           <fieldset class="choices">
             <legend>{t('res.people')}</legend>
@@ -142,8 +149,8 @@ export default function ResidenceForm() {
           </fieldset>
         )}
         <div class="two-cols">
-          <Field id="from" type="date" label={t('res.from')} value={from} onValue={setFrom} error={err('from')} />
-          <Field id="to" type="date" label={t('res.to')} value={to} onValue={setTo} error={err('to')} min={from} />
+          <Field id="from" type="date" label={t('res.from')} value={from} onValue={edit('from', setFrom)} error={err('from')} />
+          <Field id="to" type="date" label={t('res.to')} value={to} onValue={edit('to', setTo)} error={err('to')} min={from} />
         </div>
         <div class={errors.reason ? 'field field-invalid' : 'field'}>
           <label for="reason">{t('res.reason')}</label>

@@ -124,9 +124,12 @@ export default function Verify() {
   const resultRef = useRef<HTMLDivElement>(null);
   const online = app.online.value;
 
+  const listsRef = useRef<VerifierLists | null>(null);
   const reload = async () => {
     const at = Date.now();
-    setLists(await loadLists(at));
+    const current = await loadLists(at);
+    listsRef.current = current;
+    setLists(current);
     setNow(at);
   };
   const refresh = async (quiet: boolean) => {
@@ -141,8 +144,12 @@ export default function Verify() {
     void reload().then(() => (navigator.onLine ? refresh(true) : undefined));
     // The fallback decoder is fetched now, while online, so the service worker keeps it for offline scans.
     void hasPlatformDetector().then((has) => (has ? undefined : loadFallbackDecoder().catch(() => undefined)));
-    // Ages on screen stay current.
-    const tick = setInterval(() => setNow(Date.now()), 15_000);
+    // Ages on screen stay current; online, a list past its ttl is fetched again in the background.
+    const tick = setInterval(() => {
+      const at = Date.now();
+      setNow(at);
+      if (navigator.onLine && statusFreshness(listsRef.current?.status ?? null, at) !== 'fresh') void refresh(true);
+    }, 15_000);
     return () => {
       clearInterval(tick);
       stopCamera();
@@ -152,9 +159,11 @@ export default function Verify() {
   const check = async (qr: string) => {
     setChecking(true);
     setResult(null);
+    setNotice(null);
     // Always the current lists and clock: a list that aged past its limit stops counting.
     const at = Date.now();
     const current = await loadLists(at);
+    listsRef.current = current;
     setLists(current);
     setNow(at);
     setResult(await checkQrText(qr, current, at));

@@ -19,7 +19,7 @@ export interface ServiceList<T> {
   loading: boolean;
 }
 
-export function useServiceList<T extends { id: string }, R>(
+export function useServiceList<T extends { id: string; submissionKey: string }, R>(
   kind: OutboxKind,
   cacheKey: string,
   load: () => Promise<Loaded<R>>,
@@ -31,9 +31,11 @@ export function useServiceList<T extends { id: string }, R>(
 
   useEffect(() => {
     let live = true;
+    // An item the edge already has (by its key: it may have arrived even if the answer was
+    // lost) shows once, as the edge's record; the outbox still sends it, and is answered with it.
     const merge = (items: OutboxItem[], remote: T[]) => {
-      const known = new Set(remote.map((r) => r.id));
-      return items.filter((i) => !(i.state === 'sent' && i.result && known.has(i.result.id))).reverse();
+      const known = new Set(remote.map((r) => r.submissionKey));
+      return items.filter((i) => !known.has(i.key)).reverse();
     };
     void (async () => {
       const items = await listOutbox(kind).catch(() => [] as OutboxItem[]);

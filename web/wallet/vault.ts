@@ -20,9 +20,11 @@ import { utf8 } from '../../shared/bytes';
 /** Digits in a passcode. */
 export const PASSCODE_LENGTH = 6;
 /**
- * PBKDF2-SHA256 iterations for a new passcode box (OWASP's 2023 figure). Measured: 83 ms in
- * Chromium on this project's reference machine, 156 ms with 4× CPU throttling; a phone four
- * times slower than that machine takes about 330 ms. Stored per box, so it can be raised.
+ * PBKDF2-SHA256 iterations for a new passcode box (OWASP's 2023 figure). Measured in Chromium
+ * on the project's 2-core reference machine: 83 ms (7.2 M iterations/s; WebCrypto derives off
+ * the page's main thread, so CDP's CPU throttling does not slow it). A phone four times slower
+ * takes ≈ 330 ms; a Cortex-A53 phone ≈ 130 ms with the ARMv8 SHA-2 instructions and ≈ 650 ms
+ * without. Stored per box, so it can be raised later without breaking existing wallets.
  */
 export const PBKDF2_ITERATIONS = 600_000;
 /** Wrong passcodes in a row after which the wallet is wiped from the device. */
