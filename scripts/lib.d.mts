@@ -4,7 +4,7 @@ export function run(cmd: string, args: string[], opts?: { quiet?: boolean; env?:
 export function ensureDevVars(): Promise<void>;
 export function newIssuerKey(notBefore?: number): Promise<{ jwk: JsonWebKey; notBefore: number }>;
 export function newOidcSigningKey(kid?: string): Promise<JsonWebKey & { kid: string }>;
-export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET', string>>;
+export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET' | 'AGENCY_SECRETS', string>>;
 export function buildWeb(): Promise<void>;
 export function migrate(persistTo?: string): Promise<void>;
 export function seed(opts?: { count?: number; persistTo?: string; force?: boolean }): Promise<{ seeded: number; total: number }>;

@@ -55,6 +55,12 @@ export async function devSecrets() {
     ISSUER_KEYS: JSON.stringify([await newIssuerKey()]),
     OIDC_SIGNING_KEYS: JSON.stringify([await newOidcSigningKey()]),
     OIDC_PAIRWISE_SECRET: randomBytes(32).toString('base64url'),
+    // The agencies that may post linked-procedure events to /hooks/agency/events (README).
+    AGENCY_SECRETS: JSON.stringify({
+      'tu-phap': { secret: randomBytes(32).toString('base64url'), procedures: ['birth_registration', 'death_registration'] },
+      'cong-an': { secret: randomBytes(32).toString('base64url'), procedures: ['permanent_residence', 'residence_removal'] },
+      bhxh: { secret: randomBytes(32).toString('base64url'), procedures: ['child_health_insurance', 'funeral_allowance'] },
+    }),
   };
 }
 
@@ -69,7 +75,7 @@ export async function ensureDevVars() {
   const missing = Object.keys(fresh).filter((name) => !new RegExp(`^${name}=\\S`, 'm').test(text));
   if (missing.length === 0) return;
   // JSON values are single-quoted: dotenv then reads them literally.
-  const lines = missing.map((name) => `${name}=${fresh[name].startsWith('[') ? `'${fresh[name]}'` : fresh[name]}`);
+  const lines = missing.map((name) => `${name}=${/^[[{]/.test(fresh[name]) ? `'${fresh[name]}'` : fresh[name]}`);
   writeFileSync(file, `${text.replace(/\n?$/, '\n')}${lines.join('\n')}\n`, { mode: 0o600 });
   console.log(`Generated development ${missing.join(', ')} in .dev.vars`);
 }
@@ -154,6 +160,10 @@ export async function createOfficerBootstrapCode({ persistTo, remote = false, ho
 /** Starts `wrangler dev` and resolves once /api/health answers. Returns { url, stop }. */
 export async function startWrangler({ port = 8787, persistTo, vars = {}, quiet = false } = {}) {
   const url = `http://localhost:${port}`;
+  // Another server on the port would answer the health check below and be mistaken for ours.
+  if (await fetch(`${url}/api/health`).then(() => true, () => false)) {
+    throw new Error(`Port ${port} is already in use (${url} answers). Stop that server or choose another port.`);
+  }
   const varArgs = Object.entries({ ORIGINS: url, ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     join(BIN, 'wrangler'),
