@@ -30,13 +30,13 @@ import {
   transitionDeviceChange,
   type DeviceChange,
 } from '../store/device-changes';
-import { insertDeviceKeyStatement, readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
+import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
 import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
-import { insertPasskeyStatement, readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { hmacBase64Url, newId } from './crypto';
 import type { Deps } from './deps';
-import { verifyNewDeviceKey } from './devices';
+import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
 import { AppError } from './errors';
 import { lockUrl, notify, vnTime } from './notices';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
@@ -288,28 +288,7 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeDeviceKeysOfAccountStatement(deps.db, account.id, deps.now),
       revokePasskeysOfAccountStatement(deps.db, account.id, deps.now),
       deleteSessionsOfAccountStatement(deps.db, account.id),
-      insertDeviceKeyStatement(deps.db, {
-        keyId: device.keyId,
-        accountId: account.id,
-        publicKey: device.publicKey,
-        label: input.deviceKey.label ?? request.label,
-        createdAt: deps.now,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
-      insertPasskeyStatement(deps.db, {
-        credentialId: passkey.credentialId,
-        accountId: account.id,
-        deviceKeyId: device.keyId,
-        publicKey: passkey.publicKey,
-        counter: passkey.counter,
-        backupEligible: passkey.backupEligible,
-        backedUp: passkey.backedUp,
-        transports: passkey.transports,
-        createdAt: deps.now,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
+      ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),
       // What the old phone holds stops verifying now; the wallet sync issues the new versions.
       revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),
       bumpStatusVersionStatement(deps.db),

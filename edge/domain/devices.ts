@@ -7,8 +7,8 @@ import type { DeviceInfo } from '../../shared/accounts';
 import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes';
 import { deviceKeyId, deviceProofMessage, importDevicePublicKey, verifyDeviceSignature, type DeviceProofPurpose } from '../../shared/device-key';
 import { consumeChallenge, insertChallenge } from '../store/challenges';
-import { listDeviceKeys, readDeviceKey, type DeviceKey } from '../store/device-keys';
-import { listPasskeys } from '../store/passkeys';
+import { insertDeviceKeyStatement, listDeviceKeys, readDeviceKey, type DeviceKey } from '../store/device-keys';
+import { insertPasskeyStatement, listPasskeys } from '../store/passkeys';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 
@@ -108,4 +108,20 @@ export async function listAccountDevices(deps: Deps, accountId: string, currentK
         })),
     }))
     .sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt);
+}
+
+/**
+ * The two rows that bind a phone to an account: its device key and the passkey made with it.
+ * Registration and device change both write them, inside their own transactions.
+ */
+export function bindDeviceStatements(
+  deps: Deps,
+  accountId: string,
+  device: { keyId: string; publicKey: Uint8Array<ArrayBuffer>; label: string | null },
+  passkey: { credentialId: string; publicKey: Uint8Array<ArrayBuffer>; counter: number; backupEligible: boolean; backedUp: boolean; transports: string[] },
+): D1PreparedStatement[] {
+  return [
+    insertDeviceKeyStatement(deps.db, { ...device, accountId, createdAt: deps.now, lastUsedAt: null, revokedAt: null }),
+    insertPasskeyStatement(deps.db, { ...passkey, accountId, deviceKeyId: device.keyId, createdAt: deps.now, lastUsedAt: null, revokedAt: null }),
+  ];
 }

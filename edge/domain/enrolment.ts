@@ -8,13 +8,12 @@ import type { EnrolFinishInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
 import { insertAccountStatement, readAccountByIdNumber, type Account } from '../store/accounts';
 import { insertAuditStatement, insertAudit } from '../store/audit';
-import { insertDeviceKeyStatement } from '../store/device-keys';
 import { insertEnrolment, readEnrolment, transitionEnrolment, type Enrolment } from '../store/enrolments';
 import { readLevel2Approval, useLevel2ApprovalStatement } from '../store/level2-approvals';
-import { insertPasskeyStatement, readPasskey } from '../store/passkeys';
+import { readPasskey } from '../store/passkeys';
 import { newId } from './crypto';
 import type { Deps } from './deps';
-import { verifyNewDeviceKey } from './devices';
+import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
 import { AppError } from './errors';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
 import { enforceRateLimit, LIMITS } from './rate-limit';
@@ -184,28 +183,7 @@ export async function finishEnrolment(
     // One transaction: the account never exists without its passkey and device key.
     await deps.db.batch([
       insertAccountStatement(deps.db, account),
-      insertDeviceKeyStatement(deps.db, {
-        keyId: device.keyId,
-        accountId: account.id,
-        publicKey: device.publicKey,
-        label: input.deviceKey.label ?? null,
-        createdAt: deps.now,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
-      insertPasskeyStatement(deps.db, {
-        credentialId: passkey.credentialId,
-        accountId: account.id,
-        deviceKeyId: device.keyId,
-        publicKey: passkey.publicKey,
-        counter: passkey.counter,
-        backupEligible: passkey.backupEligible,
-        backedUp: passkey.backedUp,
-        transports: passkey.transports,
-        createdAt: deps.now,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
+      ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? null }, passkey),
       insertAuditStatement(deps.db, {
         at: deps.now,
         actor: `account:${account.id}`,
