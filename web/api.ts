@@ -41,14 +41,17 @@ export type ApiResult<T> = { ok: true; data: T; serverTime?: number } | { ok: fa
 /** Slow networks are normal; a request that hangs longer than this is reported as a network failure. */
 const TIMEOUT_MS = 30_000;
 
+/** One JSON (or multipart, for a FormData body) call to the edge that never throws. */
 export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiResult<T>> {
   let res: Response;
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
+      // A FormData body (photos) sets its own multipart content type.
+      headers: body === undefined || isForm ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : isForm ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {

@@ -3,7 +3,6 @@
  * kept in IndexedDB, so a screen opened offline shows the last copy and says how old it is.
  * Like web/api.ts, calls never throw: `{ ok: true, data } | { ok: false, error }`.
  */
-import { isErrorCode } from '../../shared/errors';
 import {
   SERVICES_API,
   type Household,
@@ -19,42 +18,8 @@ import {
   type Report,
   type ResidenceNotice,
 } from '../../shared/services';
-import type { ApiError, ApiResult } from '../api';
+import { call, type ApiError } from '../api';
 import { getNewsImage, keepNewsImages, putNewsImage, readCache, writeCache } from '../outbox/db';
-
-const TIMEOUT_MS = 30_000;
-
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
-  let res: Response;
-  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined || isForm ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? null : isForm ? body : JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    return { ok: false, error: { code: 'network', message: 'The request did not reach the server.' } };
-  }
-  let json: unknown = undefined;
-  if (res.status !== 204) {
-    try {
-      json = await res.json();
-    } catch {
-      json = undefined;
-    }
-  }
-  if (res.ok) return { ok: true, data: json as T };
-  const error = (json as { error?: { code?: unknown; message?: unknown; retryAfter?: unknown } } | undefined)?.error;
-  const result: ApiError = {
-    code: isErrorCode(error?.code) ? error.code : res.status === 401 ? 'unauthenticated' : 'internal',
-    message: typeof error?.message === 'string' ? error.message : res.statusText,
-  };
-  if (typeof error?.retryAfter === 'number') result.retryAfter = error.retryAfter;
-  return { ok: false, error: result };
-}
 
 /** A read with an offline copy: the fresh answer (and it is kept), or the kept copy with its age. */
 export type Loaded<T> = { data: T; savedAt: number; fresh: boolean } | { data: null; error: ApiError };
