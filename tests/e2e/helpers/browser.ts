@@ -10,21 +10,21 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-output/screens/', import.meta.url));
 
-/** Launches headless Chromium with flags that keep it on loopback (no DNS, no updates, no sync). */
+/** Flags that keep Chromium on loopback (no DNS, no updates, no sync). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+];
+
+/** Launches headless Chromium kept on loopback. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /** A phone: a 360×740 context with a platform authenticator that always verifies the user. */

@@ -11,19 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
 import { vi as text } from '../../../web/i18n/vi';
 import { run } from '../../../scripts/lib.mjs';
-import { addVirtualAuthenticator, CHROMIUM, readSmsCode, waitOrAlert } from './browser';
-
-/** The same network-closing flags as helpers/browser.ts launchBrowser(). */
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-];
+import { addVirtualAuthenticator, CHROMIUM, CHROMIUM_ARGS, readSmsCode, waitOrAlert } from './browser';
 
 export function newProfileDir(): string {
   return mkdtempSync(join(tmpdir(), 'vneid-phone-'));
@@ -36,7 +24,7 @@ export function newProfileDir(): string {
 export async function openPersistentPhone(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,
