@@ -1,7 +1,7 @@
 /**
  * The wire contract between the PWA and the edge: request schemas (validated at the edge
  * with these very schemas, and used by the web to check forms before sending) and the
- * response shapes. Paths are listed in `API`.
+ * response shapes. Paths are listed in `API` (shared/paths.ts).
  */
 import * as v from 'valibot';
 import type {
@@ -11,21 +11,11 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 
-export const API = {
-  enrolStart: '/api/enrol/start',
-  enrolVerify: '/api/enrol/verify',
-  enrolOptions: '/api/enrol/options',
-  enrolFinish: '/api/enrol/finish',
-  signInOptions: '/api/auth/options',
-  signInVerify: '/api/auth/verify',
-  signOut: '/api/auth/signout',
-  me: '/api/me',
-  walletChallenge: '/api/wallet/challenge',
-  walletSync: '/api/wallet/sync',
-  trustList: '/.well-known/vneid/trust-list',
-  statusList: '/.well-known/vneid/status-list',
-  devSms: '/api/dev/sms',
-} as const;
+// Paths and display helpers live in their own small modules, so the PWA's first screen can
+// use them without loading the schemas (and valibot); re-exported here for the edge.
+export { API } from './paths';
+export { maskIdNumber, maskPhone, normalizePhone } from './format';
+import { normalizePhone } from './format';
 
 // ---- field schemas -------------------------------------------------------------------
 
@@ -207,25 +197,6 @@ export interface DevSmsMessage {
 export type { AuthenticationResponseJSON, RegistrationResponseJSON };
 
 // ---- helpers -------------------------------------------------------------------------
-
-/** Normalises a Vietnamese mobile number to E.164 (+84…). Assumes it passed `Phone`'s pattern. */
-export function normalizePhone(phone: string): string {
-  const digits = phone.replace(/[^\d]/g, '');
-  if (digits.startsWith('84')) return `+${digits}`;
-  if (digits.startsWith('0')) return `+84${digits.slice(1)}`;
-  return `+84${digits}`;
-}
-
-/** "+84912345678" → "+84 9•• ••• 678": enough for a person to recognise their number. */
-export function maskPhone(phone: string): string {
-  const local = phone.replace(/^\+84/, '');
-  return `+84 ${local.slice(0, 1)}•• ••• ${local.slice(-3)}`;
-}
-
-/** "079203001234" → "0792•••••234". */
-export function maskIdNumber(id: string): string {
-  return `${id.slice(0, 4)}${'•'.repeat(Math.max(0, id.length - 7))}${id.slice(-3)}`;
-}
 
 function isRealDate(s: string): boolean {
   const [y, m, d] = s.split('-').map(Number) as [number, number, number];

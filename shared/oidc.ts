@@ -7,13 +7,8 @@
  */
 import * as v from 'valibot';
 
-export const SSO_API = {
-  request: (id: string) => `/api/sso/requests/${encodeURIComponent(id)}`,
-  decision: (id: string) => `/api/sso/requests/${encodeURIComponent(id)}/decision`,
-  consents: '/api/sso/consents',
-  consent: (clientId: string) => `/api/sso/consents/${encodeURIComponent(clientId)}`,
-  history: '/api/sso/history',
-} as const;
+// The /api/sso paths live with the other paths (schema-free, for the PWA's first screen).
+export { SSO_API } from './paths';
 
 /**
  * Authentication context class references: the account level (seeds: "mức 1", "mức 2").

@@ -9,29 +9,11 @@ import * as v from 'valibot';
 import { findCommune } from './communes';
 import { IdNumber, IsoDate } from './api';
 
-export const SERVICES_API = {
-  household: '/api/services/household',
-  residence: '/api/services/residence',
-  /** Also `${reports}/${id}/photos/${n}` for a report's photos. */
-  reports: '/api/services/reports',
-  notifications: '/api/notifications',
-  notificationsRead: '/api/notifications/read',
-  pushKey: '/api/notifications/push-key',
-  pushSubscribe: '/api/notifications/subscriptions',
-  pushUnsubscribe: '/api/notifications/subscriptions/delete',
-  news: '/api/news',
-  officerResidence: '/api/officer/services/residence',
-  officerReports: '/api/officer/services/reports',
-  officerNews: '/api/officer/services/news',
-  agencyEvents: '/hooks/agency/events',
-} as const;
+// Paths and transport constants live in a schema-free module (the PWA's first screen and its
+// outbox use them); re-exported here.
+export { IDEMPOTENCY_HEADER, MAX_PHOTO_BYTES, PHOTO_FIELD, PHOTO_MAX_SIDE, REPORT_FIELD, SERVICES_API } from './services-wire';
 
-/**
- * Every submission carries a client-made UUID in this header; the edge stores a
- * submission once per (account, key), and answers a repeat with the first result.
- * (The name is the IETF httpapi "Idempotency-Key" header's.)
- */
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
 
 export const IdempotencyKey = v.pipe(
   v.string(),
@@ -134,10 +116,8 @@ export interface Household {
 export const REPORT_CATEGORIES = ['public_order', 'theft', 'fraud', 'drugs', 'gambling', 'violence', 'traffic', 'other'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
-/** Photos per report, and the size of one after the phone resized it (long side ≤ 1280 px, JPEG). */
+/** Photos per report (their size limits are in services-wire.ts). */
 export const MAX_PHOTOS = 3;
-export const MAX_PHOTO_BYTES = 1024 * 1024;
-export const PHOTO_MAX_SIDE = 1280;
 /** How far back an event may be reported, in days. */
 export const REPORT_MAX_AGE_DAYS = 365;
 
@@ -165,9 +145,6 @@ export const ReportRequest = v.object({
 });
 export type ReportRequest = v.InferInput<typeof ReportRequest>;
 export type ReportInput = v.InferOutput<typeof ReportRequest>;
-/** The multipart field holding the report's JSON; photos go in `photo` fields (image/jpeg). */
-export const REPORT_FIELD = 'report';
-export const PHOTO_FIELD = 'photo';
 
 export type ReportStatus = 'sent' | 'received' | 'answered';
 export type ReportPlace = v.InferOutput<typeof ReportPlace>;

@@ -3,23 +3,23 @@
  * `{ ok: true, data }` or `{ ok: false, error: { code, message } }`; screens map the code to
  * a message in the dictionary (`errors.<code>`).
  */
-import {
-  API,
-  type DevSmsMessage,
-  type EnrolFinishRequest,
-  type EnrolStartRequest,
-  type EnrolStartResponse,
-  type EnrolVerifyRequest,
-  type EnrolVerifyResponse,
-  type Me,
-  type SignInOptionsResponse,
-  type SignInVerifyRequest,
-  type WalletChallengeResponse,
-  type WalletSyncRequest,
-  type WalletSyncResponse,
+import { API, SSO_API } from '../shared/paths';
+import type {
+  DevSmsMessage,
+  EnrolFinishRequest,
+  EnrolStartRequest,
+  EnrolStartResponse,
+  EnrolVerifyRequest,
+  EnrolVerifyResponse,
+  Me,
+  SignInOptionsResponse,
+  SignInVerifyRequest,
+  WalletChallengeResponse,
+  WalletSyncRequest,
+  WalletSyncResponse,
 } from '../shared/api';
 import { isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors';
-import { SSO_API, type SsoConsent, type SsoDecisionResponse, type SsoDisclosure, type SsoRequestView } from '../shared/oidc';
+import type { SsoConsent, SsoDecisionResponse, SsoDisclosure, SsoRequestView } from '../shared/oidc';
 
 /**
  * Codes that only the web produces: the request never reached the edge (`network`), or a

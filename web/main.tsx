@@ -3,7 +3,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { api } from './api';
 import { App } from './app';
-import { lang } from './i18n';
+import { lang, langReady } from './i18n';
 import { captureInstallPrompt, registerServiceWorker, watchConnection } from './pwa';
 import { startOutbox } from './outbox/outbox';
 import { navigate, path, startRouter } from './router';
@@ -34,6 +34,7 @@ effect(() => {
 captureInstallPrompt(state);
 watchConnection(state, () => void state.refreshMe().then(afterSessionCheck));
 startRouter();
+await langReady;
 render(<App state={state} />, document.getElementById('app')!);
 void state.start().then(afterSessionCheck);
 registerServiceWorker(state);

@@ -95,19 +95,19 @@ describe('i18n', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
     for (const dict of [vi, en]) for (const [key, text] of Object.entries(dict)) expect(text, key).not.toBe('');
   });
-  it('has a message for every error code the edge can send, in both languages', () => {
+  it('has a message for every error code the edge can send, in both languages', async () => {
     for (const lang of ['vi', 'en'] as const) {
-      setLang(lang);
+      await setLang(lang);
       for (const code of ERROR_CODES) expect(errorText({ code }), `${lang}:${code}`).not.toMatch(/^errors\./);
     }
-    setLang('vi');
+    await setLang('vi');
   });
-  it('fills parameters in the chosen language', () => {
-    setLang('vi');
+  it('fills parameters in the chosen language (English loaded on demand)', async () => {
+    await setLang('vi');
     expect(t('register.stepOf', { step: 2 })).toBe('Bước 2/3');
-    setLang('en');
+    await setLang('en');
     expect(t('register.stepOf', { step: 2 })).not.toBe('Bước 2/3');
     expect(t('register.stepOf', { step: 2 })).toContain('2');
-    setLang('vi');
+    await setLang('vi');
   });
 });

@@ -4,7 +4,7 @@
  * position, which the citizen did not choose to share). A cheap phone's 12-megapixel photo
  * (4–6 MB) becomes 150–400 KB: it fits the outbox and a slow connection.
  */
-import { MAX_PHOTO_BYTES, PHOTO_MAX_SIDE } from '../../shared/services';
+import { MAX_PHOTO_BYTES, PHOTO_MAX_SIDE } from '../../shared/services-wire';
 
 /** The target size of a photo: the long side scaled down to `max`, never up. */
 export function fitWithin(width: number, height: number, max = PHOTO_MAX_SIDE): { width: number; height: number } {

@@ -8,7 +8,7 @@
  * pending and is tried again; any other refusal → rejected, with the code to show.
  */
 import { isErrorCode } from '../../shared/errors';
-import { IDEMPOTENCY_HEADER, PHOTO_FIELD, REPORT_FIELD, SERVICES_API } from '../../shared/services';
+import { IDEMPOTENCY_HEADER, PHOTO_FIELD, REPORT_FIELD, SERVICES_API } from '../../shared/services-wire';
 import { listOutbox, pruneSent, updateOutboxItem, type OutboxItem } from './db';
 
 /** Background Sync's tag, and the channel that tells open pages the outbox changed. */

@@ -1,5 +1,5 @@
 /** The signed-in home: who you are, the account level, and the document wallet. Works offline from the cached account. */
-import { maskIdNumber } from '../../shared/api';
+import { maskIdNumber } from '../../shared/format';
 import { Screen } from '../components/Screen';
 import { WalletCard } from '../components/WalletCard';
 import { t } from '../i18n';

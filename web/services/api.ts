@@ -3,20 +3,20 @@
  * kept in IndexedDB, so a screen opened offline shows the last copy and says how old it is.
  * Like web/api.ts, calls never throw: `{ ok: true, data } | { ok: false, error }`.
  */
-import {
-  SERVICES_API,
-  type Household,
-  type NewsFeed,
-  type NewsItem,
-  type NewsPushResult,
-  type NewsRequest,
-  type NotificationsResponse,
-  type OfficerInbox,
-  type OfficerReport,
-  type OfficerResidenceNotice,
-  type PushKeyResponse,
-  type Report,
-  type ResidenceNotice,
+import { SERVICES_API } from '../../shared/services-wire';
+import type {
+  Household,
+  NewsFeed,
+  NewsItem,
+  NewsPushResult,
+  NewsRequest,
+  NotificationsResponse,
+  OfficerInbox,
+  OfficerReport,
+  OfficerResidenceNotice,
+  PushKeyResponse,
+  Report,
+  ResidenceNotice,
 } from '../../shared/services';
 import { call, type ApiError } from '../api';
 import { getNewsImage, keepNewsImages, putNewsImage, readCache, writeCache } from '../outbox/db';

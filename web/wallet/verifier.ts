@@ -4,7 +4,7 @@
  * re-verifies them at the current time, so a list that has aged past its limits stops
  * counting by itself (the status list past its `exp` or its maximum age → `status_unavailable`).
  */
-import { API } from '../../shared/api';
+import { API } from '../../shared/paths';
 import { fromUtf8 } from '../../shared/bytes';
 import { parseTrustList, verifyPresentation, verifyStatusList, type PresentationResult, type StatusList, type TrustList } from '../../shared/credential';
 import { readVerifierList, writeVerifierList, type StoredVerifierList } from './wallet-store';

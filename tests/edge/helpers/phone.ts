@@ -139,12 +139,12 @@ export class TestPhone {
  * A new citizen with a phone, inserted into the synthetic registry for one test, so tests
  * never share an ID number (D1 state persists across the tests of a file).
  */
-export async function freshCitizen(): Promise<Citizen & { phone: string }> {
+export async function freshCitizen(wanted: (c: Citizen) => boolean = () => true): Promise<Citizen & { phone: string }> {
   const { syntheticCitizen } = await import('../../../edge/registries/synthetic');
   const { citizensInsertSql } = await import('../../../edge/store/registry');
   for (;;) {
     const c = syntheticCitizen(Math.floor(Math.random() * 60_000_000) + 1000);
-    if (!c.phone) continue;
+    if (!c.phone || !wanted(c)) continue;
     const taken = await env.DB.prepare('SELECT 1 FROM registry_citizens WHERE id_number = ? OR phone = ?').bind(c.idNumber, c.phone).first();
     if (taken) continue;
     await env.DB.exec(citizensInsertSql([c]).replace(/\n/g, ' '));
