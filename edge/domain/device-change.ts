@@ -33,6 +33,7 @@ import {
 import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
 import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
 import { readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { hmacBase64Url, newId } from './crypto';
 import type { Deps } from './deps';
@@ -288,6 +289,8 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeDeviceKeysOfAccountStatement(deps.db, account.id, deps.now),
       revokePasskeysOfAccountStatement(deps.db, account.id, deps.now),
       deleteSessionsOfAccountStatement(deps.db, account.id),
+      // Portal sign-ins made from the old phone end too: it may be in someone else's hands.
+      revokeAllGrantsOfAccountStatement(deps.db, account.id, deps.now),
       ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),
       // What the old phone holds stops verifying now; the wallet sync issues the new versions.
       revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),

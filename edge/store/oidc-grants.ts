@@ -190,6 +190,11 @@ export function revokeGrantsStatement(db: D1Database, accountId: string, clientI
     .bind(now, accountId, clientId);
 }
 
+/** Revokes every live grant of an account, at every portal (the account moved to a new phone). */
+export function revokeAllGrantsOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+  return db.prepare('UPDATE oidc_grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
+}
+
 /** Removes expired codes, tokens, assertions, requests and grants; run from the scheduled handler. */
 export async function purgeExpiredOidc(db: D1Database, now: number): Promise<void> {
   const bounded = (table: string, key: string) =>

@@ -202,3 +202,21 @@ describe('device change approved by an officer (level 2)', () => {
     expect((await smsTo(citizen.phone)).some((m) => /Can bo 00070 da phe duyet doi thiet bi/.test(m))).toBe(true);
   });
 });
+
+describe('device change and single sign-on', () => {
+  it('stolen phone: portal sign-ins made from the old phone end with the device change (refresh token refused)', async () => {
+    const client = await import('openid-client');
+    const { createPortal, signInToPortal } = await import('./helpers/oidc');
+    const { phone: oldPhone, citizen } = await registeredPhone();
+    const portal = await createPortal({ scopes: ['openid', 'profile', 'offline_access'] });
+    const { tokens } = await signInToPortal(oldPhone, portal, { scope: 'openid profile offline_access' });
+    const rotated = await client.refreshTokenGrant(portal.config, tokens.refresh_token!);
+
+    const newPhone = await TestPhone.create();
+    const opened = await openDeviceChange(newPhone, citizen, 'Android · Chrome');
+    await approveOnOldPhone(oldPhone, opened.approvalCode);
+    expect((await finishOnNewPhone(newPhone, opened.requestId)).status).toBe(201);
+
+    await expect(client.refreshTokenGrant(portal.config, rotated.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
