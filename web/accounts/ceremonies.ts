@@ -9,20 +9,7 @@ import type { StepUpRequest } from '../../shared/accounts';
 import type { DeviceProofPurpose } from '../../shared/device-key';
 import type { ApiError, ApiResult } from '../api';
 import { describeDevice, ensureDeviceKey, getDeviceKey, proveDevice } from '../wallet/device-key';
-import { loadWebAuthn } from '../wallet/passkey';
-
-function fail(code: ApiError['code'], message: string): { ok: false; error: ApiError } {
-  return { ok: false, error: { code, message } };
-}
-
-/** Maps what the browser's WebAuthn call threw to a code the screens explain. */
-function ceremonyError(err: unknown): { ok: false; error: ApiError } {
-  const name = err instanceof Error ? err.name : '';
-  const message = err instanceof Error ? err.message : String(err);
-  if (name === 'NotAllowedError' || name === 'AbortError') return fail('passkey_cancelled', message);
-  if (name === 'NotSupportedError' || name === 'SecurityError' || name === 'ConstraintError') return fail('passkey_unsupported', message);
-  return fail('webauthn_failed', message);
-}
+import { ceremonyError, fail, loadWebAuthn } from '../wallet/passkey';
 
 async function webauthn() {
   try {

@@ -21,12 +21,12 @@ export function loadWebAuthn(): Promise<WebAuthn> {
   return webauthn;
 }
 
-function fail(code: ApiError['code'], message: string): { ok: false; error: ApiError } {
+export function fail(code: ApiError['code'], message: string): { ok: false; error: ApiError } {
   return { ok: false, error: { code, message } };
 }
 
 /** Maps what the browser's WebAuthn call threw to a code the screens explain. */
-function ceremonyError(err: unknown): { ok: false; error: ApiError } {
+export function ceremonyError(err: unknown): { ok: false; error: ApiError } {
   const name = err instanceof Error ? err.name : '';
   const message = err instanceof Error ? err.message : String(err);
   // NotAllowedError: the person cancelled, or the prompt timed out (the spec does not tell which).
