@@ -8,6 +8,7 @@ import type { Env } from './env';
 import { createRouter } from './http/app';
 import { errorResponse, onError } from './http/errors';
 import { csrfGuard, securityHeaders } from './http/security';
+import { drainUnreadBody } from './http/drain-body';
 import { auth, me } from './routes/auth';
 import { dev } from './routes/dev';
 import { enrol } from './routes/enrol';
@@ -38,6 +39,8 @@ import { purgeExpiredOidc } from './store/oidc-grants';
 
 export const app = createRouter();
 
+// First in, last out: after every answer, what is left of a small request body is read (see the file).
+app.use('*', drainUnreadBody);
 app.use('*', async (c, next) => {
   c.set('requestId', c.req.header('cf-ray') ?? crypto.randomUUID());
   getConfig(c.env); // a misconfigured worker fails on its first request, loudly

@@ -2,12 +2,15 @@
 // see tests/bench/row.ts) through a Vite module runner and prints ONE table of figures. The
 // runner stays open until every file has run (a closed one, as `runnerImport` leaves it, would
 // fail the dynamic imports a bench makes while it runs).
-// `npm run bench -- qr` runs only the files whose name contains "qr".
+// `npm run bench -- qr` runs only the files whose name contains "qr". `npm run bench -- --scale`
+// also runs the opt-in scale bench (10 k, 100 k and 1 M accounts: tests/bench/edge-scale.bench.ts).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
 
-const filter = process.argv[2] ?? '';
+const args = process.argv.slice(2);
+const filter = args.find((a) => !a.startsWith('--')) ?? '';
+if (args.includes('--scale')) process.env.BENCH_SCALE = '1';
 const dir = join(ROOT, 'tests', 'bench');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
@@ -34,8 +37,13 @@ await runner.close();
 await server.close();
 
 const format = (value) =>
-  typeof value !== 'number' ? String(value) : Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 1 });
-const table = [['area', 'metric', 'value', 'unit', 'goal'], ...rows.map((r) => [r.area, r.metric, format(r.value), r.unit, r.goal ?? ''])];
+  typeof value !== 'number'
+    ? String(value)
+    : Number.isInteger(value)
+      ? value.toLocaleString('en-US')
+      : value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) < 10 ? 2 : 1 });
+const verdict = (r) => (r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL');
+const table = [['area', 'metric', 'value', 'unit', 'goal', 'pass/fail'], ...rows.map((r) => [r.area, r.metric, format(r.value), r.unit, r.goal ?? '', verdict(r)])];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const line = (row) => `| ${row.map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join(' | ')} |`;
 console.log(line(table[0]));

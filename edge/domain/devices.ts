@@ -43,7 +43,18 @@ export async function verifyDeviceProof(
   challenge: string,
 ): Promise<DeviceKey> {
   if (!proof) throw new AppError('device_proof_required', 'Sign in from the device this account is bound to.');
-  const stored = await readDeviceKey(deps.db, proof.keyId);
+  return checkDeviceProof(await readDeviceKey(deps.db, proof.keyId), proof, accountId, purpose, challenge);
+}
+
+/** The same check on a device key already read (`stored`: the row for `proof.keyId`, or null). */
+export async function checkDeviceProof(
+  stored: DeviceKey | null,
+  proof: { keyId: string; signature: string } | undefined,
+  accountId: string,
+  purpose: DeviceProofPurpose,
+  challenge: string,
+): Promise<DeviceKey> {
+  if (!proof) throw new AppError('device_proof_required', 'Sign in from the device this account is bound to.');
   if (!stored || stored.revokedAt !== null) {
     throw new AppError('device_unknown', 'This device is not bound to an account. Use device-change verification.');
   }

@@ -79,12 +79,7 @@ export async function createAuthenticationOptions(
   deps: Deps,
   input: { purpose?: ChallengePurpose; subject?: string; allowCredentials?: Array<{ id: string; transports: string[] }> } = {},
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({
-    rpID: deps.config.rpId,
-    userVerification: 'required',
-    timeout: SIGN_IN_CHALLENGE_TTL_MS,
-    ...(input.allowCredentials ? { allowCredentials: input.allowCredentials.map((c) => ({ id: c.id, transports: c.transports as never })) } : {}),
-  });
+  const options = await authenticationOptions(deps, input.allowCredentials);
   await insertChallenge(deps.db, {
     challenge: options.challenge,
     purpose: input.purpose ?? 'signin',
@@ -92,6 +87,39 @@ export async function createAuthenticationOptions(
     expiresAt: deps.now + SIGN_IN_CHALLENGE_TTL_MS,
   });
   return options;
+}
+
+/** Request options (the challenge not yet stored): user verification required, ES256 passkeys of this RP. */
+export function authenticationOptions(
+  deps: Deps,
+  allowCredentials?: Array<{ id: string; transports: string[] }>,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: deps.config.rpId,
+    userVerification: 'required',
+    timeout: SIGN_IN_CHALLENGE_TTL_MS,
+    ...(allowCredentials ? { allowCredentials: allowCredentials.map((c) => ({ id: c.id, transports: c.transports as never })) } : {}),
+  });
+}
+
+/** The challenge a response's clientDataJSON names (not yet checked against storage). */
+export function challengeOf(clientDataJSON: string): string {
+  let challenge: string;
+  try {
+    challenge = decodeClientDataJSON(clientDataJSON).challenge;
+  } catch {
+    throw new AppError('challenge_invalid', 'The sign-in request is malformed. Start again.');
+  }
+  if (typeof challenge !== 'string' || challenge.length === 0 || challenge.length > 128) {
+    throw new AppError('challenge_invalid', 'The sign-in request is malformed. Start again.');
+  }
+  return challenge;
+}
+
+/** Refuses a challenge that storage did not give back (used, unknown, other purpose) or that has expired. */
+export function checkTakenChallenge(stored: { expiresAt: number } | null, now: number): void {
+  if (!stored) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
+  if (stored.expiresAt <= now) throw new AppError('challenge_invalid', 'This request has expired. Start again.');
 }
 
 /**
@@ -103,19 +131,9 @@ export async function takeChallenge(
   clientDataJSON: string,
   purpose: ChallengePurpose,
 ): Promise<{ challenge: string; subject: string | null }> {
-  let challenge: string;
-  try {
-    challenge = decodeClientDataJSON(clientDataJSON).challenge;
-  } catch {
-    throw new AppError('challenge_invalid', 'The sign-in request is malformed. Start again.');
-  }
-  if (typeof challenge !== 'string' || challenge.length === 0 || challenge.length > 128) {
-    throw new AppError('challenge_invalid', 'The sign-in request is malformed. Start again.');
-  }
-  const stored = await consumeChallenge(deps.db, challenge, purpose);
-  if (!stored) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
-  if (stored.expiresAt <= deps.now) throw new AppError('challenge_invalid', 'This request has expired. Start again.');
-  return { challenge: stored.challenge, subject: stored.subject };
+  const stored = await consumeChallenge(deps.db, challengeOf(clientDataJSON), purpose);
+  checkTakenChallenge(stored, deps.now);
+  return { challenge: stored!.challenge, subject: stored!.subject };
 }
 
 /** Verifies a registration response against a consumed challenge. */

@@ -38,9 +38,13 @@ export async function enforceRateLimit(
   rule: { limit: number; windowMs: number },
   now: number,
 ): Promise<void> {
-  const { count, windowStart } = await hitRateLimit(db, key, rule.windowMs, now);
-  if (count > rule.limit) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000));
+  refuseOverLimit(await hitRateLimit(db, key, rule.windowMs, now), rule, now);
+}
+
+/** Refuses a counted hit that went past the limit (for hits counted inside a batch). */
+export function refuseOverLimit(hit: { count: number; windowStart: number }, rule: { limit: number; windowMs: number }, now: number): void {
+  if (hit.count > rule.limit) {
+    const retryAfter = Math.max(1, Math.ceil((hit.windowStart + rule.windowMs - now) / 1000));
     throw new AppError('rate_limited', 'Too many attempts. Try again later.', retryAfter);
   }
 }

@@ -6,7 +6,7 @@
 import { readAccount, type Account } from '../store/accounts';
 import { insertAudit } from '../store/audit';
 import { readDeviceKey } from '../store/device-keys';
-import { deleteSession, deleteSessionsOfAccount, extendSession, insertSession, readSession, type Session } from '../store/sessions';
+import { deleteSession, deleteSessionsOfAccount, extendSession, insertSession, readSessionWithAccount, type Session } from '../store/sessions';
 import { newToken, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -54,9 +54,10 @@ export async function endAllSessions(deps: Deps, accountId: string): Promise<num
 export async function resolveSession(deps: Deps, token: string): Promise<{ session: Session; account: Account } | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const tokenHash = await sha256Base64Url(token);
-  const session = await readSession(deps.db, tokenHash);
-  if (!session || session.expiresAt <= deps.now || session.absoluteExpiresAt <= deps.now) return null;
-  const account = await readAccount(deps.db, session.accountId);
+  const found = await readSessionWithAccount(deps.db, tokenHash);
+  if (!found) return null;
+  const { session, account } = found;
+  if (session.expiresAt <= deps.now || session.absoluteExpiresAt <= deps.now) return null;
   if (!account || account.status !== 'active') return null;
   const next = Math.min(deps.now + SESSION_IDLE_MS, session.absoluteExpiresAt);
   if (next - session.expiresAt > EXTEND_AFTER_MS) await extendSession(deps.db, tokenHash, next);

@@ -1,40 +1,120 @@
 /**
  * Usernameless sign-in: a passkey assertion and a device-key signature over the same
  * server challenge. The passkey proves the person; the device key proves the phone.
+ *
+ * D1 round trips (edge/store/sign-in.ts): the options make one (count the client, store the
+ * challenge); the verification makes two (read everything, then write everything) and,
+ * alongside the write, the registry look-up for the answer. It used to be two and twelve:
+ * the rate limit, the challenge, the passkey, the account, the device key, the counter, the
+ * device's last use, the audit event, the session, and the account and device read again
+ * after it, each on its own; under load those round trips were most of a sign-in's cost.
  */
-import type { SignInVerifyInput } from '../../shared/api';
-import { readAccount, type Account } from '../store/accounts';
-import { insertAudit } from '../store/audit';
-import { touchDeviceKey } from '../store/device-keys';
-import { advancePasskeyCounter, readPasskey } from '../store/passkeys';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { Me, SignInVerifyInput } from '../../shared/api';
+import type { Account } from '../store/accounts';
+import { insertChallengeWithinLimit, readSignIn, recordSignIn } from '../store/sign-in';
+import { describeAccount } from './accounts';
+import { newToken, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
-import { verifyDeviceProof } from './devices';
+import { checkDeviceProof } from './devices';
 import { AppError } from './errors';
-import { takeChallenge, verifyAssertion } from './passkeys';
+import { authenticationOptions, challengeOf, checkTakenChallenge, SIGN_IN_CHALLENGE_TTL_MS, verifyAssertion } from './passkeys';
+import { enforceRateLimit, LIMITS, refuseOverLimit } from './rate-limit';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
 
-export async function verifySignIn(deps: Deps, input: SignInVerifyInput): Promise<{ account: Account; deviceKeyId: string }> {
-  const { challenge } = await takeChallenge(deps, input.credential.response.clientDataJSON, 'signin');
-  const passkey = await readPasskey(deps.db, input.credential.id);
-  if (!passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
-  const account = await readAccount(deps.db, passkey.accountId);
-  if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
-  // A discoverable credential must return the user handle it was created with (WebAuthn §7.2 step 6).
-  if (input.credential.response.userHandle !== account.id) {
-    throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
-  }
-  if (account.status === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
-  const device = await verifyDeviceProof(deps, input.deviceKey, account.id, 'signin', challenge);
-  const { newCounter, backedUp } = await verifyAssertion(deps, input.credential, challenge, passkey);
-  if (!(await advancePasskeyCounter(deps.db, passkey.credentialId, passkey.counter, newCounter, backedUp, deps.now))) {
-    throw new AppError('counter_regression', 'This passkey was used at the same moment elsewhere. Sign-in refused.');
-  }
-  await touchDeviceKey(deps.db, device.keyId, deps.now);
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `account:${account.id}`,
-    action: 'signin',
-    subject: account.id,
-    detail: { deviceKeyId: device.keyId, credentialId: passkey.credentialId.slice(0, 12) },
+const challengeRule = (clientKey: string) => ({ key: `challenge:client:${clientKey}`, ...LIMITS.challengesPerClient });
+const signInRule = (clientKey: string) => ({ key: `signin:client:${clientKey}`, ...LIMITS.signInPerClient });
+
+/** Options for a usernameless sign-in; their challenge is stored unless the client asked for too many. */
+export async function createSignInOptions(deps: Deps, clientKey: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const options = await authenticationOptions(deps);
+  const rule = challengeRule(clientKey);
+  const hit = await insertChallengeWithinLimit(deps.db, rule, deps.now, {
+    challenge: options.challenge,
+    purpose: 'signin',
+    subject: null,
+    expiresAt: deps.now + SIGN_IN_CHALLENGE_TTL_MS,
   });
-  return { account, deviceKeyId: device.keyId };
+  refuseOverLimit(hit, rule, deps.now);
+  return options;
+}
+
+/**
+ * Counts a sign-in attempt that failed before it reached storage (a body that is not a
+ * sign-in at all): every attempt counts against the client's limit, well-formed or not.
+ */
+export async function countSignInAttempt(deps: Deps, clientKey: string): Promise<void> {
+  const rule = signInRule(clientKey);
+  await enforceRateLimit(deps.db, rule.key, rule, deps.now);
+}
+
+/** Verifies a sign-in and starts a session. Returns the session token and the account summary. */
+export async function signIn(
+  deps: Deps,
+  input: SignInVerifyInput,
+  clientKey: string,
+): Promise<{ account: Account; deviceKeyId: string; token: string; me: Me }> {
+  const rule = signInRule(clientKey);
+  let challenge: string;
+  try {
+    challenge = challengeOf(input.credential.response.clientDataJSON);
+  } catch (err) {
+    await countSignInAttempt(deps, clientKey);
+    throw err;
+  }
+  const userHandle = input.credential.response.userHandle;
+  const rows = await readSignIn(deps.db, {
+    rule,
+    now: deps.now,
+    challenge,
+    purpose: 'signin',
+    credentialId: input.credential.id,
+    accountId: userHandle ?? '',
+    deviceKeyId: input.deviceKey?.keyId ?? '',
+  });
+  refuseOverLimit(rows.hit, rule, deps.now);
+  checkTakenChallenge(rows.challenge, deps.now);
+  const passkey = rows.passkey;
+  if (!passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
+  // A discoverable credential must return the user handle it was created with (WebAuthn §7.2 step 6).
+  if (userHandle !== passkey.accountId) throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
+  const account = rows.account;
+  if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
+  if (account.status === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
+  const device = await checkDeviceProof(rows.device, input.deviceKey, account.id, 'signin', challenge);
+  const { newCounter, backedUp } = await verifyAssertion(deps, input.credential, challenge, passkey);
+
+  const token = newToken();
+  const [written, me] = await Promise.all([
+    recordSignIn(deps.db, {
+      credentialId: passkey.credentialId,
+      expectedCounter: passkey.counter,
+      newCounter,
+      backedUp,
+      deviceKeyId: device.keyId,
+      session: {
+        tokenHash: await sha256Base64Url(token),
+        accountId: account.id,
+        deviceKeyId: device.keyId,
+        createdAt: deps.now,
+        expiresAt: deps.now + SESSION_IDLE_MS,
+        absoluteExpiresAt: deps.now + SESSION_MAX_MS,
+      },
+      audit: {
+        at: deps.now,
+        actor: `account:${account.id}`,
+        action: 'signin',
+        subject: account.id,
+        detail: { deviceKeyId: device.keyId, credentialId: passkey.credentialId.slice(0, 12) },
+      },
+    }),
+    describeAccount(deps, account, device.keyId),
+  ]);
+  if (!written.counterMoved) throw new AppError('counter_regression', 'This passkey was used at the same moment elsewhere. Sign-in refused.');
+  if (!written.sessionStored) {
+    // A lock or a device change landed between the checks and the write.
+    if (written.accountStatus === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
+    throw new AppError('device_unknown', 'This device is no longer bound to the account.');
+  }
+  return { account, deviceKeyId: device.keyId, token, me };
 }

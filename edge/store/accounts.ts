@@ -10,7 +10,7 @@ export interface Account {
   updatedAt: number;
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: string;
   id_number: string;
   level: number;
@@ -21,7 +21,7 @@ interface AccountRow {
   updated_at: number;
 }
 
-function toAccount(row: AccountRow): Account {
+export function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
     idNumber: row.id_number,

@@ -9,7 +9,7 @@ export interface DeviceKey {
   revokedAt: number | null;
 }
 
-interface DeviceKeyRow {
+export interface DeviceKeyRow {
   key_id: string;
   account_id: string;
   public_key: ArrayBuffer | number[];
@@ -19,7 +19,7 @@ interface DeviceKeyRow {
   revoked_at: number | null;
 }
 
-function toDeviceKey(row: DeviceKeyRow): DeviceKey {
+export function toDeviceKey(row: DeviceKeyRow): DeviceKey {
   return {
     keyId: row.key_id,
     accountId: row.account_id,

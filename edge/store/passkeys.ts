@@ -13,7 +13,7 @@ export interface Passkey {
   revokedAt: number | null;
 }
 
-interface PasskeyRow {
+export interface PasskeyRow {
   credential_id: string;
   account_id: string;
   device_key_id: string;
@@ -27,7 +27,7 @@ interface PasskeyRow {
   revoked_at: number | null;
 }
 
-function toPasskey(row: PasskeyRow): Passkey {
+export function toPasskey(row: PasskeyRow): Passkey {
   let transports: string[] = [];
   try {
     const parsed: unknown = JSON.parse(row.transports);

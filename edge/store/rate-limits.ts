@@ -2,13 +2,8 @@
  * Fixed-window counters in D1. One upsert per hit: it starts a new window when the old
  * one has passed, otherwise counts, and returns the count inside the current window.
  */
-export async function hitRateLimit(
-  db: D1Database,
-  key: string,
-  windowMs: number,
-  now: number,
-): Promise<{ count: number; windowStart: number }> {
-  const row = await db
+export function hitRateLimitStatement(db: D1Database, key: string, windowMs: number, now: number): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
        ON CONFLICT (key) DO UPDATE SET
@@ -16,7 +11,15 @@ export async function hitRateLimit(
          window_start = CASE WHEN rate_limits.window_start + ?3 <= ?2 THEN ?2 ELSE rate_limits.window_start END
        RETURNING count, window_start`,
     )
-    .bind(key, now, windowMs)
-    .first<{ count: number; window_start: number }>();
+    .bind(key, now, windowMs);
+}
+
+export async function hitRateLimit(
+  db: D1Database,
+  key: string,
+  windowMs: number,
+  now: number,
+): Promise<{ count: number; windowStart: number }> {
+  const row = await hitRateLimitStatement(db, key, windowMs, now).first<{ count: number; window_start: number }>();
   return { count: row?.count ?? 1, windowStart: row?.window_start ?? now };
 }

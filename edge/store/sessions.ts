@@ -1,4 +1,5 @@
 /** D1 access for server-side sessions (the cookie holds a token; the table only its hash). */
+import { toAccount, type Account, type AccountRow } from './accounts';
 export interface Session {
   tokenHash: string;
   accountId: string;
@@ -38,6 +39,31 @@ export async function readSession(db: D1Database, tokenHash: string): Promise<Se
         absoluteExpiresAt: row.absolute_expires_at,
       }
     : null;
+}
+
+/**
+ * The session for a token hash and the account it belongs to, in one round trip (every
+ * signed-in request starts with this).
+ */
+export async function readSessionWithAccount(db: D1Database, tokenHash: string): Promise<{ session: Session; account: Account | null } | null> {
+  const [s, a] = await db.batch([
+    db.prepare('SELECT * FROM sessions WHERE token_hash = ?').bind(tokenHash),
+    db.prepare('SELECT * FROM accounts WHERE id = (SELECT account_id FROM sessions WHERE token_hash = ?)').bind(tokenHash),
+  ]);
+  const row = s?.results[0] as SessionRow | undefined;
+  if (!row) return null;
+  const account = a?.results[0] as AccountRow | undefined;
+  return {
+    session: {
+      tokenHash: row.token_hash,
+      accountId: row.account_id,
+      deviceKeyId: row.device_key_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      absoluteExpiresAt: row.absolute_expires_at,
+    },
+    account: account ? toAccount(account) : null,
+  };
 }
 
 export async function extendSession(db: D1Database, tokenHash: string, expiresAt: number): Promise<void> {

@@ -11,4 +11,6 @@ export interface BenchRow {
   unit: string;
   /** The target, in words ("≤ 450"), when there is one. */
   goal?: string;
+  /** Whether the value meets the goal (printed as pass / FAIL), when there is one. */
+  pass?: boolean;
 }

@@ -1,0 +1,76 @@
+/**
+ * Sign-in cost as the data grows (opt-in: `npm run bench -- --scale`; sizes from
+ * BENCH_SCALE_SIZES, default 10 k, 100 k and 1 M registry citizens). For each size: a fresh
+ * local D1 seeded with the synthetic registry (`seed`, as `npm run seed` does) and an
+ * account for every citizen with a phone — account, device key, passkey, reminder row and
+ * activation audit event — inserted with SQL (tests/load/helpers/bulk-accounts.ts); then
+ * the same sign-in load as edge-signin.bench.ts (64 concurrent, 3 × 10 s after a warm-up)
+ * with MEASURED of those accounts spread evenly over the population, so that sign-ins touch
+ * pages all over the tables rather than a few cached ones. Seeding times are reported too.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchRow } from './row';
+import { median, type LoopFigures } from '../load/helpers/closed-loop';
+import { insertAccounts } from '../load/helpers/bulk-accounts';
+import { EdgeBench } from '../load/helpers/edge-session';
+import { snapshotWorker } from '../load/helpers/server';
+import { ROOT } from '../../scripts/lib.mjs';
+
+const PORT = Number(process.env.BENCH_SCALE_PORT ?? 8972);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const MEASURED = 8192;
+const CONCURRENCY = 64;
+const ROUNDS = 3;
+const ROUND_MS = 10_000;
+
+export async function run(): Promise<BenchRow[]> {
+  if (!process.env.BENCH_SCALE) return [];
+  const rows: BenchRow[] = [];
+  const snapshot = join(ROOT, '.tmp', `bench-scale-worker-${process.pid}`);
+  const config = await snapshotWorker(snapshot);
+  const figures: Array<{ n: number; accounts: number; perSecond: number; cpu: number; p50: number; p99: number }> = [];
+  for (const n of SIZES) {
+    const bench = new EdgeBench(`scale-${n}`, PORT);
+    const label = n.toLocaleString('en-US');
+    const area = `Scale: ${label} registry citizens`;
+    try {
+      await bench.prepare(config);
+      const seedMs = await bench.seed(n);
+      const bulk = await insertAccounts({ persistTo: bench.persistTo, citizens: n, measured: MEASURED, log: bench.log });
+      writeFileSync(bench.phonesFile, JSON.stringify(bulk.phones));
+      await bench.start({ inspector: false });
+      const rounds = await bench.generate<LoopFigures[]>('signInLoad', { concurrency: CONCURRENCY, durationMs: ROUND_MS, rounds: ROUNDS, warmupMs: 3000, pids: bench.pids(), ipBase: 0 });
+      const f = {
+        n,
+        accounts: bulk.accounts,
+        perSecond: median(rounds.map((r) => r.perSecond)),
+        cpu: median(rounds.map((r) => (r.cpuMs.worker ?? Number.NaN) / r.operations)),
+        p50: median(rounds.map((r) => r.p50)),
+        p99: median(rounds.map((r) => r.p99)),
+      };
+      figures.push(f);
+      const failures = rounds.reduce((s, r) => s + r.failures, 0);
+      rows.push(
+        { area, metric: `seeding: registry (npm run seed) / ${bulk.accounts.toLocaleString('en-US')} accounts (SQL files, wrangler d1 execute)`, value: seedMs / 1000, unit: `s / ${((bulk.generateMs + bulk.insertMs + bulk.indexMs) / 1000).toFixed(0)} s` },
+        { area, metric: `passkey sign-ins per second, ${CONCURRENCY} concurrent, ${bulk.phones.length.toLocaleString('en-US')} accounts signing in`, value: f.perSecond, unit: 'sign-ins/s' },
+        { area, metric: 'worker CPU per sign-in', value: f.cpu, unit: 'ms' },
+        { area, metric: 'sign-in latency p50 / p99', value: f.p50, unit: `ms (p99 ${f.p99.toFixed(0)} ms)` },
+        { area, metric: 'failed sign-ins', value: failures, unit: `of ${rounds.reduce((s, r) => s + r.operations, 0).toLocaleString('en-US')}`, goal: '0', pass: failures === 0 },
+      );
+    } finally {
+      await bench.cleanup();
+    }
+  }
+  rmSync(snapshot, { recursive: true, force: true });
+  if (figures.length > 1) {
+    const base = figures[0]!;
+    const worst = figures.reduce((w, f) => (f.cpu / base.cpu > w.cpu / base.cpu ? f : w), base);
+    const ratio = worst.cpu / base.cpu;
+    rows.push(
+      { area: 'Scale: flatness', metric: `worker CPU per sign-in, highest ÷ ${base.n.toLocaleString('en-US')} (at ${worst.n.toLocaleString('en-US')})`, value: ratio, unit: '×', goal: '≤ 1.2', pass: ratio <= 1.2 },
+      { area: 'Scale: flatness', metric: `sign-ins per second, ${figures.at(-1)!.n.toLocaleString('en-US')} ÷ ${base.n.toLocaleString('en-US')}`, value: figures.at(-1)!.perSecond / base.perSecond, unit: '×' },
+    );
+  }
+  return rows;
+}

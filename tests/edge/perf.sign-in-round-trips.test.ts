@@ -1,0 +1,85 @@
+/**
+ * D1 round trips per sign-in, counted: the worker's app is called with a D1 binding that
+ * counts every statement run on its own and every batch (one round trip each). Under load a
+ * round trip costs about as much as the rest of a sign-in (tests/bench/edge-signin.bench.ts),
+ * so a change that adds one should fail here, not only in a benchmark.
+ */
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { app } from '../../edge/index';
+import type { Me } from '../../shared/api';
+import { freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+
+function countingDb(db: D1Database): { db: D1Database; trips: () => number; reset: () => void } {
+  let trips = 0;
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === 'bind') return (...args: unknown[]) => wrap(target.bind(...args));
+        if (prop === 'first' || prop === 'run' || prop === 'all' || prop === 'raw') {
+          return (...args: unknown[]) => {
+            trips++;
+            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    real.set(proxy, stmt);
+    return proxy;
+  };
+  const counted = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      if (prop === 'batch') {
+        return (stmts: D1PreparedStatement[]) => {
+          trips++;
+          return target.batch(stmts.map((s) => real.get(s) ?? s));
+        };
+      }
+      if (prop === 'exec') {
+        return (sql: string) => {
+          trips++;
+          return target.exec(sql);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: counted, trips: () => trips, reset: () => (trips = 0) };
+}
+
+const headers = { origin: ORIGIN, 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.77' };
+
+describe('D1 round trips per sign-in', () => {
+  it('options: one round trip; verification: three (read, write, registry); a signed-in request: one for its session', async () => {
+    const phone = await TestPhone.create();
+    await phone.register(await freshCitizen());
+    const counter = countingDb(env.DB);
+    const countedEnv = { ...env, DB: counter.db };
+
+    const optionsRes = await app.request(`${ORIGIN}/api/auth/options`, { method: 'POST', headers, body: '{}' }, countedEnv);
+    expect(optionsRes.status).toBe(200);
+    expect(counter.trips()).toBe(1);
+
+    const { options } = (await optionsRes.json()) as { options: { challenge: string } };
+    const credential = await phone.authenticator.get(options);
+    const body = JSON.stringify({ credential, deviceKey: { keyId: phone.deviceKeyId, signature: await phone.sign('signin', options.challenge) } });
+    counter.reset();
+    const verifyRes = await app.request(`${ORIGIN}/api/auth/verify`, { method: 'POST', headers, body }, countedEnv);
+    expect(verifyRes.status).toBe(200);
+    expect(((await verifyRes.json()) as Me).deviceKeyId).toBe(phone.deviceKeyId);
+    expect(verifyRes.headers.get('set-cookie')).toMatch(/__Host-vneid_session=/);
+    expect(counter.trips()).toBe(3);
+
+    // A signed-in request finds its session and account in one round trip (GET /api/me adds the registry).
+    const cookie = verifyRes.headers.get('set-cookie')!.match(/(__Host-vneid_session=[^;]+)/)![1]!;
+    counter.reset();
+    const meRes = await app.request(`${ORIGIN}/api/me`, { headers: { cookie, 'cf-connecting-ip': '198.51.100.77' } }, countedEnv);
+    expect(meRes.status).toBe(200);
+    expect(counter.trips()).toBe(2);
+  });
+});
