@@ -111,6 +111,22 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Load and fault tests against `wrangler dev` (README.md, "Load and fault tests"), one file
+        // at a time in a group of their own (groupOrder 1: after unit and edge, before vitest's
+        // sequential group, where e2e runs), so nothing else competes for the 2 cores; ≈ 2 minutes.
+        root: here,
+        test: {
+          name: 'load',
+          include: ['tests/load/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./tests/load/global-setup.ts'],
+          testTimeout: 150_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

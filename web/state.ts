@@ -71,6 +71,9 @@ export function createAppState(deps: AppDeps) {
     }
     if (cached && me.value === null) me.value = cached;
     ready.value = true;
+    // Every sign-in caches the account: with nothing cached there is no session to ask about
+    // (and a first visit does not start with a 401 in the console).
+    if (!cached && me.value === null) return 'signed-out';
     return networkUp.value ? refreshMe() : 'unknown';
   }
 

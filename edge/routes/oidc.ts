@@ -69,8 +69,9 @@ function errorPage(c: AppContext, err: OAuthError) {
 }
 
 /** Every value of every parameter; parameters without a value count as absent (OIDC Core §3.1.2.1). */
+// Parameter names are the caller's: no prototype, so "valueOf" or "__proto__" is just a name.
 function rawParams(search: URLSearchParams): RawParams {
-  const out: RawParams = {};
+  const out: RawParams = Object.create(null) as RawParams;
   for (const [name, value] of search) if (value !== '') (out[name] ??= []).push(value);
   return out;
 }
@@ -85,7 +86,7 @@ async function requestParams(c: AppContext): Promise<URLSearchParams> {
 
 /** Single-valued parameters; one that appears twice is refused (RFC 6749 §3.1, §3.2). */
 function singleParams(search: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, values] of Object.entries(rawParams(search))) {
     if (values.length > 1) throw new OAuthError('invalid_request', `${name} must not appear more than once.`);
     out[name] = values[0]!;

@@ -69,6 +69,18 @@ describe('app state', () => {
     expect(w.stored()).toBeNull();
   });
 
+  it('with nothing cached, does not ask the server (no session without a sign-in that cached it)', async () => {
+    let asked = 0;
+    const state = createAppState({
+      api: { me: async () => (asked++, { ok: false, error: { code: 'unauthenticated', message: 'sign in' } }), signOut: async () => ({ ok: true, data: null }) },
+      cache: { load: async () => null, save: async () => {}, clear: async () => {} },
+      isOnline: () => true,
+    });
+    expect(await state.start()).toBe('signed-out');
+    expect(asked).toBe(0);
+    expect(state.ready.value).toBe(true);
+  });
+
   it('signs out locally even when the server cannot be reached', async () => {
     const w = world({ ok: true, data: me }, me);
     await w.state.start();

@@ -41,6 +41,8 @@ export async function closedLoop(opts: {
   concurrency: number;
   durationMs?: number;
   operations?: number;
+  /** Ends the run early when it returns true (checked before each operation). */
+  stop?: () => boolean;
   /** Processes whose CPU time is read before and after: label → PID. */
   pids?: Record<string, number | null>;
   op: (caller: number, n: number) => Promise<Outcome>;
@@ -57,7 +59,7 @@ export async function closedLoop(opts: {
   const limit = opts.operations ?? Number.POSITIVE_INFINITY;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async (_, caller) => {
-      while (performance.now() < deadline && started < limit) {
+      while (performance.now() < deadline && started < limit && !opts.stop?.()) {
         const n = started++;
         const s = performance.now();
         let outcome: Outcome;

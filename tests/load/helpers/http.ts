@@ -29,6 +29,8 @@ export class HttpClient {
   constructor(
     readonly baseUrl: string,
     sockets = 64,
+    /** No request waits longer than this (ms) unless it says otherwise: a lost answer fails a test, it does not hang it. */
+    readonly defaultTimeoutMs = 30_000,
   ) {
     const url = new URL(baseUrl);
     this.host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname;
@@ -51,7 +53,8 @@ export class HttpClient {
         res.on('error', reject);
       });
       req.on('error', reject);
-      if (init.timeoutMs) req.setTimeout(init.timeoutMs, () => req.destroy(new Error(`timeout after ${init.timeoutMs} ms`)));
+      const timeoutMs = init.timeoutMs ?? this.defaultTimeoutMs;
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
       req.end(body);
     });
   }

@@ -6,7 +6,7 @@
  * thread-pool hop, so one core can drive thousands of sign-ins a second.
  * https://www.w3.org/TR/webauthn-3/#sctn-authenticator-data
  */
-import { createHash, createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { encode } from 'cborg';
 import { toBase64Url, utf8 } from '../../../shared/bytes';
 import { deviceProofMessage, type DeviceProofPurpose } from '../../../shared/device-key';
@@ -24,28 +24,51 @@ function u32(n: number): Buffer {
   return b;
 }
 
-/** A P-256 key pair: the private key for signing and the public point's coordinates. */
+/**
+ * A P-256 key pair: the private key (PKCS#8 DER, and a KeyObject made on first use) and the
+ * public point's coordinates.
+ *
+ * Keys are made and read as DER, never through KeyObject JWK export: on Node 20, generating
+ * thousands of keys and exporting them as JWK deadlocks the process (a garbage-collected
+ * key-generation job waits on a mutex the export holds), which a bulk seed of accounts hit.
+ */
 export interface P256 {
-  privateKey: KeyObject;
+  pkcs8: Buffer;
   x: Buffer;
   y: Buffer;
+  privateKey(): KeyObject;
+}
+
+function p256(pkcs8: Buffer, spki: Buffer): P256 {
+  // SPKI of a P-256 key ends with the uncompressed point 0x04 ‖ X ‖ Y.
+  const point = spki.subarray(spki.length - 65);
+  let key: KeyObject | undefined;
+  return {
+    pkcs8,
+    x: Buffer.from(point.subarray(1, 33)),
+    y: Buffer.from(point.subarray(33)),
+    privateKey: () => (key ??= createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })),
+  };
 }
 
 export function newP256(): P256 {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  return { privateKey, x: Buffer.from(jwk.x!, 'base64url'), y: Buffer.from(jwk.y!, 'base64url') };
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  return p256(privateKey, publicKey);
 }
 
 /** A P-256 key as a string (PKCS#8 DER, base64url) so a generator process can load it. */
 export function exportP256(k: P256): string {
-  return (k.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer).toString('base64url');
+  return k.pkcs8.toString('base64url');
 }
 
 export function importP256(pkcs8: string): P256 {
-  const privateKey = createPrivateKey({ key: Buffer.from(pkcs8, 'base64url'), format: 'der', type: 'pkcs8' });
-  const jwk = privateKey.export({ format: 'jwk' });
-  return { privateKey, x: Buffer.from(jwk.x!, 'base64url'), y: Buffer.from(jwk.y!, 'base64url') };
+  const der = Buffer.from(pkcs8, 'base64url');
+  const spki = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+  return p256(der, spki);
 }
 
 /** COSE_Key of an ES256 public key (RFC 9053 §7.1.1), as a passkey row stores it. */
@@ -109,7 +132,7 @@ export class NodeAuthenticator {
     const authData = Buffer.concat([this.rpIdHash(), Buffer.from([FLAG_UP | FLAG_UV]), u32(cred.counter)]);
     const clientDataJSON = utf8(JSON.stringify({ type: 'webauthn.get', challenge, origin: this.origin, crossOrigin: false }));
     // Node's ECDSA signatures are DER by default, as WebAuthn ES256 wants them.
-    const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), cred.key.privateKey);
+    const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), cred.key.privateKey());
     return {
       id: cred.credentialId,
       rawId: cred.credentialId,
@@ -123,7 +146,7 @@ export class NodeAuthenticator {
 
 /** A device-key proof (IEEE P1363 r ‖ s), exactly as shared/device-key.ts `signDeviceProof` makes it. */
 export function signDeviceProofSync(key: P256, purpose: DeviceProofPurpose, challenge: string): string {
-  return sign('sha256', deviceProofMessage(purpose, challenge), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return sign('sha256', deviceProofMessage(purpose, challenge), { key: key.privateKey(), dsaEncoding: 'ieee-p1363' }).toString('base64url');
 }
 
 export { toBase64Url };

@@ -4,11 +4,11 @@
  *
  * `wrangler dev` runs two workerd processes: wrangler's dev proxy, which listens on the
  * public port and forwards every request, and the worker itself (our code and D1's SQLite,
- * which runs in the same process locally). The one started with an inspector is the worker.
+ * which runs in the same process locally).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { devSecrets, migrate, OFFLINE_ENV, ROOT, run, seed } from '../../../scripts/lib.mjs';
 
@@ -24,6 +24,8 @@ export interface Server {
   stderr(): string;
   /** wrangler's DevTools endpoint (CLI only): ws://127.0.0.1:PORT/ws. */
   inspectorPort: number | null;
+  /** A crash: SIGKILL to wrangler and both workerd processes at once, nothing flushed or answered. */
+  kill(): Promise<void>;
 }
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -88,22 +90,29 @@ export function wranglerPids(root: number): { wrangler: number; worker: number |
   };
 }
 
-/** Pins every thread of a process tree to the given CPU list ("0", "1", "0-1"). */
-export function pinTree(root: number, cpus: string): void {
-  for (const pid of [root, ...descendants(root)]) {
-    try {
-      execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-    } catch {
-      // a process that just ended
-    }
-  }
-}
-
 /** A fresh state directory, migrated and seeded with `count` generated citizens (plus the demo ones). */
 export async function freshState(persistTo: string, count: number): Promise<void> {
   rmSync(persistTo, { recursive: true, force: true });
   await migrate(persistTo);
   await seed({ count, persistTo });
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits (up to 10 s) until nothing listens on the port any more: a killed process lets go of it a moment later. */
+async function portReleased(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await listening(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** A TCP port nobody listens on right now. */
@@ -141,7 +150,7 @@ export async function snapshotWorker(dir: string): Promise<string> {
 /**
  * Starts `wrangler dev` on a state directory and waits for /api/health; `cpus` runs it (and
  * so workerd) under `taskset -c`; `config` runs a snapshot (snapshotWorker). Stopping sends
- * SIGTERM to wrangler, which ends its workerd children.
+ * SIGTERM to wrangler, which ends its workerd children, then SIGKILL to any workerd left.
  */
 export async function startServer(opts: {
   port: number;
@@ -154,6 +163,8 @@ export async function startServer(opts: {
 }): Promise<Server> {
   const vars = opts.vars ?? (await devSecrets());
   const url = `http://localhost:${opts.port}`;
+  // A server left behind by a run that died would answer instead, or make this one fail to bind.
+  if (await listening(opts.port)) throw new Error(`port ${opts.port} is in use: another wrangler dev (a leftover run?) is listening there`);
   const inspectorPort = await freePort();
   const cliArgs = [
     join(ROOT, 'node_modules', '.bin', 'wrangler'),
@@ -182,10 +193,9 @@ export async function startServer(opts: {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   if (process.env.LOAD_WRANGLER_LOG) child.stderr!.pipe(process.stderr);
-  let known: number[] = [];
   const stop = async () => {
     const { worker, proxy } = wranglerPids(child.pid!);
-    known = [worker, proxy].filter((p): p is number => p !== null);
+    const known = [worker, proxy].filter((p): p is number => p !== null);
     if (child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -201,6 +211,7 @@ export async function startServer(opts: {
         // already gone
       }
     }
+    await portReleased(opts.port);
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -218,10 +229,23 @@ export async function startServer(opts: {
     await new Promise((r) => setTimeout(r, 200));
   }
   const pid = child.pid!;
-  return { url, port: opts.port, persistTo: opts.persistTo, vars, stop, pids: () => wranglerPids(pid), stderr: () => stderr, inspectorPort: opts.inspector === false ? null : inspectorPort };
+  const kill = async () => {
+    const { worker, proxy } = wranglerPids(pid);
+    const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+    for (const p of [worker, proxy, pid]) {
+      try {
+        if (p) process.kill(p, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await exited;
+    await portReleased(opts.port);
+  };
+  return { url, port: opts.port, persistTo: opts.persistTo, vars, stop, kill, pids: () => wranglerPids(pid), stderr: () => stderr, inspectorPort: opts.inspector === false ? null : inspectorPort };
 }
 
-/** Rows of a query on the server's local D1 (read-only use: counts after a run). */
+/** Runs SQL on a local D1 state directory with `wrangler d1 execute --json`; the first statement's rows. */
 export async function d1Query<T = Record<string, unknown>>(persistTo: string, sql: string): Promise<T[]> {
   const out = (await run('wrangler', ['d1', 'execute', 'DB', '--local', '--json', '--command', sql, '--persist-to', persistTo], { quiet: true })) as string;
   const json = JSON.parse(out.slice(out.indexOf('['))) as Array<{ results: T[] }>;
