@@ -78,6 +78,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(`${here}edge/migrations`),
+                TEST_REGISTRY_MIGRATIONS: await readD1Migrations(`${here}edge/migrations-registry`),
                 SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
                 ORIGINS: 'https://id.example.vn',
                 RP_ID: 'id.example.vn',

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import type { Env } from './env';
+import { bindShards, parseShardMap, type ShardMap } from './store/shards';
 
 const ConfigSchema = v.object({
   rpId: v.pipe(v.string(), v.regex(/^[a-z0-9.-]+$/)),
@@ -52,6 +53,8 @@ export type Config = v.InferOutput<typeof ConfigSchema> & {
   issuer: string;
   /** Whether the demo relying party is served at /portal/ (never in production). */
   demoPortal: boolean;
+  /** Which D1 database holds which ID numbers' registry records (REGISTRY_SHARDS; store/shards.ts). */
+  registryShards: ShardMap;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -77,8 +80,16 @@ export function getConfig(env: Env): Config {
     const issues = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`).join('; ');
     throw new Error(`Invalid worker configuration: ${issues}`);
   }
+  let registryShards: ShardMap;
+  try {
+    registryShards = parseShardMap(env.REGISTRY_SHARDS ?? '');
+    bindShards(registryShards, env); // every shard it names must be a D1 binding
+  } catch (e) {
+    throw new Error(`Invalid worker configuration: REGISTRY_SHARDS: ${(e as Error).message}`);
+  }
   // The outbox shows SMS codes; it must never be reachable in production.
   const config: Config = {
+    registryShards,
     ...result.output,
     devOutbox: result.output.smsMode === 'outbox' && result.output.environment !== 'production',
     issuer: result.output.origins[0]!.replace(/\/+$/, ''),

@@ -1,6 +1,13 @@
 /** The worker's bindings and variables, as wrangler.toml and secrets provide them. */
 export interface Env {
+  /** The main database: accounts, credentials, sessions, documents, officers, single sign-on. */
   DB: D1Database;
+  /**
+   * Which D1 binding holds which ID-number prefixes of the population registry, e.g.
+   * `000-039=REGISTRY_0,040-999=REGISTRY_1` (edge/store/shards.ts; README.md, "Scale"). Each
+   * binding it names is a `[[d1_databases]]` entry with the edge/migrations-registry schema.
+   */
+  REGISTRY_SHARDS?: string;
   ASSETS?: Fetcher;
   RP_ID?: string;
   RP_NAME?: string;

@@ -6,7 +6,7 @@ export function newIssuerKey(notBefore?: number): Promise<{ jwk: JsonWebKey; not
 export function newOidcSigningKey(kid?: string): Promise<JsonWebKey & { kid: string }>;
 export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET' | 'AGENCY_SECRETS', string>>;
 export function buildWeb(): Promise<void>;
-export function migrate(persistTo?: string): Promise<void>;
+export function migrate(persistTo?: string, options?: { remote?: boolean }): Promise<void>;
 export function seed(opts?: { count?: number; persistTo?: string; force?: boolean }): Promise<{ seeded: number; total: number }>;
 export function startWrangler(opts?: {
   port?: number;

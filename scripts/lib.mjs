@@ -88,12 +88,29 @@ function persistArgs(persistTo) {
   return persistTo ? ['--persist-to', persistTo] : [];
 }
 
-export async function migrate(persistTo) {
-  await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', ...persistArgs(persistTo)], { quiet: true });
+/**
+ * The registry's shard map as wrangler.toml configures it (REGISTRY_SHARDS, parsed and checked
+ * by edge/store/shards.ts), with the module's helpers.
+ */
+export async function registryShards() {
+  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const spec = /^REGISTRY_SHARDS\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+  if (!spec) throw new Error('wrangler.toml: [vars] REGISTRY_SHARDS is missing');
+  const shards = await importTs('edge/store/shards.ts');
+  return { map: shards.parseShardMap(spec), partitionByShard: shards.partitionByShard };
 }
 
-async function d1Json(sql, persistTo, remote = false) {
-  const out = await run('wrangler', ['d1', 'execute', 'DB', remote ? '--remote' : '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
+/** Applies the migrations to the main database and to every registry shard (locally, or `remote`). */
+export async function migrate(persistTo, { remote = false } = {}) {
+  const { map } = await registryShards();
+  for (const database of ['DB', ...map.bindings]) {
+    const where = remote ? ['--remote'] : ['--local', ...persistArgs(persistTo)];
+    await run('wrangler', ['d1', 'migrations', 'apply', database, ...where], { quiet: !remote });
+  }
+}
+
+async function d1Json(sql, persistTo, remote = false, database = 'DB') {
+  const out = await run('wrangler', ['d1', 'execute', database, remote ? '--remote' : '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
   const json = JSON.parse(out.slice(out.indexOf('[')));
   return json[0]?.results ?? [];
 }
@@ -107,28 +124,36 @@ async function importTs(path) {
 
 /**
  * Seeds the synthetic population registry: the demo citizens plus `count` generated ones
- * (deterministic), in chunks, only when the registry is empty.
+ * (deterministic), in chunks, only when the registry is empty. Each citizen goes to the shard
+ * of their ID-number prefix, each relation to its holder's shard (edge/store/shards.ts).
  */
 export async function seed({ count = 3000, persistTo, force = false } = {}) {
-  const [{ n }] = await d1Json('SELECT count(*) AS n FROM registry_citizens', persistTo);
+  const { map, partitionByShard } = await registryShards();
+  let n = 0;
+  for (const database of map.bindings) n += (await d1Json('SELECT count(*) AS n FROM registry_citizens', persistTo, false, database))[0].n;
   if (n > 0 && !force) return { seeded: 0, total: n };
   const { DEMO_CITIZENS, DEMO_RELATIONS, syntheticCitizen } = await importTs('edge/registries/synthetic.ts');
   const { citizensInsertSql, relationsInsertSql } = await importTs('edge/store/registry.ts');
   const tmp = join(ROOT, '.tmp');
   mkdirSync(tmp, { recursive: true });
   const CHUNK = 20_000;
-  const all = [...DEMO_CITIZENS];
-  for (let start = 0; start < count; start += CHUNK) {
-    const citizens = start === 0 ? all : [];
+  for (let start = 0; start < count || start === 0; start += CHUNK) {
+    const citizens = start === 0 ? [...DEMO_CITIZENS] : [];
     for (let i = start; i < Math.min(count, start + CHUNK); i++) citizens.push(syntheticCitizen(i));
-    const rows = [];
-    // D1 caps one statement at 100 KB: 200 rows stay well under it.
-    for (let i = 0; i < citizens.length; i += 200) rows.push(citizensInsertSql(citizens.slice(i, i + 200)));
-    if (start === 0) rows.push(relationsInsertSql(DEMO_RELATIONS));
-    const file = join(tmp, `seed-${process.pid}-${start}.sql`); // per process: parallel seeds must not share a file
-    writeFileSync(file, rows.join('\n'));
-    await run('wrangler', ['d1', 'execute', 'DB', '--local', '--file', file, ...persistArgs(persistTo)], { quiet: true });
-    rmSync(file);
+    const relations = start === 0 ? partitionByShard(map, DEMO_RELATIONS, (r) => r.holder) : new Map();
+    const byShard = partitionByShard(map, citizens, (c) => c.idNumber);
+    for (const database of map.bindings) {
+      const inShard = byShard.get(database) ?? [];
+      if (inShard.length === 0 && !relations.has(database)) continue;
+      const rows = [];
+      // D1 caps one statement at 100 KB: 200 rows stay well under it.
+      for (let i = 0; i < inShard.length; i += 200) rows.push(citizensInsertSql(inShard.slice(i, i + 200)));
+      if (relations.has(database)) rows.push(relationsInsertSql(relations.get(database)));
+      const file = join(tmp, `seed-${process.pid}-${database}-${start}.sql`); // per process: parallel seeds must not share a file
+      writeFileSync(file, rows.join('\n'));
+      await run('wrangler', ['d1', 'execute', database, '--local', '--file', file, ...persistArgs(persistTo)], { quiet: true });
+      rmSync(file);
+    }
   }
   return { seeded: count + DEMO_CITIZENS.length, total: count + DEMO_CITIZENS.length };
 }

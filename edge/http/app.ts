@@ -10,6 +10,7 @@ import { outboxSmsSender, unconfiguredSmsGateway } from '../registries/sms';
 import type { Account } from '../store/accounts';
 import type { Officer } from '../store/officers';
 import type { Session } from '../store/sessions';
+import { bindShards, type Shards } from '../store/shards';
 
 export interface Variables {
   requestId: string;
@@ -38,10 +39,22 @@ export function depsFromEnv(env: Env, now: number): Deps {
     config,
     sms: config.smsMode === 'outbox' ? outboxSmsSender(env.DB) : unconfiguredSmsGateway,
     mail: config.smsMode === 'outbox' ? outboxMailSender(env.DB) : unconfiguredMailGateway,
-    registry: syntheticPopulationRegistry(env.DB),
+    registry: syntheticPopulationRegistry(registryShards(env, config)),
     sectoral: syntheticSectoralRegistries(() => new Date(now).toISOString().slice(0, 10)),
     now,
   };
+}
+
+const shardsCache = new WeakMap<object, Shards>();
+
+/** The registry's shard router over this worker's D1 bindings, made once per environment. */
+export function registryShards(env: Env, config = getConfig(env)): Shards {
+  let shards = shardsCache.get(env);
+  if (!shards) {
+    shards = bindShards(config.registryShards, env);
+    shardsCache.set(env, shards);
+  }
+  return shards;
 }
 
 /** The caller's address, for rate limits (Cloudflare sets CF-Connecting-IP; locally it is absent). */

@@ -1,10 +1,12 @@
-/** The population-registry adapter backed by the synthetic registry seeded into D1. */
+/** The population-registry adapter backed by the synthetic registry seeded into the registry shards (D1). */
 import { readCitizen, readDependants } from '../store/registry';
+import type { Shards } from '../store/shards';
 import type { PopulationRegistry } from './population';
 
-export function syntheticPopulationRegistry(db: D1Database): PopulationRegistry {
+/** Reads go to the registry shard that holds the ID number (store/shards.ts). */
+export function syntheticPopulationRegistry(shards: Shards): PopulationRegistry {
   return {
-    findCitizen: (idNumber) => readCitizen(db, idNumber),
-    findDependants: (idNumber) => readDependants(db, idNumber),
+    findCitizen: (idNumber) => readCitizen(shards, idNumber),
+    findDependants: (idNumber) => readDependants(shards, idNumber),
   };
 }

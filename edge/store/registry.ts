@@ -1,5 +1,9 @@
-/** D1 access for the seeded synthetic population registry (see registries/synthetic.ts). */
+/**
+ * D1 access for the seeded synthetic population registry (see registries/synthetic.ts), split
+ * across registry shards by ID-number prefix (store/shards.ts). Relations live on the holder's shard.
+ */
 import type { Citizen, Dependant } from '../registries/population';
+import { partitionByShard, type Shards } from './shards';
 
 interface CitizenRow {
   id_number: string;
@@ -31,20 +35,42 @@ function toCitizen(r: CitizenRow): Citizen {
   };
 }
 
-export async function readCitizen(db: D1Database, idNumber: string): Promise<Citizen | null> {
-  const r = await db.prepare('SELECT * FROM registry_citizens WHERE id_number = ?').bind(idNumber).first<CitizenRow>();
+export async function readCitizen(shards: Shards, idNumber: string): Promise<Citizen | null> {
+  const r = await shards
+    .dbFor(idNumber)
+    .prepare('SELECT * FROM registry_citizens WHERE id_number = ?')
+    .bind(idNumber)
+    .first<CitizenRow>();
   return r ? toCitizen(r) : null;
 }
 
-export async function readDependants(db: D1Database, holderIdNumber: string): Promise<Dependant[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT c.*, r.relation FROM registry_relations r JOIN registry_citizens c ON c.id_number = r.dependant_id_number
-       WHERE r.holder_id_number = ? ORDER BY c.birth_date`,
-    )
+/**
+ * A holder's dependants. The relations are on the holder's shard; each dependant's own record
+ * is on the shard of their ID number, which may be another one: one read per shard, in parallel.
+ */
+export async function readDependants(shards: Shards, holderIdNumber: string): Promise<Dependant[]> {
+  const { results: relations } = await shards
+    .dbFor(holderIdNumber)
+    .prepare('SELECT dependant_id_number, relation FROM registry_relations WHERE holder_id_number = ?')
     .bind(holderIdNumber)
-    .all<CitizenRow & { relation: string }>();
-  return results.map((r) => ({ citizen: toCitizen(r), relation: r.relation }));
+    .all<{ dependant_id_number: string; relation: string }>();
+  if (relations.length === 0) return [];
+  const relationOf = new Map(relations.map((r) => [r.dependant_id_number, r.relation]));
+  const byShard = partitionByShard(shards.map, relationOf.keys(), (id) => id);
+  const rows = await Promise.all(
+    [...byShard].map(async ([binding, ids]) => {
+      const { results } = await shards
+        .db(binding)
+        .prepare(`SELECT * FROM registry_citizens WHERE id_number IN (${ids.map(() => '?').join(',')})`)
+        .bind(...ids)
+        .all<CitizenRow>();
+      return results;
+    }),
+  );
+  return rows
+    .flat()
+    .map((r) => ({ citizen: toCitizen(r), relation: relationOf.get(r.id_number)! }))
+    .sort((a, b) => (a.citizen.birthDate < b.citizen.birthDate ? -1 : a.citizen.birthDate > b.citizen.birthDate ? 1 : 0));
 }
 
 /** SQL that records dependants (ignoring ones already there). */

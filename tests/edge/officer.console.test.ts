@@ -20,6 +20,7 @@ import {
   wallet,
 } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { registryDb } from './helpers/registry';
 
 describe('officer accounts', () => {
   it('bootstraps the first supervisor with the one-time code, then signs in with the passkey', async () => {
@@ -193,11 +194,11 @@ describe('refusals at the desk', () => {
   it('level 2 needs a card in force and the card-check box; attaching needs level 2 and the originals box', async () => {
     const officer = await invitedOfficer();
     const { citizen } = await registeredPhone();
-    await env.DB.prepare("UPDATE registry_citizens SET card_expires = '2020-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
+    await registryDb(citizen.idNumber).prepare("UPDATE registry_citizens SET card_expires = '2020-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
     const expired = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone });
     expect(expired.status).toBe(409);
     expect(expired.body.error?.code).toBe('card_expired');
-    await env.DB.prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
+    await registryDb(citizen.idNumber).prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
     const unchecked = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { phone: citizen.phone });
     expect(unchecked.body.error?.code).toBe('validation_failed');
     const level1Attach = await officer.call(`/api/officer/citizens/${citizen.idNumber}/attach`, { docType: 'health_insurance', originalsChecked: true });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { randomCode } from '../../shared/accounts';
 import { insertBootstrapCode, invitedOfficer, OfficerDesk, registeredPhone, supervisor, useAsSupervisor } from './helpers/accounts';
 import { api } from './helpers/phone';
+import { registryDb } from './helpers/registry';
 
 describe('officer codes', () => {
   it('bootstrap code used twice: the second registration is refused', async () => {
@@ -124,7 +125,7 @@ describe('sessions and passkeys are kept apart', () => {
   it('insider officer: re-recording a level-2 phone number tells the old number, and names the unit', async () => {
     const officer = await invitedOfficer();
     const { citizen } = await registeredPhone();
-    await env.DB.prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
+    await registryDb(citizen.idNumber).prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
     const res = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: '0977000111' });
     expect(res.status).toBe(200);
     const old = await env.DB.prepare('SELECT body FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1').bind(citizen.phone).first<{ body: string }>();

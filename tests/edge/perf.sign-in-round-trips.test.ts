@@ -1,6 +1,7 @@
 /**
  * D1 round trips per sign-in, counted: the worker's app is called with a D1 binding that
- * counts every statement run on its own and every batch (one round trip each). Under load a
+ * counts every statement run on its own and every batch (one round trip each), on the main
+ * database and on the registry shards alike. Under load a
  * round trip costs about as much as the rest of a sign-in (tests/bench/edge-signin.bench.ts),
  * so a change that adds one should fail here, not only in a benchmark.
  */
@@ -58,8 +59,10 @@ describe('D1 round trips per sign-in', () => {
   it('options: one round trip; verification: three (read, write, registry); a signed-in request: one for its session', async () => {
     const phone = await TestPhone.create();
     await phone.register(await freshCitizen());
-    const counter = countingDb(env.DB);
-    const countedEnv = { ...env, DB: counter.db };
+    // Every database counts: the main one and both registry shards (edge/store/shards.ts).
+    const [main, r0, r1] = [countingDb(env.DB), countingDb(env.REGISTRY_0), countingDb(env.REGISTRY_1)];
+    const counter = { trips: () => main.trips() + r0.trips() + r1.trips(), reset: () => [main, r0, r1].forEach((c) => c.reset()) };
+    const countedEnv = { ...env, DB: main.db, REGISTRY_0: r0.db, REGISTRY_1: r1.db };
 
     const optionsRes = await app.request(`${ORIGIN}/api/auth/options`, { method: 'POST', headers, body: '{}' }, countedEnv);
     expect(optionsRes.status).toBe(200);

@@ -9,6 +9,7 @@ import worker from '../../edge/index';
 import type { Citizen } from '../../edge/registries/population';
 import { vietnamDay } from '../../shared/services';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
+import { registryDb } from './helpers/registry';
 import { AGENCIES, agencyRequest, signedInPhone } from './helpers/services';
 
 function event(idNumber: string, overrides: Record<string, unknown> = {}) {
@@ -97,7 +98,7 @@ describe('agency webhook: authentication', () => {
 async function citizenBornOn(day: string, cardExpires = '2099-12-31'): Promise<Citizen & { phone: string }> {
   const base = await freshCitizen();
   const c = { ...base, birthDate: `1980-${day.slice(5)}`, cardExpires };
-  await env.DB.prepare('UPDATE registry_citizens SET birth_date = ?, card_expires = ? WHERE id_number = ?').bind(c.birthDate, c.cardExpires, c.idNumber).run();
+  await registryDb(c.idNumber).prepare('UPDATE registry_citizens SET birth_date = ?, card_expires = ? WHERE id_number = ?').bind(c.birthDate, c.cardExpires, c.idNumber).run();
   return c;
 }
 

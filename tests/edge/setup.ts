@@ -1,11 +1,13 @@
-// Runs in workerd before each test file: the real migrations on the real (local) D1,
-// then the synthetic registry's demo citizens.
+// Runs in workerd before each test file: the real migrations on the real (local) D1 databases
+// (the main one and every registry shard), then the synthetic registry's demo citizens, each on
+// the shard of their ID number.
 import { applyD1Migrations, env } from 'cloudflare:test';
-import { citizensInsertSql, relationsInsertSql } from '../../edge/store/registry';
+import { registryShards } from '../../edge/http/app';
 import { DEMO_CITIZENS, DEMO_RELATIONS, syntheticCitizen } from '../../edge/registries/synthetic';
+import { insertCitizens, insertRelations } from './helpers/registry';
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-await env.DB.exec(
-  citizensInsertSql([...DEMO_CITIZENS, ...Array.from({ length: 50 }, (_, i) => syntheticCitizen(i))]).replace(/\n/g, ' '),
-);
-await env.DB.exec(relationsInsertSql(DEMO_RELATIONS));
+const shards = registryShards(env);
+for (const binding of shards.map.bindings) await applyD1Migrations(shards.db(binding), env.TEST_REGISTRY_MIGRATIONS);
+await insertCitizens([...DEMO_CITIZENS, ...Array.from({ length: 50 }, (_, i) => syntheticCitizen(i))]);
+await insertRelations(DEMO_RELATIONS);

@@ -9,6 +9,7 @@ import { toBase64Url } from '../../../shared/bytes';
 import type { CitizenRecord, OfficerMe } from '../../../shared/officer';
 import type { Citizen } from '../../../edge/registries/population';
 import { SoftAuthenticator } from './authenticator';
+import { registryDb } from './registry';
 import { api, freshCitizen, latestSmsCode, ORIGIN, RP_ID, TestPhone, type ApiResult } from './phone';
 
 export type TestCitizen = Citizen & { phone: string };
@@ -189,7 +190,7 @@ export async function invitedOfficer(role: 'officer' | 'supervisor' = 'officer',
 
 /** Generated citizens' cards may have expired; the desk tests need one in force. */
 export async function giveValidCard(idNumber: string): Promise<void> {
-  await env.DB.prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(idNumber).run();
+  await registryDb(idNumber).prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(idNumber).run();
 }
 
 /** A citizen registered on a phone and raised to level 2 by an officer (the card checked). */

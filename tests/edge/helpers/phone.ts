@@ -9,6 +9,7 @@ import { deviceKeyId, exportDevicePublicKey, generateDeviceKey, signDeviceProof,
 import type { ErrorBody } from '../../../shared/errors';
 import type { Citizen } from '../../../edge/registries/population';
 import { SoftAuthenticator, type CeremonyKnobs } from './authenticator';
+import { inRegistry, insertCitizens } from './registry';
 
 export const ORIGIN = 'https://id.example.vn';
 export const RP_ID = 'id.example.vn';
@@ -141,13 +142,11 @@ export class TestPhone {
  */
 export async function freshCitizen(wanted: (c: Citizen) => boolean = () => true): Promise<Citizen & { phone: string }> {
   const { syntheticCitizen } = await import('../../../edge/registries/synthetic');
-  const { citizensInsertSql } = await import('../../../edge/store/registry');
   for (;;) {
     const c = syntheticCitizen(Math.floor(Math.random() * 60_000_000) + 1000);
     if (!c.phone || !wanted(c)) continue;
-    const taken = await env.DB.prepare('SELECT 1 FROM registry_citizens WHERE id_number = ? OR phone = ?').bind(c.idNumber, c.phone).first();
-    if (taken) continue;
-    await env.DB.exec(citizensInsertSql([c]).replace(/\n/g, ' '));
+    if (await inRegistry(c.idNumber, c.phone)) continue;
+    await insertCitizens([c]);
     return c as Citizen & { phone: string };
   }
 }
