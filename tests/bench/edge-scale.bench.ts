@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { BenchRow } from './row';
 import { median, type LoopFigures } from '../load/helpers/closed-loop';
 import { insertAccounts } from '../load/helpers/bulk-accounts';
+import { localD1Sizes } from '../load/helpers/d1-sizes';
 import { EdgeBench } from '../load/helpers/edge-session';
 import { snapshotWorker } from '../load/helpers/server';
 import { ROOT } from '../../scripts/lib.mjs';
@@ -23,6 +24,9 @@ const MEASURED = 8192;
 const CONCURRENCY = 64;
 const ROUNDS = 3;
 const ROUND_MS = 10_000;
+/** The system this is modelled on (PRODUCT.md), and one D1 database's size limit. */
+const NATIONAL_ACCOUNTS = 68.4e6;
+const D1_LIMIT_BYTES = 10e9;
 
 export async function run(): Promise<BenchRow[]> {
   if (!process.env.BENCH_SCALE) return [];
@@ -39,6 +43,7 @@ export async function run(): Promise<BenchRow[]> {
       const seedMs = await bench.seed(n);
       const bulk = await insertAccounts({ persistTo: bench.persistTo, citizens: n, measured: MEASURED, log: bench.log });
       writeFileSync(bench.phonesFile, JSON.stringify(bulk.phones));
+      const sizes = localD1Sizes(bench.persistTo);
       await bench.start({ inspector: false });
       const rounds = await bench.generate<LoopFigures[]>('signInLoad', { concurrency: CONCURRENCY, durationMs: ROUND_MS, rounds: ROUNDS, warmupMs: 3000, pids: bench.pids(), ipBase: 0 });
       const f = {
@@ -56,6 +61,7 @@ export async function run(): Promise<BenchRow[]> {
         { area, metric: `passkey sign-ins per second, ${CONCURRENCY} concurrent, ${bulk.phones.length.toLocaleString('en-US')} accounts signing in`, value: f.perSecond, unit: 'sign-ins/s' },
         { area, metric: 'worker CPU per sign-in', value: f.cpu, unit: 'ms' },
         { area, metric: 'sign-in latency p50 / p99', value: f.p50, unit: `ms (p99 ${f.p99.toFixed(0)} ms)` },
+        ...storageRows(area, sizes, n, bulk.accounts),
         { area, metric: 'failed sign-ins', value: failures, unit: `of ${rounds.reduce((s, r) => s + r.operations, 0).toLocaleString('en-US')}`, goal: '0', pass: failures === 0 },
       );
     } finally {
@@ -73,4 +79,29 @@ export async function run(): Promise<BenchRow[]> {
     );
   }
   return rows;
+}
+
+/**
+ * Bytes per account in the main database and per citizen in the registry shards, and what
+ * they make at national scale: the number of D1 databases of ≤ 10 GB, each filled to half so
+ * that a shard can grow (and be split by a longer ID-number prefix) before it is full.
+ */
+function storageRows(area: string, sizes: ReturnType<typeof localD1Sizes>, citizens: number, accounts: number): BenchRow[] {
+  if (!sizes) return [];
+  const main = sizes.find((s) => s.tables.includes('accounts'));
+  const registry = sizes.filter((s) => s.tables.includes('registry_citizens'));
+  if (!main || registry.length === 0) return [];
+  const perAccount = main.bytes / accounts;
+  const perCitizen = registry.reduce((t, s) => t + s.bytes, 0) / citizens;
+  const national = (perAccount + perCitizen) * NATIONAL_ACCOUNTS;
+  const mb = (b: number) => (b / 1e6).toFixed(1);
+  return [
+    { area, metric: `storage: main D1 per account (${mb(main.bytes)} MB) / registry per citizen over ${registry.length} shards (${registry.map((s) => mb(s.bytes)).join(' + ')} MB)`, value: perAccount, unit: `B / ${perCitizen.toFixed(0)} B` },
+    {
+      area,
+      metric: `projection: ${NATIONAL_ACCOUNTS / 1e6} M accounts and registry records; D1 databases at ≤ 10 GB, half full`,
+      value: national / 1e9,
+      unit: `GB → ${Math.ceil(national / (D1_LIMIT_BYTES / 2))} shards`,
+    },
+  ];
 }
