@@ -89,15 +89,22 @@ export async function createAuthenticationOptions(
   return options;
 }
 
-/** Request options (the challenge not yet stored): user verification required, ES256 passkeys of this RP. */
+/**
+ * Request options (the challenge not yet stored): user verification required, ES256 passkeys
+ * of this RP. `challenge` (base64url) is one made by the caller; by default a random one.
+ */
 export function authenticationOptions(
   deps: Deps,
   allowCredentials?: Array<{ id: string; transports: string[] }>,
+  challenge?: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const bytes = challenge === undefined ? undefined : fromBase64Url(challenge);
+  if (bytes === null) throw new AppError('internal', 'Challenge is not base64url.');
   return generateAuthenticationOptions({
     rpID: deps.config.rpId,
     userVerification: 'required',
     timeout: SIGN_IN_CHALLENGE_TTL_MS,
+    ...(bytes ? { challenge: bytes } : {}),
     ...(allowCredentials ? { allowCredentials: allowCredentials.map((c) => ({ id: c.id, transports: c.transports as never })) } : {}),
   });
 }

@@ -11,8 +11,6 @@ export const LIMITS = {
   smsPerPhone: { limit: 5, windowMs: 60 * 60_000 },
   /** Sign-in verifications per client address. */
   signInPerClient: { limit: 30, windowMs: 60_000 },
-  /** Challenges handed out per client address (each is a row until used or purged). */
-  challengesPerClient: { limit: 60, windowMs: 60_000 },
   /** Device-change requests per ID number and per client (each sends an SMS). */
   deviceChangePerIdNumber: { limit: 5, windowMs: 60 * 60_000 },
   deviceChangePerClient: { limit: 20, windowMs: 60 * 60_000 },

@@ -2,41 +2,40 @@
  * Usernameless sign-in: a passkey assertion and a device-key signature over the same
  * server challenge. The passkey proves the person; the device key proves the phone.
  *
- * D1 round trips (edge/store/sign-in.ts): the options make one (count the client, store the
- * challenge); the verification makes two (read everything, then write everything) and,
- * alongside the write, the registry look-up for the answer. It used to be two and twelve:
- * the rate limit, the challenge, the passkey, the account, the device key, the counter, the
- * device's last use, the audit event, the session, and the account and device read again
- * after it, each on its own; under load those round trips were most of a sign-in's cost.
+ * D1 round trips (edge/store/sign-in.ts): the options make none (the challenge is signed,
+ * not stored: edge/domain/signed-challenge.ts); the verification makes two (read everything
+ * and mark the challenge used, then write everything) and, alongside the write, the registry
+ * look-up for the answer. It used to be two and twelve: the rate limit, the challenge, the
+ * passkey, the account, the device key, the counter, the device's last use, the audit
+ * event, the session, and the account and device read again after it, each on its own;
+ * under load those round trips were most of a sign-in's cost.
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Me, SignInVerifyInput } from '../../shared/api';
 import type { Account } from '../store/accounts';
-import { insertChallengeWithinLimit, readSignIn, recordSignIn } from '../store/sign-in';
+import { readSignIn, recordSignIn } from '../store/sign-in';
 import { describeAccount } from './accounts';
 import { newToken, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { checkDeviceProof } from './devices';
 import { AppError } from './errors';
-import { authenticationOptions, challengeOf, checkTakenChallenge, SIGN_IN_CHALLENGE_TTL_MS, verifyAssertion } from './passkeys';
+import { authenticationOptions, challengeOf, SIGN_IN_CHALLENGE_TTL_MS, verifyAssertion } from './passkeys';
 import { enforceRateLimit, LIMITS, refuseOverLimit } from './rate-limit';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
+import { mintChallenge, openChallenge } from './signed-challenge';
 
-const challengeRule = (clientKey: string) => ({ key: `challenge:client:${clientKey}`, ...LIMITS.challengesPerClient });
 const signInRule = (clientKey: string) => ({ key: `signin:client:${clientKey}`, ...LIMITS.signInPerClient });
+/** The purpose a sign-in challenge is signed for, and the one its used-mark is stored under. */
+const PURPOSE = 'signin';
 
-/** Options for a usernameless sign-in; their challenge is stored unless the client asked for too many. */
-export async function createSignInOptions(deps: Deps, clientKey: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await authenticationOptions(deps);
-  const rule = challengeRule(clientKey);
-  const hit = await insertChallengeWithinLimit(deps.db, rule, deps.now, {
-    challenge: options.challenge,
-    purpose: 'signin',
-    subject: null,
-    expiresAt: deps.now + SIGN_IN_CHALLENGE_TTL_MS,
-  });
-  refuseOverLimit(hit, rule, deps.now);
-  return options;
+/**
+ * Options for a usernameless sign-in. Nothing is stored: the challenge is signed with its
+ * expiry, so asking for options costs the edge no database work and a flood of them fills
+ * nothing (the verifications are what is limited per client).
+ */
+export async function createSignInOptions(deps: Deps): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const challenge = await mintChallenge(deps.config.sessionSecret, PURPOSE, deps.now + SIGN_IN_CHALLENGE_TTL_MS);
+  return authenticationOptions(deps, undefined, challenge);
 }
 
 /**
@@ -62,18 +61,25 @@ export async function signIn(
     await countSignInAttempt(deps, clientKey);
     throw err;
   }
+  const opened = await openChallenge(deps.config.sessionSecret, PURPOSE, challenge);
+  if (!opened || opened.expiresAt <= deps.now) {
+    await countSignInAttempt(deps, clientKey);
+    if (!opened) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
+    throw new AppError('challenge_invalid', 'This request has expired. Start again.');
+  }
   const userHandle = input.credential.response.userHandle;
   const rows = await readSignIn(deps.db, {
     rule,
     now: deps.now,
     challenge,
-    purpose: 'signin',
+    usedPurpose: `used:${PURPOSE}`,
+    challengeExpiresAt: opened.expiresAt,
     credentialId: input.credential.id,
     accountId: userHandle ?? '',
     deviceKeyId: input.deviceKey?.keyId ?? '',
   });
   refuseOverLimit(rows.hit, rule, deps.now);
-  checkTakenChallenge(rows.challenge, deps.now);
+  if (!rows.challengeFresh) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
   const passkey = rows.passkey;
   if (!passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
   // A discoverable credential must return the user handle it was created with (WebAuthn §7.2 step 6).

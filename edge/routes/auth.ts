@@ -9,7 +9,7 @@ import { readJson } from '../http/validate';
 
 export const auth = createRouter()
   .post('/options', async (c) => {
-    const result: SignInOptionsResponse = { options: await createSignInOptions(depsFor(c), clientKey(c)) };
+    const result: SignInOptionsResponse = { options: await createSignInOptions(depsFor(c)) };
     return c.json(result);
   })
   .post('/verify', async (c) => {

@@ -1,7 +1,7 @@
 /**
- * A sign-in's D1 work in as few round trips as its rules allow: one for the options (count
- * the client, store the challenge), one to read everything the checks need, one to write
- * everything a successful sign-in changes. Each is a D1 batch: one transaction, one round
+ * A sign-in's D1 work in as few round trips as its rules allow: none for the options (the
+ * challenge is signed, edge/domain/signed-challenge.ts), one to read everything the checks
+ * need and mark the challenge used, one to write everything a successful sign-in changes. Each is a D1 batch: one transaction, one round
  * trip. Locally a D1 round trip costs about as much CPU as the rest of a sign-in together
  * (tests/bench/edge-signin.bench.ts, "Edge calibration"); in production each is a network
  * hop to the database. The statements are the same ones the single-purpose store
@@ -9,7 +9,6 @@
  */
 import { toAccount, type Account, type AccountRow } from './accounts';
 import type { AuditEvent } from './audit';
-import type { Challenge } from './challenges';
 import { toDeviceKey, type DeviceKey, type DeviceKeyRow } from './device-keys';
 import { toPasskey, type Passkey, type PasskeyRow } from './passkeys';
 import { hitRateLimitStatement } from './rate-limits';
@@ -36,54 +35,52 @@ const hitOf = (rows: unknown[] | undefined, now: number): RateHit => {
 /** Within this batch, after the hit was counted: is the client still under its limit? */
 const UNDER_LIMIT = '(SELECT count FROM rate_limits WHERE key = ?) <= ?';
 
-/**
- * Counts a request for options against the client's limit and stores the challenge, unless
- * that count went past the limit. One round trip.
- */
-export async function insertChallengeWithinLimit(db: D1Database, rule: RateRule, now: number, c: Challenge): Promise<RateHit> {
-  const [hit] = await db.batch([
-    hitRateLimitStatement(db, rule.key, rule.windowMs, now),
-    db
-      .prepare(`INSERT INTO challenges (challenge, purpose, subject, expires_at) SELECT ?, ?, ?, ? WHERE ${UNDER_LIMIT}`)
-      .bind(c.challenge, c.purpose, c.subject, c.expiresAt, rule.key, rule.limit),
-  ]);
-  return hitOf(hit?.results, now);
-}
-
 export interface SignInRows {
   hit: RateHit;
-  /** The challenge, taken out of storage (single use), or null when it was not there for this purpose or the client is over its limit. */
-  challenge: Challenge | null;
+  /** Whether this use of the challenge was the first: its used-mark was stored now (never when the client is over its limit). */
+  challengeFresh: boolean;
   passkey: Passkey | null;
   account: Account | null;
   device: DeviceKey | null;
 }
 
 /**
- * Counts the attempt, takes the challenge (only under the limit: a refused attempt does not
- * burn it) and reads the passkey, the account named by the user handle and the device key
- * named by the proof. One round trip.
+ * Counts the attempt, marks the (signed, unexpired) challenge used — only under the limit,
+ * so a refused attempt does not burn it; the primary key makes a second use find the mark —
+ * and reads the passkey, the account named by the user handle and the device key named by
+ * the proof. One round trip. The mark lives until the challenge expires (then purged).
  */
 export async function readSignIn(
   db: D1Database,
-  q: { rule: RateRule; now: number; challenge: string; purpose: string; credentialId: string; accountId: string; deviceKeyId: string },
+  q: {
+    rule: RateRule;
+    now: number;
+    challenge: string;
+    usedPurpose: string;
+    challengeExpiresAt: number;
+    credentialId: string;
+    accountId: string;
+    deviceKeyId: string;
+  },
 ): Promise<SignInRows> {
-  const [hit, challenge, passkey, account, device] = await db.batch([
+  const [hit, used, passkey, account, device] = await db.batch([
     hitRateLimitStatement(db, q.rule.key, q.rule.windowMs, q.now),
     db
-      .prepare(`DELETE FROM challenges WHERE challenge = ? AND purpose = ? AND ${UNDER_LIMIT} RETURNING challenge, purpose, subject, expires_at`)
-      .bind(q.challenge, q.purpose, q.rule.key, q.rule.limit),
+      .prepare(
+        `INSERT INTO challenges (challenge, purpose, subject, expires_at) SELECT ?, ?, NULL, ? WHERE ${UNDER_LIMIT}
+         ON CONFLICT (challenge) DO NOTHING RETURNING challenge`,
+      )
+      .bind(q.challenge, q.usedPurpose, q.challengeExpiresAt, q.rule.key, q.rule.limit),
     db.prepare('SELECT * FROM passkeys WHERE credential_id = ?').bind(q.credentialId),
     db.prepare('SELECT * FROM accounts WHERE id = ?').bind(q.accountId),
     db.prepare('SELECT * FROM device_keys WHERE key_id = ?').bind(q.deviceKeyId),
   ]);
-  const c = challenge?.results[0] as { challenge: string; purpose: string; subject: string | null; expires_at: number } | undefined;
   const p = passkey?.results[0] as PasskeyRow | undefined;
   const a = account?.results[0] as AccountRow | undefined;
   const d = device?.results[0] as DeviceKeyRow | undefined;
   return {
     hit: hitOf(hit?.results, q.now),
-    challenge: c ? { challenge: c.challenge, purpose: c.purpose, subject: c.subject, expiresAt: c.expires_at } : null,
+    challengeFresh: (used?.results.length ?? 0) === 1,
     passkey: p ? toPasskey(p) : null,
     account: a ? toAccount(a) : null,
     device: d ? toDeviceKey(d) : null,
