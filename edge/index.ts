@@ -30,12 +30,7 @@ import { wellKnown } from './routes/well-known';
 import { oidc, oidcDiscovery } from './routes/oidc';
 import { sso } from './routes/sso';
 import { createDemoPortal } from './demo-portal/routes';
-import { purgeExpiredChallenges } from './store/challenges';
-import { purgeExpiredSessions } from './store/sessions';
-import { purgeExpiredOfficerSessions } from './store/officers';
-import { purgeExpiredAccountRequests } from './store/account-requests';
-import { purgeExpiredDeviceChanges } from './store/device-changes';
-import { purgeExpiredOidc } from './store/oidc-grants';
+import { runHousekeeping } from './domain/housekeeping';
 
 export const app = createRouter();
 
@@ -80,21 +75,15 @@ app.route('/', createDemoPortal(async (request, env) => app.fetch(request, env))
 app.notFound((c) => errorResponse(c, 'not_found', 'Not found.'));
 app.onError(onError);
 
+/** The cron triggers of wrangler.toml: the daily one also sends the day's greetings and card warnings. */
+export const CRONS = { housekeeping: '*/10 * * * *', daily: '0 1 * * *' } as const;
+
 export default {
   fetch: app.fetch,
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
-    const now = Date.now();
-    ctx.waitUntil(
-      Promise.all([
-        purgeExpiredChallenges(env.DB, now),
-        purgeExpiredSessions(env.DB, now),
-        purgeExpiredOidc(env.DB, now),
-        purgeExpiredOfficerSessions(env.DB, now),
-        purgeExpiredDeviceChanges(env.DB, now),
-        purgeExpiredAccountRequests(env.DB, now),
-      ]),
-    );
+    // Every trigger purges what has expired (bounded batches; what is left waits for the next run).
+    ctx.waitUntil(runHousekeeping(env.DB, Date.now()));
     // Greetings and card warnings for the day the trigger was scheduled for (idempotent per day).
-    ctx.waitUntil(runDailyJobs(servicesDepsFromEnv(env, controller.scheduledTime, ctx)));
+    if (controller.cron === CRONS.daily) ctx.waitUntil(runDailyJobs(servicesDepsFromEnv(env, controller.scheduledTime, ctx)));
   },
 } satisfies ExportedHandler<Env>;

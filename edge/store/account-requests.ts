@@ -52,12 +52,3 @@ export async function finishAccountRequest(db: D1Database, id: string): Promise<
   const r = await db.prepare("UPDATE account_requests SET state = 'done' WHERE id = ? AND state = 'code_sent'").bind(id).run();
   return r.meta.changes === 1;
 }
-
-/** Removes requests a month past their expiry; bounded per run. */
-export async function purgeExpiredAccountRequests(db: D1Database, now: number): Promise<number> {
-  const r = await db
-    .prepare('DELETE FROM account_requests WHERE id IN (SELECT id FROM account_requests WHERE expires_at < ? LIMIT 10000)')
-    .bind(now - 30 * 24 * 60 * 60_000)
-    .run();
-  return r.meta.changes;
-}

@@ -25,12 +25,3 @@ export async function consumeChallenge(db: D1Database, challenge: string, purpos
     .first<{ challenge: string; purpose: string; subject: string | null; expires_at: number }>();
   return row ? { challenge: row.challenge, purpose: row.purpose, subject: row.subject, expiresAt: row.expires_at } : null;
 }
-
-/** Removes expired challenges; run from the scheduled handler, bounded per run. */
-export async function purgeExpiredChallenges(db: D1Database, now: number): Promise<number> {
-  const r = await db
-    .prepare('DELETE FROM challenges WHERE challenge IN (SELECT challenge FROM challenges WHERE expires_at < ? LIMIT 10000)')
-    .bind(now)
-    .run();
-  return r.meta.changes;
-}

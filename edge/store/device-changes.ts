@@ -115,12 +115,3 @@ export function cancelOpenDeviceChangesStatement(db: D1Database, accountId: stri
     )
     .bind(now, accountId, exceptId);
 }
-
-/** Removes requests a month past their expiry (their events stay in the audit log); bounded per run. */
-export async function purgeExpiredDeviceChanges(db: D1Database, now: number): Promise<number> {
-  const r = await db
-    .prepare('DELETE FROM device_changes WHERE id IN (SELECT id FROM device_changes WHERE expires_at < ? LIMIT 10000)')
-    .bind(now - 30 * 24 * 60 * 60_000)
-    .run();
-  return r.meta.changes;
-}

@@ -234,11 +234,3 @@ export async function deleteOfficerSession(db: D1Database, tokenHash: string): P
 export function deleteOfficerSessionsStatement(db: D1Database, officerId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM officer_sessions WHERE officer_id = ?').bind(officerId);
 }
-
-export async function purgeExpiredOfficerSessions(db: D1Database, now: number): Promise<number> {
-  const r = await db
-    .prepare('DELETE FROM officer_sessions WHERE token_hash IN (SELECT token_hash FROM officer_sessions WHERE expires_at < ? LIMIT 10000)')
-    .bind(now)
-    .run();
-  return r.meta.changes;
-}

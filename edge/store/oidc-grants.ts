@@ -194,23 +194,3 @@ export function revokeGrantsStatement(db: D1Database, accountId: string, clientI
 export function revokeAllGrantsOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE oidc_grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
 }
-
-/** Removes expired codes, tokens, assertions, requests and grants; run from the scheduled handler. */
-export async function purgeExpiredOidc(db: D1Database, now: number): Promise<void> {
-  const bounded = (table: string, key: string) =>
-    db.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ? LIMIT 10000)`).bind(now);
-  await db.batch([
-    bounded('oidc_codes', 'code_hash'),
-    bounded('oidc_tokens', 'token_hash'),
-    bounded('oidc_assertions', 'key'),
-    bounded('oidc_auth_requests', 'id'),
-    // A grant goes only once nothing refers to it any more.
-    db
-      .prepare(
-        `DELETE FROM oidc_grants WHERE id IN (SELECT id FROM oidc_grants g WHERE g.expires_at < ?
-           AND NOT EXISTS (SELECT 1 FROM oidc_tokens t WHERE t.grant_id = g.id)
-           AND NOT EXISTS (SELECT 1 FROM oidc_codes c WHERE c.grant_id = g.id) LIMIT 10000)`,
-      )
-      .bind(now),
-  ]);
-}

@@ -79,14 +79,6 @@ export async function deleteSessionsOfAccount(db: D1Database, accountId: string)
   return r.meta.changes;
 }
 
-export async function purgeExpiredSessions(db: D1Database, now: number): Promise<number> {
-  const r = await db
-    .prepare('DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < ? LIMIT 10000)')
-    .bind(now)
-    .run();
-  return r.meta.changes;
-}
-
 export function deleteSessionsOfAccountStatement(db: D1Database, accountId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM sessions WHERE account_id = ?').bind(accountId);
 }
