@@ -3,6 +3,7 @@
  * `wrangler dev` pinned to core 0, a fresh local D1, and the load generator in a process
  * pinned to core 1 (run-pinned.ts → generator.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWeb, ROOT } from '../../../scripts/lib.mjs';
@@ -65,11 +66,20 @@ export class EdgeBench {
     return performance.now() - t0;
   }
 
-  /** Starts (or starts again, with the same secrets) the worker on core 0. */
-  async start(opts: { inspector?: boolean } = {}): Promise<Server> {
+  /**
+   * Starts (or starts again, with the same secrets) the worker on core 0. With `workerAlone`,
+   * wrangler's node process and its dev proxy (a workerd of its own that forwards every
+   * request; production has none) are then moved to the generator's core, so core 0 runs
+   * the worker's workerd and nothing else: what one core of the Workers runtime does.
+   */
+  async start(opts: { inspector?: boolean; workerAlone?: boolean } = {}): Promise<Server> {
     const inspector = opts.inspector ?? process.env.BENCH_INSPECTOR !== '0';
     this.server = await startServer({ port: this.port, persistTo: this.persistTo, cpus: SERVER_CPUS, config: this.config, vars: this.vars, inspector });
     this.vars = this.server.vars;
+    if (opts.workerAlone) {
+      const { wrangler, proxy } = this.server.pids();
+      for (const pid of [wrangler, proxy]) if (pid) execFileSync('taskset', ['-a', '-p', '-c', GENERATOR_CPUS, String(pid)], { stdio: 'ignore' });
+    }
     return this.server;
   }
 
