@@ -168,6 +168,8 @@ export const en: Messages = {
   'sharing.revoked': 'Access for {portal} revoked. The portal will ask you again next time.',
   'sharing.history': 'Sharing history',
   'sharing.historyEmpty': 'Nothing has been shared yet.',
+  'sharing.kind.sign_in': 'When you signed in',
+  'sharing.kind.userinfo': 'Fetched again by the portal (staying signed in)',
 
   'notFound.title': 'Page not found',
   'notFound.body': 'This address is not part of the app.',

@@ -169,6 +169,8 @@ export const vi = {
   'sharing.revoked': 'Đã thu hồi quyền của {portal}. Lần đăng nhập sau, cổng sẽ phải hỏi lại bạn.',
   'sharing.history': 'Lịch sử chia sẻ',
   'sharing.historyEmpty': 'Chưa có thông tin nào được chia sẻ.',
+  'sharing.kind.sign_in': 'Khi bạn đăng nhập',
+  'sharing.kind.userinfo': 'Cổng tự lấy lại (đang duy trì đăng nhập)',
 
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Địa chỉ này không có trong ứng dụng.',
