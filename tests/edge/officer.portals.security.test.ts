@@ -120,6 +120,41 @@ describe('portal registry: registrations that must not go through', () => {
     expect((await boss.call('/api/officer/portals', registration({ scopes: ['openid', 'admin'] }))).body.error?.code).toBe('validation_failed');
   });
 
+  it('malformed and oversized bodies and ids: a 4xx with a code, never a 500', async () => {
+    const boss = await supervisor();
+    const target = await register(boss);
+    const bodies: unknown[] = [
+      null,
+      [],
+      'x',
+      { ...registration(), redirectUris: Array.from({ length: 11 }, (_, i) => `https://a.example.vn/${i}`) },
+      { ...registration(), scopes: 'openid profile' },
+      { ...registration(), name: 'x'.repeat(10_000) },
+      { ...registration(), authMethod: 'client_secret_jwt' },
+      { ...registration(), authMethod: 'private_key_jwt', jwks: { keys: Array.from({ length: 11 }, () => ({ kty: 'EC' })) } },
+      { ...registration(), authMethod: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'not-a-key', y: 'no' }] }, __proto__: { admin: true } },
+    ];
+    for (const body of bodies) {
+      for (const path of ['/api/officer/portals', `/api/officer/portals/${target.portal.clientId}`]) {
+        const res = await boss.call(path, body);
+        expect(res.status, `${path} ${JSON.stringify(body).slice(0, 80)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.body.error?.code).toBeTruthy();
+      }
+    }
+    expect((await boss.call('/api/officer/portals', registration({ clientId: '../../officers' }))).body.error?.code).toBe('validation_failed');
+    // An update cannot rename a portal: a client id in the body is ignored.
+    const renamed = await boss.call<PortalSecretResponse>(`/api/officer/portals/${target.portal.clientId}`, { ...registration(), clientId: 'taken-over' });
+    expect(renamed.body.portal.clientId).toBe(target.portal.clientId);
+    expect(await rowOf('taken-over')).toBeNull();
+    const notJson = await api('/api/officer/portals', { method: 'POST', cookie: boss.cookie, headers: { 'content-type': 'text/plain' } });
+    expect(notJson.status).toBe(400);
+    for (const id of ['..%2F..%2Fofficers', 'a', '%00', 'x'.repeat(65)]) {
+      expect((await boss.call(`/api/officer/portals/${id}/disable`, {})).status, id).toBe(404);
+    }
+    expect((await boss.call('/api/officer/portals?after=%27%20OR%201%3D1')).body.error?.code).toBe('validation_failed');
+  });
+
   it('the client secret is never stored, listed or audited in the clear', async () => {
     const boss = await supervisor();
     const made = await register(boss);

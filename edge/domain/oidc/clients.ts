@@ -4,7 +4,7 @@
  * client_secret_post, private_key_jwt (RFC 7523), or none for public clients, which PKCE protects.
  * A client authenticates only by the method it registered: no downgrade to a weaker one.
  */
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
 import * as v from 'valibot';
 import { timingSafeEqual, utf8 } from '../../../shared/bytes';
 import {
@@ -65,6 +65,28 @@ function validate<S extends v.GenericSchema>(schema: S, input: unknown): v.Infer
   return parsed.output;
 }
 
+/** The algorithm a portal's public key signs assertions with: its own `alg`, or the usual one for its type. */
+function assertionAlg(k: JWK): string | undefined {
+  if (k.alg) return k.alg;
+  if (k.kty === 'EC') return k.crv === 'P-256' ? 'ES256' : undefined;
+  if (k.kty === 'RSA') return 'RS256';
+  if (k.kty === 'OKP') return 'EdDSA';
+  return undefined;
+}
+
+/** Every key must be a public key we can verify assertions with: a bad one is refused now, not at the first sign-in. */
+async function checkJwks(jwks: { keys: unknown[] }): Promise<void> {
+  for (const key of jwks.keys as JWK[]) {
+    const alg = assertionAlg(key);
+    if (!alg || !CLIENT_ASSERTION_ALGS.includes(alg)) throw new AppError('validation_failed', 'Invalid field: jwks.');
+    try {
+      await importJWK(key, alg);
+    } catch {
+      throw new AppError('validation_failed', 'Invalid field: jwks.');
+    }
+  }
+}
+
 /**
  * The registration a set of fields makes: a secret for the client_secret_* methods (the
  * given one, or a new one), the JWK Set for private_key_jwt (required), neither for `none`.
@@ -74,7 +96,10 @@ export async function clientRegistration(
   c: { name: string; authMethod: ClientAuthMethod; redirectUris: string[]; postLogoutRedirectUris: string[]; scopes: string[]; jwks?: { keys: unknown[] } | undefined },
   secret: { keepHash: string | null } | { given?: string | undefined },
 ): Promise<{ registration: ClientRegistration; clientSecret: string | null }> {
-  if (c.authMethod === 'private_key_jwt' && !c.jwks) throw new AppError('validation_failed', 'Invalid field: jwks.');
+  if (c.authMethod === 'private_key_jwt') {
+    if (!c.jwks) throw new AppError('validation_failed', 'Invalid field: jwks.');
+    await checkJwks(c.jwks);
+  }
   let secretHash: string | null = null;
   let clientSecret: string | null = null;
   if (usesClientSecret(c.authMethod)) {
