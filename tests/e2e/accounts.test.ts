@@ -370,6 +370,19 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await row.waitFor();
     expect(await page.locator('body').textContent()).not.toContain(secret);
 
+    // Edit: the form is filled with the registration; the client id cannot change.
+    await row.getByTestId('portal-edit').click();
+    expect(await page.getByLabel(desk['desk.portalRedirects']).inputValue()).toBe('https://thue.example.vn/callback\nhttps://thue.example.vn/oidc/cb');
+    expect(await page.getByLabel(desk['desk.portalClientId']).count()).toBe(0);
+    await page.getByLabel(desk['desk.portalName']).fill('Cổng thuế điện tử');
+    await page.locator('input[name="portal-scope"][value="vn_id_number"]').check();
+    await shoot(page, 'acc-20b-officer-portal-edit-1280');
+    await page.getByTestId('portal-submit').click();
+    await expect.poll(async () => row.locator('.row-title').textContent()).toBe('Cổng thuế điện tử');
+    expect(await row.textContent()).toContain('vn_id_number');
+    expect(await page.getByTestId('portal-secret').count()).toBe(0); // same method: no new secret
+    expect(await authenticates(secret)).toBe(400);
+
     // Rotation (confirmed): the new secret is shown once, the old one fails.
     await row.getByTestId('portal-rotate').click();
     await row.getByTestId('portal-confirm').click();
@@ -394,7 +407,7 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.getByTestId('audit-officer').selectOption(mine!);
     await expect.poll(async () => (await page.getByTestId('desk-audit').textContent()) ?? '').toContain(desk['desk.action.portal.secret_rotated']);
     const actions = await page.locator('[data-testid="desk-audit"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-    expect(actions.slice(0, 4)).toEqual(['portal.enabled', 'portal.disabled', 'portal.secret_rotated', 'portal.registered']);
+    expect(actions.slice(0, 5)).toEqual(['portal.enabled', 'portal.disabled', 'portal.secret_rotated', 'portal.updated', 'portal.registered']);
     await shoot(page, 'acc-22-officer-audit-portals-1280');
   });
 });
