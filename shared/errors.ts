@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   // single sign-on
   'sso_request_invalid',
   'sso_reauthentication_required',
+  // the portal registry (officer console)
+  'portal_exists',
   'internal',
 ] as const;
 

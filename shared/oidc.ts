@@ -92,7 +92,11 @@ export interface SsoConsent {
   grantedAt: number;
 }
 
-/** One disclosure in the sharing history (GET /api/sso/history): what went to which portal, when. */
+/**
+ * One disclosure in the sharing history (GET /api/sso/history): what went to which portal,
+ * when, and how — at a sign-in, or fetched again later by a portal that stays signed in
+ * (`offline_access`; at most one entry per sign-in and day).
+ */
 export interface SsoDisclosure {
   id: number;
   clientId: string;
@@ -100,6 +104,7 @@ export interface SsoDisclosure {
   items: DisclosedItem[];
   level: 1 | 2;
   at: number;
+  kind: 'sign_in' | 'userinfo';
 }
 
 /** The items a set of scopes discloses, in display order. */

@@ -4,12 +4,15 @@
  * in-process to the worker's own fetch (no network hop) through openid-client's customFetch.
  * Its registration is the one piece of provider code it uses: the worker seeds it as a
  * confidential client (client_secret_basic) on first use, with a secret derived from the
- * session secret, so `npm start` alone is enough to try single sign-on.
+ * session secret, so `npm start` alone is enough to try single sign-on. Once registered it is
+ * a portal like any other in the officer console: it only adds its callback when the origin
+ * changed, and never re-enables itself or resets its secret — a supervisor who disables it or
+ * rotates its secret (which it cannot learn) takes it out of service.
  */
 import * as client from 'openid-client';
 import { getConfig } from '../config';
 import { hmacBase64Url } from '../domain/crypto';
-import { registerClient } from '../domain/oidc/clients';
+import { ensureClientRegistered } from '../domain/oidc/clients';
 import type { Env } from '../env';
 
 export const DEMO_PORTAL = {
@@ -48,7 +51,7 @@ async function createSetup(env: Env, provider: ProviderFetch): Promise<PortalSet
   const redirectUri = `${issuer}/portal/callback`;
   const postLogoutRedirectUri = `${issuer}/portal/`;
   const clientSecret = await hmacBase64Url(sessionSecret, 'vneid:demo-portal:client-secret');
-  await registerClient(
+  await ensureClientRegistered(
     { db: env.DB, now: Date.now() },
     {
       clientId: DEMO_PORTAL.clientId,

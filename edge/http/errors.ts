@@ -45,6 +45,7 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   person_unknown: 400,
   sso_request_invalid: 400,
   sso_reauthentication_required: 401,
+  portal_exists: 409,
   internal: 500,
 };
 

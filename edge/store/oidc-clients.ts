@@ -14,6 +14,11 @@ export interface OidcClient {
   scopes: string[];
   sectorId: string;
   status: 'active' | 'disabled';
+  /**
+   * Grants and consents given at or before this time (ms) are void: set when the portal is
+   * disabled, so its tokens and remembered consents stay dead after it is enabled again.
+   */
+  revokedBefore: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -29,6 +34,7 @@ interface ClientRow {
   scopes: string;
   sector_id: string;
   status: string;
+  revoked_before: number;
   created_at: number;
   updated_at: number;
 }
@@ -63,6 +69,7 @@ function toClient(row: ClientRow): OidcClient {
     scopes: row.scopes.split(' ').filter(Boolean),
     sectorId: row.sector_id,
     status: row.status === 'active' ? 'active' : 'disabled',
+    revokedBefore: row.revoked_before ?? 0,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -73,14 +80,16 @@ export async function readClient(db: D1Database, clientId: string): Promise<Oidc
   return row ? toClient(row) : null;
 }
 
-/** Inserts a client, or replaces its registration (keeping created_at) when the id exists. */
-export async function upsertClient(db: D1Database, c: OidcClient): Promise<void> {
-  await db
+/**
+ * Inserts a new client. A taken id fails the statement (and the batch it is in) with a
+ * unique-constraint error: a registration never replaces another portal's, whose redirect
+ * URIs are where its codes go.
+ */
+export function insertClientStatement(db: D1Database, c: OidcClient): D1PreparedStatement {
+  return db
     .prepare(
-      `INSERT INTO oidc_clients (client_id, name, auth_method, secret_hash, jwks, redirect_uris, post_logout_redirect_uris, scopes, sector_id, status, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-       ON CONFLICT (client_id) DO UPDATE SET name = ?2, auth_method = ?3, secret_hash = ?4, jwks = ?5, redirect_uris = ?6,
-         post_logout_redirect_uris = ?7, scopes = ?8, sector_id = ?9, status = ?10, updated_at = ?12`,
+      `INSERT INTO oidc_clients (client_id, name, auth_method, secret_hash, jwks, redirect_uris, post_logout_redirect_uris, scopes, sector_id, status, revoked_before, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       c.clientId,
@@ -93,10 +102,75 @@ export async function upsertClient(db: D1Database, c: OidcClient): Promise<void>
       c.scopes.join(' '),
       c.sectorId,
       c.status,
+      c.revokedBefore,
       c.createdAt,
       c.updatedAt,
+    );
+}
+
+/** Whether an error is SQLite's refusal of a duplicate key. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(err.message);
+}
+
+/** The fields a registration update replaces; id, sector, status and times of revocation stay. */
+export type ClientRegistration = Pick<OidcClient, 'name' | 'authMethod' | 'secretHash' | 'jwks' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes'>;
+
+/** Replaces a client's registration; a statement, so the audit row goes in the same batch. */
+export function updateClientStatement(db: D1Database, clientId: string, r: ClientRegistration, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE oidc_clients SET name = ?, auth_method = ?, secret_hash = ?, jwks = ?, redirect_uris = ?, post_logout_redirect_uris = ?, scopes = ?, updated_at = ?
+       WHERE client_id = ?`,
     )
+    .bind(
+      r.name,
+      r.authMethod,
+      r.secretHash,
+      r.jwks ? JSON.stringify(r.jwks) : null,
+      JSON.stringify(r.redirectUris),
+      JSON.stringify(r.postLogoutRedirectUris),
+      r.scopes.join(' '),
+      now,
+      clientId,
+    );
+}
+
+/**
+ * Sets a client's status. Disabling also voids every grant and consent given until now
+ * (`revoked_before`); disabling twice only moves that moment later, which voids nothing more
+ * than the first did plus what came between.
+ */
+export function setClientStatusStatement(db: D1Database, clientId: string, status: 'active' | 'disabled', now: number): D1PreparedStatement {
+  return status === 'disabled'
+    ? db
+        .prepare("UPDATE oidc_clients SET status = 'disabled', revoked_before = ?1, updated_at = ?1 WHERE client_id = ?2")
+        .bind(now, clientId)
+    : db.prepare("UPDATE oidc_clients SET status = 'active', updated_at = ?1 WHERE client_id = ?2").bind(now, clientId);
+}
+
+/** Replaces the stored hash of a client's secret (rotation): the old secret fails from now on. */
+export function replaceSecretHashStatement(db: D1Database, clientId: string, secretHash: string, now: number): D1PreparedStatement {
+  return db
+    .prepare("UPDATE oidc_clients SET secret_hash = ?, updated_at = ? WHERE client_id = ? AND auth_method IN ('client_secret_basic', 'client_secret_post')")
+    .bind(secretHash, now, clientId);
+}
+
+/** Replaces only the redirect URI lists (the demo portal adding its own after the origin changed). */
+export async function replaceRedirectUris(db: D1Database, clientId: string, redirectUris: string[], postLogoutRedirectUris: string[], now: number): Promise<void> {
+  await db
+    .prepare('UPDATE oidc_clients SET redirect_uris = ?, post_logout_redirect_uris = ?, updated_at = ? WHERE client_id = ?')
+    .bind(JSON.stringify(redirectUris), JSON.stringify(postLogoutRedirectUris), now, clientId)
     .run();
+}
+
+/** One page of clients in client-id order (the primary key), after a given id. */
+export async function listClients(db: D1Database, opts: { after?: string | undefined; limit: number }): Promise<OidcClient[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM oidc_clients WHERE client_id > ? ORDER BY client_id LIMIT ?')
+    .bind(opts.after ?? '', opts.limit)
+    .all<ClientRow>();
+  return results.map(toClient);
 }
 
 /**

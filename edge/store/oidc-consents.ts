@@ -8,6 +8,8 @@ export interface Consent {
   grantedAt: number;
 }
 
+export type DisclosureKind = 'sign_in' | 'userinfo';
+
 export interface Disclosure {
   id: number;
   accountId: string;
@@ -16,6 +18,19 @@ export interface Disclosure {
   items: DisclosedItem[];
   level: 1 | 2;
   at: number;
+  /** The grant it was made under (null on rows older than migration 0007). */
+  grantId: string | null;
+  /** At the sign-in (the code redeemed), or by a later UserInfo call. */
+  kind: DisclosureKind;
+  /** The day in Vietnam (UTC+7), in days since the epoch: the unit of deduplication. */
+  day: number | null;
+}
+
+const VIETNAM_OFFSET_MS = 7 * 60 * 60_000;
+
+/** The Vietnamese calendar day of a moment, as days since the epoch. */
+export function disclosureDay(at: number): number {
+  return Math.floor((at + VIETNAM_OFFSET_MS) / 86_400_000);
 }
 
 export function upsertConsentStatement(db: D1Database, c: Consent): D1PreparedStatement {
@@ -35,12 +50,15 @@ export async function readConsent(db: D1Database, accountId: string, clientId: s
   return row ? { accountId: row.account_id, clientId: row.client_id, scopes: row.scopes.split(' ').filter(Boolean), grantedAt: row.granted_at } : null;
 }
 
-/** A citizen's consents with the portals' current names, newest first. */
+/**
+ * A citizen's consents with the portals' current names, newest first. A consent given before
+ * the portal was last disabled no longer counts, so it is not listed.
+ */
 export async function listConsents(db: D1Database, accountId: string): Promise<Array<Consent & { clientName: string }>> {
   const { results } = await db
     .prepare(
       `SELECT c.account_id, c.client_id, c.scopes, c.granted_at, k.name FROM oidc_consents c
-       JOIN oidc_clients k ON k.client_id = c.client_id WHERE c.account_id = ? ORDER BY c.granted_at DESC LIMIT 200`,
+       JOIN oidc_clients k ON k.client_id = c.client_id WHERE c.account_id = ? AND c.granted_at > k.revoked_before ORDER BY c.granted_at DESC LIMIT 200`,
     )
     .bind(accountId)
     .all<{ account_id: string; client_id: string; scopes: string; granted_at: number; name: string }>();
@@ -57,17 +75,21 @@ export function deleteConsentStatement(db: D1Database, accountId: string, client
   return db.prepare('DELETE FROM oidc_consents WHERE account_id = ? AND client_id = ?').bind(accountId, clientId);
 }
 
+/** Records a disclosure; nothing when the same grant already disclosed the same items that day. */
 export function insertDisclosureStatement(db: D1Database, d: Omit<Disclosure, 'id'>): D1PreparedStatement {
   return db
-    .prepare('INSERT INTO oidc_disclosures (account_id, client_id, client_name, items, level, at) VALUES (?, ?, ?, ?, ?, ?)')
-    .bind(d.accountId, d.clientId, d.clientName, JSON.stringify(d.items), d.level, d.at);
+    .prepare(
+      `INSERT INTO oidc_disclosures (account_id, client_id, client_name, items, level, at, grant_id, kind, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (grant_id, day, items) WHERE grant_id IS NOT NULL DO NOTHING`,
+    )
+    .bind(d.accountId, d.clientId, d.clientName, JSON.stringify(d.items), d.level, d.at, d.grantId, d.kind, d.day);
 }
 
 export async function listDisclosures(db: D1Database, accountId: string, limit: number): Promise<Disclosure[]> {
   const { results } = await db
     .prepare('SELECT * FROM oidc_disclosures WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?')
     .bind(accountId, limit)
-    .all<{ id: number; account_id: string; client_id: string; client_name: string; items: string; level: number; at: number }>();
+    .all<{ id: number; account_id: string; client_id: string; client_name: string; items: string; level: number; at: number; grant_id: string | null; kind: string; day: number | null }>();
   return results.map((r) => {
     let items: DisclosedItem[] = [];
     try {
@@ -76,6 +98,17 @@ export async function listDisclosures(db: D1Database, accountId: string, limit: 
     } catch {
       items = [];
     }
-    return { id: r.id, accountId: r.account_id, clientId: r.client_id, clientName: r.client_name, items, level: r.level === 2 ? 2 : 1, at: r.at };
+    return {
+      id: r.id,
+      accountId: r.account_id,
+      clientId: r.client_id,
+      clientName: r.client_name,
+      items,
+      level: r.level === 2 ? 2 : 1,
+      at: r.at,
+      grantId: r.grant_id,
+      kind: r.kind === 'userinfo' ? 'userinfo' : 'sign_in',
+      day: r.day,
+    };
   });
 }

@@ -327,7 +327,87 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     // The supervisor's audit view shows the desk's actions.
     await page.getByTestId('desk-tab-audit').click();
     await page.getByTestId('desk-audit').waitFor();
-    await expect.poll(async () => (await page.getByTestId('desk-audit').textContent()) ?? '').toContain('officer.attached');
+    await expect.poll(async () => (await page.getByTestId('desk-audit').textContent()) ?? '').toContain(desk['desk.action.officer.attached']);
+    const attached = page.locator('tr[data-action="officer.attached"]').first();
+    expect(await attached.textContent()).toContain('Trần Thị Giám Sát'); // the officer's name, not an id
+    expect(await attached.textContent()).toContain(`${desk['desk.detail.docType']}: ${desk['desk.doc.driving_licence']}`);
     await screenshot(page, 'acc-18-officer-audit-1280');
+  });
+
+  it('the supervisor registers a portal in the console and sees its secret once; the secret works at the token endpoint; disable and rotation take effect', async () => {
+    const { page } = officer;
+    const clientId = `cong-thue-${Date.now().toString(36)}`;
+    /** Client authentication only: a grant type we do not support is refused after it (400), a bad client before it (401). */
+    const authenticates = async (secret: string) =>
+      (
+        await fetch(`${baseUrl}/oidc/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+          body: 'grant_type=client_credentials',
+        })
+      ).status;
+
+    await page.getByTestId('desk-tab-portals').click();
+    await page.getByTestId('portal-form').waitFor();
+    await page.getByLabel(desk['desk.portalName']).fill('Cổng thuế điện tử (thử)');
+    await page.getByLabel(desk['desk.portalClientId']).fill(clientId);
+    await page.getByLabel(desk['desk.portalRedirects']).fill('https://thue.example.vn/callback\nhttps://thue.example.vn/oidc/cb');
+    await page.locator('input[name="portal-scope"][value="phone"]').check();
+    await page.getByTestId('portal-submit').click();
+    await waitOrAlert(page, page.getByTestId('portal-secret'));
+    const secret = ((await page.getByTestId('portal-secret-value').textContent()) ?? '').trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByTestId('portal-secret').textContent()).toContain(desk['desk.portalSecretOnce']);
+    const row = page.locator(`[data-client="${clientId}"]`);
+    expect(await row.getByTestId('portal-status').textContent()).toBe(desk['desk.portalStatus.active']);
+    await shoot(page, 'acc-20-officer-portals-1280');
+    expect(await authenticates(secret)).toBe(400);
+
+    // Shown once: hidden by the supervisor, and not there after a reload either.
+    await page.getByTestId('portal-secret-done').click();
+    await page.reload();
+    await page.getByTestId('desk-tab-portals').click();
+    await row.waitFor();
+    expect(await page.locator('body').textContent()).not.toContain(secret);
+
+    // Edit: the form is filled with the registration; the client id cannot change.
+    await row.getByTestId('portal-edit').click();
+    expect(await page.getByLabel(desk['desk.portalRedirects']).inputValue()).toBe('https://thue.example.vn/callback\nhttps://thue.example.vn/oidc/cb');
+    expect(await page.getByLabel(desk['desk.portalClientId']).count()).toBe(0);
+    await page.getByLabel(desk['desk.portalName']).fill('Cổng thuế điện tử');
+    await page.locator('input[name="portal-scope"][value="vn_id_number"]').check();
+    await shoot(page, 'acc-20b-officer-portal-edit-1280');
+    await page.getByTestId('portal-submit').click();
+    await expect.poll(async () => row.locator('.row-title').textContent()).toBe('Cổng thuế điện tử');
+    expect(await row.textContent()).toContain('vn_id_number');
+    expect(await page.getByTestId('portal-secret').count()).toBe(0); // same method: no new secret
+    expect(await authenticates(secret)).toBe(400);
+
+    // Rotation (confirmed): the new secret is shown once, the old one fails.
+    await row.getByTestId('portal-rotate').click();
+    await row.getByTestId('portal-confirm').click();
+    await waitOrAlert(page, page.getByTestId('portal-secret'));
+    const rotated = ((await page.getByTestId('portal-secret-value').textContent()) ?? '').trim();
+    expect(rotated).not.toBe(secret);
+    expect(await authenticates(secret)).toBe(401);
+    expect(await authenticates(rotated)).toBe(400);
+
+    // Disable (confirmed): the portal is refused; enable again.
+    await row.getByTestId('portal-disable').click();
+    await shoot(page, 'acc-21-officer-portal-disable-1280');
+    await row.getByTestId('portal-confirm').click();
+    await expect.poll(async () => row.getAttribute('data-status')).toBe('disabled');
+    expect(await authenticates(rotated)).toBe(401);
+    await row.getByTestId('portal-enable').click();
+    await expect.poll(async () => row.getAttribute('data-status')).toBe('active');
+
+    // The audit log names each action; filtered to this supervisor.
+    await page.getByTestId('desk-tab-audit').click();
+    const mine = await page.locator('[data-testid="audit-officer"] option', { hasText: 'Trần Thị Giám Sát' }).getAttribute('value');
+    await page.getByTestId('audit-officer').selectOption(mine!);
+    await expect.poll(async () => (await page.getByTestId('desk-audit').textContent()) ?? '').toContain(desk['desk.action.portal.secret_rotated']);
+    const actions = await page.locator('[data-testid="desk-audit"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    expect(actions.slice(0, 5)).toEqual(['portal.enabled', 'portal.disabled', 'portal.secret_rotated', 'portal.updated', 'portal.registered']);
+    await shoot(page, 'acc-22-officer-audit-portals-1280');
   });
 });

@@ -123,6 +123,7 @@ describe('single sign-on: the demo portal signs a citizen in through the PWA', (
     const history = page.getByTestId('sharing-history');
     await history.getByText(PORTAL).waitFor();
     await history.getByText(text['sso.item.vn_id_number'], { exact: false }).first().waitFor();
+    await history.getByText(text['sharing.kind.sign_in']).first().waitFor();
     await shoot(page, 'sso-05-sharing');
   });
 

@@ -81,7 +81,13 @@ export const officerApi = {
   me: () => call<OfficerMe>('GET', OFFICER_API.me),
   officers: () => call<OfficerListResponse>('GET', OFFICER_API.officers),
   invite: (input: OfficerInviteRequest) => call<OfficerInviteResponse>('POST', OFFICER_API.officers, input),
-  audit: () => call<AuditResponse>('GET', OFFICER_API.audit),
+  audit: (filter: { officerId?: string; before?: number } = {}) => {
+    const query = new URLSearchParams();
+    if (filter.officerId) query.set('officerId', filter.officerId);
+    if (filter.before !== undefined) query.set('before', String(filter.before));
+    const qs = query.toString();
+    return call<AuditResponse>('GET', qs ? `${OFFICER_API.audit}?${qs}` : OFFICER_API.audit);
+  },
   citizen: (idNumber: string) => call<CitizenRecord>('GET', OFFICER_API.citizen(idNumber)),
   level2: (idNumber: string, input: Level2ApprovalRequest) => call<CitizenRecord>('POST', OFFICER_API.level2(idNumber), input),
   attach: (idNumber: string, input: AttachRequest) => call<CitizenRecord>('POST', OFFICER_API.attach(idNumber), input),

@@ -168,6 +168,8 @@ export const en: Messages = {
   'sharing.revoked': 'Access for {portal} revoked. The portal will ask you again next time.',
   'sharing.history': 'Sharing history',
   'sharing.historyEmpty': 'Nothing has been shared yet.',
+  'sharing.kind.sign_in': 'When you signed in',
+  'sharing.kind.userinfo': 'Fetched again by the portal (staying signed in)',
 
   'notFound.title': 'Page not found',
   'notFound.body': 'This address is not part of the app.',
@@ -364,6 +366,7 @@ export const en: Messages = {
   'errors.card_expired': 'The chip ID card has expired. The citizen must renew it first.',
   'errors.sso_request_invalid': 'This sign-in request has expired, was already answered or was opened in another browser. Go back to the portal and sign in again.',
   'errors.sso_reauthentication_required': 'The portal asks you to sign in again before continuing.',
+  'errors.portal_exists': 'This client id is already registered. Choose another, or edit the existing portal.',
   'errors.idempotency_key_reused': 'This request was already sent with different content. Reload and try again.',
   'errors.person_unknown': 'This person was not found in the national population database.',
   'errors.internal': 'Something went wrong on our side. Please try again later.',

@@ -169,6 +169,8 @@ export const vi = {
   'sharing.revoked': 'Đã thu hồi quyền của {portal}. Lần đăng nhập sau, cổng sẽ phải hỏi lại bạn.',
   'sharing.history': 'Lịch sử chia sẻ',
   'sharing.historyEmpty': 'Chưa có thông tin nào được chia sẻ.',
+  'sharing.kind.sign_in': 'Khi bạn đăng nhập',
+  'sharing.kind.userinfo': 'Cổng tự lấy lại (đang duy trì đăng nhập)',
 
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Địa chỉ này không có trong ứng dụng.',
@@ -365,6 +367,7 @@ export const vi = {
   'errors.card_expired': 'Thẻ căn cước đã hết hạn. Công dân cần làm thủ tục cấp đổi thẻ trước.',
   'errors.sso_request_invalid': 'Yêu cầu đăng nhập này đã hết hạn, đã được trả lời hoặc được mở ở trình duyệt khác. Hãy quay lại cổng dịch vụ và đăng nhập lại.',
   'errors.sso_reauthentication_required': 'Cổng dịch vụ yêu cầu bạn đăng nhập lại trước khi tiếp tục.',
+  'errors.portal_exists': 'Mã cổng (client_id) này đã được đăng ký. Chọn mã khác, hoặc sửa cổng đã có.',
   'errors.idempotency_key_reused': 'Yêu cầu này đã được gửi trước đó với nội dung khác. Hãy tải lại rồi thử lại.',
   'errors.person_unknown': 'Không tìm thấy người này trong Cơ sở dữ liệu quốc gia về dân cư.',
   'errors.internal': 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau.',

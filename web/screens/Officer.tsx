@@ -1,7 +1,7 @@
 /**
  * The officer console (/officer, lazy; desk-computer layout): passkey sign-in or registration
- * with a one-time code, then the citizen desk, and for supervisors the officers and the
- * audit log. Its own session (an HttpOnly officer cookie), apart from any citizen's.
+ * with a one-time code, then the citizen desk, and for supervisors the officers, the
+ * public-service portals (OpenID Connect clients) and the audit log. Its own session (an HttpOnly officer cookie), apart from any citizen's.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OfficerMe } from '../../shared/officer';
@@ -13,9 +13,10 @@ import { AuditPanel } from '../officer/AuditPanel';
 import { CitizenDesk } from '../officer/CitizenDesk';
 import { OfficerAuth } from '../officer/OfficerAuth';
 import { OfficersPanel } from '../officer/OfficersPanel';
+import { PortalsPanel } from '../officer/PortalsPanel';
 import '../officer/officer.css';
 
-type Tab = 'citizen' | 'officers' | 'audit';
+type Tab = 'citizen' | 'officers' | 'portals' | 'audit';
 
 export default function Officer() {
   const [me, setMe] = useState<OfficerMe | null | undefined>(undefined);
@@ -61,6 +62,11 @@ export default function Officer() {
                       </button>
                     </li>
                     <li>
+                      <button type="button" class="desk-tab" aria-current={tab === 'portals' ? 'page' : undefined} onClick={() => setTab('portals')} data-testid="desk-tab-portals">
+                        {td('desk.tab.portals')}
+                      </button>
+                    </li>
+                    <li>
                       <button type="button" class="desk-tab" aria-current={tab === 'audit' ? 'page' : undefined} onClick={() => setTab('audit')} data-testid="desk-tab-audit">
                         {td('desk.tab.audit')}
                       </button>
@@ -80,7 +86,7 @@ export default function Officer() {
               </ul>
             </nav>
           </div>
-          {tab === 'citizen' ? <CitizenDesk /> : tab === 'officers' ? <OfficersPanel /> : <AuditPanel />}
+          {tab === 'citizen' ? <CitizenDesk /> : tab === 'officers' ? <OfficersPanel /> : tab === 'portals' ? <PortalsPanel /> : <AuditPanel />}
         </>
       )}
     </Screen>

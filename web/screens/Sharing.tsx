@@ -1,7 +1,8 @@
 /**
  * Data sharing (Settings › …): the portals the citizen allowed, each revocable (the portal's
  * tokens stop working and the next sign-in asks again), and the history of every disclosure:
- * what went to which portal, when.
+ * what went to which portal, when, and whether at a sign-in or fetched again later by a
+ * portal that stays signed in.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { SsoConsent, SsoDisclosure } from '../../shared/oidc';
@@ -95,6 +96,9 @@ export default function Sharing() {
                   <p class="row-title">{d.clientName}</p>
                   <p class="hint">
                     <time dateTime={new Date(d.at).toISOString()}>{formatTime(d.at)}</time> · {d.level === 2 ? t('home.level2') : t('home.level1')}
+                  </p>
+                  <p class="hint" data-kind={d.kind}>
+                    {t(`sharing.kind.${d.kind}`)}
                   </p>
                   <p>{d.items.map((item) => t(ITEM_LABELS[item])).join(', ')}</p>
                 </div>

@@ -17,6 +17,7 @@ import { newId, newToken, sha256Base64Url } from '../crypto';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { pairwiseSubject, previewValues } from './claims';
+import { grantStillValid } from './clients';
 import { OAuthError } from './errors';
 
 /** How long the citizen has to sign in and decide. */
@@ -160,8 +161,15 @@ async function liveRequest(deps: Deps, id: string, browserHash: string): Promise
     throw new AppError('sso_request_invalid', 'This sign-in request has expired or was opened in another browser. Go back to the portal and start again.');
   }
   const client = await readClient(deps.db, request.clientId);
-  if (!client || client.status !== 'active') throw new AppError('sso_request_invalid', 'This portal is no longer registered.');
+  // A request started before the portal was disabled does not go on after it is enabled again.
+  if (!client || !grantStillValid(client, request.createdAt)) throw new AppError('sso_request_invalid', 'This portal is no longer registered.');
   return { request, client };
+}
+
+/** The citizen's remembered consent for this portal, unless the portal was disabled since it was given. */
+async function currentConsent(deps: Deps, accountId: string, client: OidcClient) {
+  const consent = await readConsent(deps.db, accountId, client.clientId);
+  return consent && grantStillValid(client, consent.grantedAt) ? consent : null;
 }
 
 /** Whether the portal asked for a sign-in fresher than this session (prompt=login, max_age). */
@@ -189,7 +197,7 @@ export async function describeRequest(
   };
   if (signedIn) {
     const { account, session } = signedIn;
-    const consent = await readConsent(deps.db, account.id, client.clientId);
+    const consent = await currentConsent(deps, account.id, client);
     view.account = {
       level: account.level,
       levelSatisfied: account.level >= request.minLevel,
@@ -238,7 +246,7 @@ export async function decideRequest(
 
   const code = newToken();
   const grantId = newId();
-  const earlier = await readConsent(deps.db, account.id, client.clientId);
+  const earlier = await currentConsent(deps, account.id, client);
   const consented = [...new Set([...(earlier?.scopes ?? []), ...request.scopes])];
   const offline = request.scopes.includes('offline_access');
   await deps.db.batch([

@@ -4,94 +4,197 @@
  * client_secret_post, private_key_jwt (RFC 7523), or none for public clients, which PKCE protects.
  * A client authenticates only by the method it registered: no downgrade to a weaker one.
  */
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, importJWK, jwtVerify, type JWK } from 'jose';
 import * as v from 'valibot';
 import { timingSafeEqual, utf8 } from '../../../shared/bytes';
-import { SCOPES } from '../../../shared/oidc';
-import { readClient, recordAssertion, upsertClient, type ClientAuthMethod, type OidcClient } from '../../store/oidc-clients';
+import {
+  PORTAL_AUTH_METHODS,
+  PortalClientId,
+  PortalJwks,
+  PortalPostLogoutUris,
+  PortalRedirectUris,
+  PortalScopes,
+  usesClientSecret,
+} from '../../../shared/portals';
+import {
+  insertClientStatement,
+  isUniqueViolation,
+  readClient,
+  recordAssertion,
+  replaceRedirectUris,
+  type ClientAuthMethod,
+  type ClientRegistration,
+  type OidcClient,
+} from '../../store/oidc-clients';
 import { newToken, sha256Base64Url } from '../crypto';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { OAuthError } from './errors';
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const satisfies readonly ClientAuthMethod[];
+export const CLIENT_AUTH_METHODS = PORTAL_AUTH_METHODS satisfies readonly ClientAuthMethod[];
 /** Signature algorithms accepted on client assertions; `none` and HMAC are not among them. */
 export const CLIENT_ASSERTION_ALGS = ['ES256', 'PS256', 'RS256', 'EdDSA'];
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** A client assertion may live at most this long (RFC 7523 §3 leaves it to the server). */
 const ASSERTION_MAX_LIFETIME_MS = 10 * 60_000;
 
-/** Exact strings, absolute, no fragment; https, or http only on a loopback host for development. */
-function isRedirectUri(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.hash || value.includes('#') || url.username || url.password) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]');
-}
-
-const RedirectUri = v.pipe(v.string(), v.maxLength(512), v.check(isRedirectUri, 'redirect_uri'));
-
 export const RegisterClientInput = v.object({
   /** Chosen by the operator (e.g. "dichvucong"), or generated. */
-  clientId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{3,64}$/, 'client_id'))),
+  clientId: v.optional(PortalClientId),
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
   authMethod: v.picklist(CLIENT_AUTH_METHODS),
-  redirectUris: v.pipe(v.array(RedirectUri), v.minLength(1), v.maxLength(10)),
-  postLogoutRedirectUris: v.optional(v.pipe(v.array(RedirectUri), v.maxLength(10)), []),
+  redirectUris: PortalRedirectUris,
+  postLogoutRedirectUris: v.optional(PortalPostLogoutUris, []),
   /** What the portal may ask for; must include openid. `offline_access` allows refresh tokens. */
-  scopes: v.pipe(
-    v.array(v.picklist(SCOPES)),
-    v.check((s) => s.includes('openid'), 'scopes must include openid'),
-  ),
+  scopes: PortalScopes,
   /** Portals sharing a sector see the same `sub`; by default each portal is its own sector. */
   sectorId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   /** Public keys for private_key_jwt. */
-  jwks: v.optional(v.object({ keys: v.pipe(v.array(v.looseObject({ kty: v.string() })), v.minLength(1), v.maxLength(10)) })),
+  jwks: v.optional(PortalJwks),
   /** A pre-shared secret (at least 32 characters); otherwise one is generated and returned once. */
   clientSecret: v.optional(v.pipe(v.string(), v.minLength(32), v.maxLength(256))),
 });
 export type RegisterClientInput = v.InferInput<typeof RegisterClientInput>;
 
-/**
- * Registers a portal, or replaces an existing registration with the same id. Only a hash
- * of the client secret is stored; the secret is returned once, here.
- */
-export async function registerClient(
-  deps: Pick<Deps, 'db' | 'now'>,
-  input: RegisterClientInput,
-): Promise<{ client: OidcClient; clientSecret: string | null }> {
-  const parsed = v.safeParse(RegisterClientInput, input);
+function validate<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, input);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     throw new AppError('validation_failed', `Invalid field: ${issue ? (v.getDotPath(issue) ?? issue.message) : 'client'}.`);
   }
-  const c = parsed.output;
-  const usesSecret = c.authMethod === 'client_secret_basic' || c.authMethod === 'client_secret_post';
-  if (c.authMethod === 'private_key_jwt' && !c.jwks) throw new AppError('validation_failed', 'Invalid field: jwks.');
-  const clientSecret = usesSecret ? (c.clientSecret ?? newToken()) : null;
+  return parsed.output;
+}
+
+/** The algorithm a portal's public key signs assertions with: its own `alg`, or the usual one for its type. */
+function assertionAlg(k: JWK): string | undefined {
+  if (k.alg) return k.alg;
+  if (k.kty === 'EC') return k.crv === 'P-256' ? 'ES256' : undefined;
+  if (k.kty === 'RSA') return 'RS256';
+  if (k.kty === 'OKP') return 'EdDSA';
+  return undefined;
+}
+
+/** Every key must be a public key we can verify assertions with: a bad one is refused now, not at the first sign-in. */
+async function checkJwks(jwks: { keys: unknown[] }): Promise<void> {
+  for (const key of jwks.keys as JWK[]) {
+    const alg = assertionAlg(key);
+    if (!alg || !CLIENT_ASSERTION_ALGS.includes(alg)) throw new AppError('validation_failed', 'Invalid field: jwks.');
+    try {
+      await importJWK(key, alg);
+    } catch {
+      throw new AppError('validation_failed', 'Invalid field: jwks.');
+    }
+  }
+}
+
+/**
+ * The registration a set of fields makes: a secret for the client_secret_* methods (the
+ * given one, or a new one), the JWK Set for private_key_jwt (required), neither for `none`.
+ * Only the secret's hash is kept; the secret itself goes back to the caller, once.
+ */
+export async function clientRegistration(
+  c: { name: string; authMethod: ClientAuthMethod; redirectUris: string[]; postLogoutRedirectUris: string[]; scopes: string[]; jwks?: { keys: unknown[] } | undefined },
+  secret: { keepHash: string | null } | { given?: string | undefined },
+): Promise<{ registration: ClientRegistration; clientSecret: string | null }> {
+  if (c.authMethod === 'private_key_jwt') {
+    if (!c.jwks) throw new AppError('validation_failed', 'Invalid field: jwks.');
+    await checkJwks(c.jwks);
+  }
+  let secretHash: string | null = null;
+  let clientSecret: string | null = null;
+  if (usesClientSecret(c.authMethod)) {
+    if ('keepHash' in secret && secret.keepHash) secretHash = secret.keepHash;
+    else {
+      clientSecret = ('given' in secret ? secret.given : undefined) ?? newToken();
+      secretHash = await sha256Base64Url(clientSecret);
+    }
+  }
+  return {
+    registration: {
+      name: c.name,
+      authMethod: c.authMethod,
+      secretHash,
+      jwks: c.authMethod === 'private_key_jwt' && c.jwks ? { keys: c.jwks.keys as JsonWebKey[] } : null,
+      redirectUris: [...new Set(c.redirectUris)],
+      postLogoutRedirectUris: [...new Set(c.postLogoutRedirectUris)],
+      scopes: [...new Set(c.scopes)],
+    },
+    clientSecret,
+  };
+}
+
+/**
+ * Registers a new portal. A client id already taken is refused (`portal_exists`): a
+ * registration never takes over a live portal's redirect URIs; changing one is an explicit
+ * update (domain/portals.ts). Only a hash of the client secret is stored; the secret is
+ * returned once, here. `alsoWrite` (the audit row) is written in the same transaction, so it
+ * exists exactly when the portal does.
+ */
+export async function registerClient(
+  deps: Pick<Deps, 'db' | 'now'>,
+  input: RegisterClientInput,
+  alsoWrite: (client: OidcClient) => D1PreparedStatement[] = () => [],
+): Promise<{ client: OidcClient; clientSecret: string | null }> {
+  const c = validate(RegisterClientInput, input);
   const clientId = c.clientId ?? `portal-${newToken().slice(0, 16)}`;
-  const existing = await readClient(deps.db, clientId);
+  const { registration, clientSecret } = await clientRegistration(c, { given: c.clientSecret });
   const client: OidcClient = {
     clientId,
-    name: c.name,
-    authMethod: c.authMethod,
-    secretHash: clientSecret ? await sha256Base64Url(clientSecret) : null,
-    jwks: c.authMethod === 'private_key_jwt' && c.jwks ? { keys: c.jwks.keys as JsonWebKey[] } : null,
-    redirectUris: c.redirectUris,
-    postLogoutRedirectUris: c.postLogoutRedirectUris,
-    scopes: [...new Set(c.scopes)],
+    ...registration,
     sectorId: c.sectorId ?? clientId,
     status: 'active',
-    createdAt: existing?.createdAt ?? deps.now,
+    revokedBefore: 0,
+    createdAt: deps.now,
     updatedAt: deps.now,
   };
-  await upsertClient(deps.db, client);
+  try {
+    await deps.db.batch([insertClientStatement(deps.db, client), ...alsoWrite(client)]);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('portal_exists', 'A portal with this client id is already registered.');
+    throw err;
+  }
   return { client, clientSecret };
+}
+
+/**
+ * Registers a client when its id is free; otherwise leaves the registration as it stands —
+ * status, secret, scopes, which a supervisor may have changed — and only adds redirect URIs
+ * it lacks. For the worker's own demo portal, whose callback follows the configured origin:
+ * a supervisor's disable is never undone by it.
+ */
+export async function ensureClientRegistered(deps: Pick<Deps, 'db' | 'now'>, input: RegisterClientInput & { clientId: string }): Promise<OidcClient> {
+  const existing = await readClient(deps.db, input.clientId);
+  if (!existing) {
+    try {
+      return (await registerClient(deps, input)).client;
+    } catch (err) {
+      // Two first requests raced; the other one registered it.
+      if (!(err instanceof AppError && err.code === 'portal_exists')) throw err;
+      return (await readClient(deps.db, input.clientId))!;
+    }
+  }
+  const redirectUris = [...new Set([...existing.redirectUris, ...input.redirectUris])];
+  const postLogout = [...new Set([...existing.postLogoutRedirectUris, ...(input.postLogoutRedirectUris ?? [])])];
+  if (redirectUris.length > existing.redirectUris.length || postLogout.length > existing.postLogoutRedirectUris.length) {
+    // Bounded like a registration: the oldest go first.
+    const next = { redirectUris: redirectUris.slice(-10), postLogoutRedirectUris: postLogout.slice(-10) };
+    await replaceRedirectUris(deps.db, existing.clientId, next.redirectUris, next.postLogoutRedirectUris, deps.now);
+    return { ...existing, ...next };
+  }
+  return existing;
+}
+
+/**
+ * Whether a grant (or consent) made at `createdAt` still counts for this client: the client
+ * is active and was not disabled after it was made.
+ */
+export function grantStillValid(client: Pick<OidcClient, 'status' | 'revokedBefore'>, createdAt: number): boolean {
+  return client.status === 'active' && createdAt > client.revokedBefore;
+}
+
+/** The scopes a grant still carries: those it was given and the portal is still allowed. */
+export function effectiveScopes(grantScopes: readonly string[], client: Pick<OidcClient, 'scopes'>): string[] {
+  return grantScopes.filter((s) => client.scopes.includes(s));
 }
 
 /** The client credentials a token request carried, as the HTTP layer found them. */

@@ -41,5 +41,6 @@ export async function listSharingHistory(deps: Deps, accountId: string): Promise
     items: d.items,
     level: d.level,
     at: d.at,
+    kind: d.kind,
   }));
 }

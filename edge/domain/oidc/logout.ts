@@ -48,7 +48,8 @@ export async function rpInitiatedLogout(
   const client = clientId ? await readClient(deps.db, clientId) : null;
   let redirectTo: string | null = null;
   if (p.post_logout_redirect_uri !== undefined) {
-    if (!client || !client.postLogoutRedirectUris.includes(p.post_logout_redirect_uri)) {
+    // A disabled portal is sent nowhere: its registration is not trusted while it is off.
+    if (!client || client.status !== 'active' || !client.postLogoutRedirectUris.includes(p.post_logout_redirect_uri)) {
       throw new OAuthError('invalid_request', 'post_logout_redirect_uri is not registered for this portal.');
     }
     const url = new URL(p.post_logout_redirect_uri);

@@ -7,10 +7,10 @@
 import * as v from 'valibot';
 import { timingSafeEqual, utf8 } from '../../../shared/bytes';
 import { ACR, AMR, itemsForScopes } from '../../../shared/oidc';
-import { readAccount } from '../../store/accounts';
+import { readAccount, type Account } from '../../store/accounts';
 import { insertAudit } from '../../store/audit';
-import type { OidcClient } from '../../store/oidc-clients';
-import { insertDisclosureStatement } from '../../store/oidc-consents';
+import { readClient, type OidcClient } from '../../store/oidc-clients';
+import { disclosureDay, insertDisclosureStatement } from '../../store/oidc-consents';
 import {
   consumeCode,
   insertTokenStatement,
@@ -26,7 +26,7 @@ import { AppError } from '../errors';
 import { enforceRateLimit } from '../rate-limit';
 import { ACCESS_TOKEN_TTL_MS } from './authorization';
 import { claimsForScopes } from './claims';
-import { authenticateClient, claimedClientId, type ClientCredentials } from './clients';
+import { authenticateClient, claimedClientId, effectiveScopes, grantStillValid, type ClientCredentials } from './clients';
 import { OAuthError } from './errors';
 import { signJwt } from './keys';
 
@@ -93,8 +93,9 @@ async function revokeForReuse(deps: Deps, grantId: string, what: string): Promis
   await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'sso.replay', subject: grantId, detail: { what } });
 }
 
-async function liveAccount(deps: Deps, grant: Grant) {
-  if (grant.revokedAt !== null) throw invalidGrant('This grant was revoked.');
+async function liveAccount(deps: Deps, client: OidcClient, grant: Grant) {
+  // A grant made before the portal was disabled stays revoked after it is enabled again.
+  if (grant.revokedAt !== null || !grantStillValid(client, grant.createdAt)) throw invalidGrant('This grant was revoked.');
   const account = await readAccount(deps.db, grant.accountId);
   if (!account || account.status !== 'active') throw invalidGrant('The account is locked or gone.');
   return account;
@@ -119,8 +120,8 @@ async function redeemCode(deps: Deps, client: OidcClient, params: Record<string,
   if (code.redirectUri !== input.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request.');
   const challenge = await sha256Base64Url(input.code_verifier);
   if (!timingSafeEqual(utf8(challenge), utf8(code.codeChallenge))) throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
-  const account = await liveAccount(deps, grant);
-  return issueTokens(deps, client, grant, { nonce: code.nonce, disclose: { level: account.level } });
+  const account = await liveAccount(deps, client, grant);
+  return issueTokens(deps, client, grant, { nonce: code.nonce, disclose: account });
 }
 
 /** RFC 6749 §6, with rotation and reuse detection (RFC 9700 §4.14.2). */
@@ -139,7 +140,9 @@ async function refresh(deps: Deps, client: OidcClient, params: Record<string, st
   if (input.scope !== undefined && input.scope.split(' ').filter(Boolean).some((s) => !grant.scopes.includes(s))) {
     throw new OAuthError('invalid_scope', 'A refresh cannot widen the scope that was granted.');
   }
-  await liveAccount(deps, grant);
+  // A supervisor took offline_access from the portal: it may no longer stay signed in.
+  if (!client.scopes.includes('offline_access')) throw invalidGrant('This portal may no longer refresh tokens; sign the citizen in again.');
+  await liveAccount(deps, client, grant);
   return issueTokens(deps, client, grant, { nonce: null });
 }
 
@@ -148,10 +151,12 @@ async function issueTokens(
   deps: Deps,
   client: OidcClient,
   grant: Grant,
-  opts: { nonce: string | null; disclose?: { level: 1 | 2 } },
+  opts: { nonce: string | null; disclose?: Account },
 ): Promise<TokenResponse> {
+  // What the portal is still allowed: a scope a supervisor removed since the grant is not given again.
+  const scopes = effectiveScopes(grant.scopes, client);
   const accessToken = newToken();
-  const refreshToken = grant.scopes.includes('offline_access') ? newToken() : null;
+  const refreshToken = scopes.includes('offline_access') ? newToken() : null;
   const iat = Math.floor(deps.now / 1000);
   const idToken = await signJwt(deps.config, {
     iss: deps.config.issuer,
@@ -193,9 +198,12 @@ async function issueTokens(
         accountId: grant.accountId,
         clientId: client.clientId,
         clientName: client.name,
-        items: itemsForScopes(grant.scopes),
+        items: itemsForScopes(scopes),
         level: opts.disclose.level,
         at: deps.now,
+        grantId: grant.id,
+        kind: 'sign_in',
+        day: disclosureDay(deps.now),
       }),
     );
   }
@@ -205,20 +213,54 @@ async function issueTokens(
     token_type: 'Bearer',
     expires_in: Math.max(1, Math.floor((Math.min(deps.now + ACCESS_TOKEN_TTL_MS, grant.expiresAt) - deps.now) / 1000)),
     id_token: idToken,
-    scope: grant.scopes.join(' '),
+    scope: scopes.join(' '),
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
   };
 }
 
-/** OIDC Core §5.3: the claims an access token's grant allows, with the pairwise `sub`. */
+/**
+ * OIDC Core §5.3: the claims an access token's grant allows — as far as the portal is still
+ * allowed them — with the pairwise `sub`. Each release goes into the citizen's sharing
+ * history, at most once per grant, day and set of items (see recordUserInfoDisclosure).
+ */
 export async function userInfo(deps: Deps, accessToken: string): Promise<Record<string, string | boolean>> {
   if (!v.is(Token43, accessToken)) throw new OAuthError('invalid_token', 'The access token is not valid.');
   const found = await readAccessToken(deps.db, await sha256Base64Url(accessToken));
   if (!found || found.token.expiresAt <= deps.now || found.grant.revokedAt !== null) {
     throw new OAuthError('invalid_token', 'The access token is not valid, has expired or was revoked.');
   }
+  const client = await readClient(deps.db, found.grant.clientId);
+  // A disabled portal's tokens stop at once, and stay dead if it is enabled again.
+  if (!client || !grantStillValid(client, found.grant.createdAt)) {
+    throw new OAuthError('invalid_token', 'The access token is not valid, has expired or was revoked.');
+  }
   const account = await readAccount(deps.db, found.grant.accountId);
   if (!account || account.status !== 'active') throw new OAuthError('invalid_token', 'The account is locked.');
+  const scopes = effectiveScopes(found.grant.scopes, client);
   const citizen = await deps.registry.findCitizen(account.idNumber);
-  return { sub: found.grant.sub, ...claimsForScopes(found.grant.scopes, account, citizen) };
+  const claims = { sub: found.grant.sub, ...claimsForScopes(scopes, account, citizen) };
+  await recordUserInfoDisclosure(deps, client, found.grant, account, scopes);
+  return claims;
+}
+
+/**
+ * Writes a UserInfo release to the sharing history. The sign-in's row (written when the code
+ * is redeemed) already covers that day's calls under the same grant; later days — a portal
+ * staying signed in with refreshed `offline_access` tokens — get one row per grant, day and
+ * set of items, however often the portal calls: the citizen sees each day a portal fetched
+ * their data, and a portal polling every ten minutes cannot flood the history (one
+ * `INSERT … ON CONFLICT DO NOTHING` on a unique index, no read first).
+ */
+async function recordUserInfoDisclosure(deps: Deps, client: OidcClient, grant: Grant, account: Account, scopes: string[]): Promise<void> {
+  await insertDisclosureStatement(deps.db, {
+    accountId: grant.accountId,
+    clientId: client.clientId,
+    clientName: client.name,
+    items: itemsForScopes(scopes),
+    level: account.level,
+    at: deps.now,
+    grantId: grant.id,
+    kind: 'userinfo',
+    day: disclosureDay(deps.now),
+  }).run();
 }

@@ -62,21 +62,33 @@ export async function createPortal(
       jwks,
     },
   );
+  return configurePortal({ clientId: registered.clientId, clientSecret, authMethod, redirectUri, privateKey, fetch: opts.fetch });
+}
+
+/** openid-client configured by discovery for a portal registered by any means (the officer API too). */
+export async function configurePortal(p: {
+  clientId: string;
+  clientSecret: string | null;
+  authMethod: RegisterClientInput['authMethod'];
+  redirectUri: string;
+  privateKey?: CryptoKey | undefined;
+  fetch?: client.CustomFetch | undefined;
+}): Promise<TestPortal> {
   const auth =
-    authMethod === 'client_secret_basic'
-      ? client.ClientSecretBasic(clientSecret!)
-      : authMethod === 'client_secret_post'
-        ? client.ClientSecretPost(clientSecret!)
-        : authMethod === 'private_key_jwt'
-          ? client.PrivateKeyJwt(privateKey!)
+    p.authMethod === 'client_secret_basic'
+      ? client.ClientSecretBasic(p.clientSecret!)
+      : p.authMethod === 'client_secret_post'
+        ? client.ClientSecretPost(p.clientSecret!)
+        : p.authMethod === 'private_key_jwt'
+          ? client.PrivateKeyJwt(p.privateKey!)
           : client.None();
   // enableNonRepudiationChecks: the library verifies every ID token's signature against our JWKS
   // (by default it may trust TLS for a token-endpoint response, OIDC Core §3.1.3.7 step 6).
-  const config = await client.discovery(new URL(ISSUER), registered.clientId, undefined, auth, {
-    [client.customFetch]: opts.fetch ?? viaWorker,
+  const config = await client.discovery(new URL(ISSUER), p.clientId, undefined, auth, {
+    [client.customFetch]: p.fetch ?? viaWorker,
     execute: [client.enableNonRepudiationChecks],
   });
-  return { clientId: registered.clientId, clientSecret, redirectUri, config, privateKey };
+  return { clientId: p.clientId, clientSecret: p.clientSecret, redirectUri: p.redirectUri, config, privateKey: p.privateKey };
 }
 
 /** What an RP keeps between sending the citizen away and the callback. */
