@@ -199,7 +199,7 @@ export async function verifyDeviceChange(deps: ServicesDeps, input: { requestId:
  * Tells the devices signed in to the account — in the app's inbox and by Web Push where a
  * browser subscribed — with a link to review or cancel. Once per request and event.
  */
-async function tellAccountDevices(deps: ServicesDeps, account: Account, request: DeviceChange, event: 'opened' | 'waiting', readyAt = 0): Promise<void> {
+async function tellAccountDevices(deps: ServicesDeps, account: Account, request: DeviceChange, event: 'opened' | 'waiting'): Promise<void> {
   const device = request.label ?? 'một thiết bị mới';
   await notifyDevices(deps, {
     accountId: account.id,
@@ -208,8 +208,8 @@ async function tellAccountDevices(deps: ServicesDeps, account: Account, request:
     title: event === 'opened' ? 'Yêu cầu đăng nhập tài khoản trên thiết bị mới' : 'Tài khoản sắp chuyển sang thiết bị mới',
     body:
       event === 'opened'
-        ? `Lúc ${vnTime(deps.now)} có yêu cầu chuyển tài khoản sang ${device}. Nếu không phải bạn, mở để hủy yêu cầu và khóa tài khoản.`
-        : `${device} sẽ thay điện thoại này lúc ${vnTime(readyAt)} nếu yêu cầu không bị hủy. Nếu không phải bạn, mở để hủy ngay.`,
+        ? `Có yêu cầu chuyển tài khoản sang ${device}. Nếu không phải bạn, mở để hủy yêu cầu và khóa tài khoản.`
+        : `${device} sẽ thay điện thoại này sau ${Math.round(waitMs(deps) / HOUR)} giờ nếu yêu cầu không bị hủy. Nếu không phải bạn, mở để hủy ngay.`,
     link: REVIEW_PATH,
   });
 }
@@ -258,7 +258,7 @@ export async function startWaitingPeriod(deps: ServicesDeps, requestId: string):
       `${request.label ? ` (${request.label})` : ''}. Yêu cầu sẽ có hiệu lực sau ${hours} giờ, lúc ${vnTime(readyAt)}.\n\n` +
       `Nếu không phải bạn: mở ứng dụng trên điện thoại cũ, vào Cài đặt → Thiết bị để hủy yêu cầu, hoặc khóa tài khoản ngay tại ${lockUrl(deps)}.`,
   });
-  await tellAccountDevices(deps, account, request, 'waiting', readyAt);
+  await tellAccountDevices(deps, account, request, 'waiting');
   return statusOf({ ...request, state: 'waiting', readyAt, expiresAt }, account);
 }
 
