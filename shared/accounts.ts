@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { CitizenAuditAction } from './audit';
 import { AuthenticationResponse, DeviceKeyProof, DeviceKeyRegistration, IdNumber, Phone, RegistrationResponse, SmsCode } from './api';
 
 export const ACCOUNT_API = {
@@ -197,8 +198,8 @@ export type HistoryActor = 'you' | 'new-device' | 'officer' | 'sms' | 'system';
 export interface HistoryEvent {
   id: number;
   at: number;
-  /** e.g. 'signin', 'device.changed', 'account.locked' (the web has a label for each, and a generic one). */
-  action: string;
+  /** e.g. 'signin', 'device.changed', 'account.locked': one of shared/audit.ts's citizen actions, each with a label in the PWA. */
+  action: CitizenAuditAction;
   by: HistoryActor;
   /** The officer's unit, for officer actions. */
   unitCode?: string;

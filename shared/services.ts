@@ -177,6 +177,7 @@ export const NOTIFICATION_KINDS = [
   'report_reply',
   'residence_ack',
   'warning', // a crime-trick warning the police pushed
+  'security', // something is happening to the account (a device change asked for): review or cancel
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

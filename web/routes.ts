@@ -31,7 +31,8 @@ export const routes: RouteTable = {
   '/officer/services': { component: lazy(() => import('./screens/OfficerServices')) },
   // Account life: device change (new phone, then approval on the old one), lock from any device, unlock, level-2 activation.
   '/device-change': { component: lazy(() => import('./screens/DeviceChange')), access: 'signed-out' },
-  '/device-change/approve': { component: lazy(() => import('./screens/ApproveDevice')), access: 'signed-in' },
+  // The old phone: signed in, or signing in there (the new phone's QR is a link its camera app may open).
+  '/device-change/approve': { component: lazy(() => import('./screens/ApproveDevice')) },
   '/lock': { component: lazy(() => import('./screens/Lock')) },
   '/unlock': { component: lazy(() => import('./screens/Unlock')), access: 'signed-out' },
   '/activate': { component: lazy(() => import('./screens/Activate')), access: 'signed-out' },

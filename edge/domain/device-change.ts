@@ -4,17 +4,19 @@
  *
  * 1. The new phone: ID number + the phone on the account → an SMS code (decoy request when
  *    they match nothing) → with the code, the request is open and bound to the new phone's
- *    device key; the phone shows a short approval code.
+ *    device key; the phone shows a short approval code (text, and a QR of an approval link).
+ *    The account's own devices are told in the app and by Web Push: the SIM may already be
+ *    in the new phone, so the SMS alone could reach only the person asking.
  * 2. One of three approvals:
- *    - the old phone, signed in, types the short code, sees what is asked, and approves with
- *      a fresh passkey assertion and a device-key proof over the same challenge;
- *    - old phone lost, level 1: a waiting period (notices by SMS and e-mail; the old phone
- *      can cancel) — never for a locked account or for level 2;
+ *    - the old phone, signed in, scans or types the short code, sees what is asked, and
+ *      approves with a fresh passkey assertion and a device-key proof over the same challenge;
+ *    - old phone lost, level 1: a waiting period (notices by SMS, e-mail and to the old
+ *      phone in the app; the old phone can cancel) — never for a locked account or for level 2;
  *    - an officer who has checked the chip card and types the code shown on the new phone.
  * 3. The new phone creates its passkey and device key (the registration ceremony). In one
  *    transaction the old device keys and passkeys are revoked, every session ends, the
- *    documents bound to the old key are revoked in the status list, and the new ones are
- *    issued at the next wallet sync.
+ *    old phone's push subscriptions are dropped, the documents bound to the old key are
+ *    revoked in the status list, and the new ones are issued at the next wallet sync.
  */
 import { formatCode, normaliseCode, randomCode, type DeviceChangeRequestView, type DeviceChangeState, type DeviceChangeStatus } from '../../shared/accounts';
 import type { DeviceChangeFinishInput } from '../../shared/accounts';
@@ -35,14 +37,17 @@ import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } fr
 import { readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
+import { deletePushSubscriptionsOfAccountStatement } from '../store/notifications';
 import { hmacBase64Url, newId } from './crypto';
 import type { Deps } from './deps';
 import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
 import { AppError } from './errors';
 import { lockUrl, notify, vnTime } from './notices';
+import { notify as notifyDevices } from './notifications';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
 import { enforceRateLimit, LIMITS } from './rate-limit';
 import { createStepUpOptions, verifyStepUp } from './reauth';
+import type { ServicesDeps } from './services-deps';
 import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
 
 const HOUR = 60 * 60_000;
@@ -54,6 +59,9 @@ export const DEVICE_CHANGE_OPEN_TTL_MS = 72 * HOUR;
 export const DEVICE_CHANGE_APPROVED_TTL_MS = HOUR / 2;
 
 const OPEN: readonly DeviceChange['state'][] = ['pending', 'waiting'];
+
+/** Where the old phone reviews and cancels open requests (Settings → devices). */
+export const REVIEW_PATH = '/settings/devices';
 
 function invalid(): AppError {
   return new AppError('request_invalid', 'This device-change request has expired, was cancelled or is finished. Start again.');
@@ -153,7 +161,7 @@ export async function startDeviceChange(deps: Deps, input: { idNumber: string; p
  * Step 1b: the SMS code opens the request and binds it to the new phone's device key (only
  * that key can finish it). Returns the short approval code, once.
  */
-export async function verifyDeviceChange(deps: Deps, input: { requestId: string; code: string; deviceKeyId: string }) {
+export async function verifyDeviceChange(deps: ServicesDeps, input: { requestId: string; code: string; deviceKeyId: string }) {
   const request = await readDeviceChange(deps.db, input.requestId);
   if (!request || request.state !== 'code_sent' || request.expiresAt <= deps.now) throw invalid();
   await checkSmsCode(deps, `device-change:${request.id}`, input.code);
@@ -183,7 +191,27 @@ export async function verifyDeviceChange(deps: Deps, input: { requestId: string;
     detail: { label: request.label },
   });
   const opened: DeviceChange = { ...request, state: 'pending', expiresAt, newDeviceKeyId: input.deviceKeyId };
+  await tellAccountDevices(deps, account, opened, 'opened');
   return { ...statusOf(opened, account), approvalCode: formatCode(approvalCode) };
+}
+
+/**
+ * Tells the devices signed in to the account — in the app's inbox and by Web Push where a
+ * browser subscribed — with a link to review or cancel. Once per request and event.
+ */
+async function tellAccountDevices(deps: ServicesDeps, account: Account, request: DeviceChange, event: 'opened' | 'waiting'): Promise<void> {
+  const device = request.label ?? 'một thiết bị mới';
+  await notifyDevices(deps, {
+    accountId: account.id,
+    kind: 'security',
+    dedupeKey: `device-change:${request.id}:${event}`,
+    title: event === 'opened' ? 'Yêu cầu đăng nhập tài khoản trên thiết bị mới' : 'Tài khoản sắp chuyển sang thiết bị mới',
+    body:
+      event === 'opened'
+        ? `Có yêu cầu chuyển tài khoản sang ${device}. Nếu không phải bạn, mở để hủy yêu cầu và khóa tài khoản.`
+        : `${device} sẽ thay điện thoại này sau ${Math.round(waitMs(deps) / HOUR)} giờ nếu yêu cầu không bị hủy. Nếu không phải bạn, mở để hủy ngay.`,
+    link: REVIEW_PATH,
+  });
 }
 
 /** What the new phone polls while it waits for an approval. */
@@ -197,10 +225,11 @@ export async function deviceChangeStatus(deps: Deps, requestId: string): Promise
 }
 
 /**
- * The old phone is lost (level 1): start the waiting period. Notices go to the phone and the
- * e-mail at once; the old phone, if it is still in the citizen's hands, can cancel.
+ * The old phone is lost (level 1): start the waiting period. Notices go to the phone number,
+ * the e-mail and the account's devices at once; the old phone, if it is still in the
+ * citizen's hands, can cancel.
  */
-export async function startWaitingPeriod(deps: Deps, requestId: string): Promise<DeviceChangeStatus> {
+export async function startWaitingPeriod(deps: ServicesDeps, requestId: string): Promise<DeviceChangeStatus> {
   const { request, account } = await readLive(deps, requestId, ['pending']);
   if (!canWait(account)) {
     throw new AppError(
@@ -229,6 +258,7 @@ export async function startWaitingPeriod(deps: Deps, requestId: string): Promise
       `${request.label ? ` (${request.label})` : ''}. Yêu cầu sẽ có hiệu lực sau ${hours} giờ, lúc ${vnTime(readyAt)}.\n\n` +
       `Nếu không phải bạn: mở ứng dụng trên điện thoại cũ, vào Cài đặt → Thiết bị để hủy yêu cầu, hoặc khóa tài khoản ngay tại ${lockUrl(deps)}.`,
   });
+  await tellAccountDevices(deps, account, request, 'waiting');
   return statusOf({ ...request, state: 'waiting', readyAt, expiresAt }, account);
 }
 
@@ -289,6 +319,8 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeDeviceKeysOfAccountStatement(deps.db, account.id, deps.now),
       revokePasskeysOfAccountStatement(deps.db, account.id, deps.now),
       deleteSessionsOfAccountStatement(deps.db, account.id),
+      // The old phone stops receiving the account's notifications (it may be in someone else's hands).
+      deletePushSubscriptionsOfAccountStatement(deps.db, account.id),
       // Portal sign-ins made from the old phone end too: it may be in someone else's hands.
       revokeAllGrantsOfAccountStatement(deps.db, account.id, deps.now),
       ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),

@@ -12,7 +12,7 @@ import { DOCUMENT_TYPES, issueCredential, type DocType, type DocumentData, type 
 import { toBase64Url } from '../../shared/bytes';
 import type { WalletDocument } from '../../shared/api';
 import { readAccount, type Account } from '../store/accounts';
-import { readDeviceKey } from '../store/device-keys';
+import { listDeviceKeys, readDeviceKey } from '../store/device-keys';
 import {
   allocateStatusIndices,
   bumpStatusVersionStatement,
@@ -265,6 +265,29 @@ async function present(deps: Deps, docs: DocumentRow[]): Promise<WalletDocument[
     statusIndex: d.statusIndex,
     credentials: Object.fromEntries([...(credentials.get(d.id) ?? new Map()).entries()].map(([view, bytes]) => [view, toBase64Url(bytes)])),
   }));
+}
+
+/**
+ * Issues what the account is entitled to now for the device key bound to it, without
+ * waiting for the wallet's next sync: used where an officer's act entitles the citizen to
+ * more (level-2 approval, an attached document) and at a level-2 activation. The
+ * credentials are bound to that device key and reach the phone at its next sync, which
+ * proves possession of the key; the sync then finds them current and returns them as they
+ * are. Returns the documents, or null when there is no bound device yet (a citizen who
+ * activates later is issued at activation) or issuing failed: the act that called it has
+ * committed already, and the next sync issues them anyway.
+ */
+export async function issueToBoundDevice(deps: Deps, accountId: string): Promise<WalletDocument[] | null> {
+  try {
+    const [account, keys] = await Promise.all([readAccount(deps.db, accountId), listDeviceKeys(deps.db, accountId)]);
+    // One phone, one account: at most one key is in force (a device change revokes the others in its transaction).
+    const bound = keys.filter((k) => k.revokedAt === null).at(-1);
+    if (!account || !bound) return null;
+    return await syncDocuments(deps, account, bound.keyId);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', message: 'issuing to the bound device failed; the next wallet sync retries', error: err instanceof Error ? err.message : String(err) }));
+    return null;
+  }
 }
 
 /** An officer attaches a document type to a level-2 account after checking the originals. */

@@ -14,6 +14,7 @@ import { readPasskey } from '../store/passkeys';
 import { newId } from './crypto';
 import type { Deps } from './deps';
 import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
+import { issueToBoundDevice } from './documents';
 import { AppError } from './errors';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
 import { enforceRateLimit, LIMITS } from './rate-limit';
@@ -202,5 +203,7 @@ export async function finishEnrolment(
     if (message.includes('accounts')) throw new AppError('account_exists', 'This ID number already has an account.');
     throw err;
   }
+  // The officer's level-2 approval promised the e-ID card: it is issued now, bound to this phone's key.
+  if (enrolment.level === 2) await issueToBoundDevice(deps, account.id);
   return { account, deviceKeyId: device.keyId };
 }

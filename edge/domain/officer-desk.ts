@@ -13,9 +13,10 @@ import { listAttachments } from '../store/documents';
 import { readLevel2Approval, upsertLevel2ApprovalStatement } from '../store/level2-approvals';
 import type { Officer } from '../store/officers';
 import type { Citizen } from '../registries/population';
+import { citizenSubject } from './audit';
 import type { Deps } from './deps';
 import { approveDeviceChangeAsOfficer, openDeviceChanges } from './device-change';
-import { ATTACHABLE, attachDocument, sectoral } from './documents';
+import { ATTACHABLE, attachDocument, issueToBoundDevice, sectoral } from './documents';
 import { AppError } from './errors';
 import { lockAccount, unlockAccount } from './lock';
 import { notify, vnTime } from './notices';
@@ -91,15 +92,17 @@ export async function lookUpCitizen(deps: Deps, officer: Officer, idNumber: stri
   const citizen = await findCitizen(deps, idNumber);
   const result = await record(deps, citizen);
   // Whom: the account, or the ID number for a citizen without one.
-  await officerAudit(deps, officer, 'officer.viewed', result.account?.accountId ?? `citizen:${idNumber}`).run();
+  await officerAudit(deps, officer, 'officer.viewed', result.account?.accountId ?? citizenSubject(idNumber)).run();
   return result;
 }
 
 /**
  * Level 2 in person: the officer has checked the chip card (the box is recorded) and records
- * the phone and e-mail. An existing account becomes level 2 at once (its e-ID card is issued
- * at the next wallet sync); a citizen without an account gets an approval to activate on
- * their phone with the ID number, that phone and an SMS code.
+ * the phone and e-mail. An existing account becomes level 2 at once and its e-ID card and the
+ * other level-2 documents are issued in the same step, bound to the account's device key
+ * (the phone collects them at its next sync); a citizen without an account gets an approval
+ * to activate on their phone with the ID number, that phone and an SMS code, and the
+ * documents are issued at that activation.
  */
 export async function approveLevel2(
   deps: Deps,
@@ -117,6 +120,7 @@ export async function approveLevel2(
       setAccountLevel2Statement(deps.db, account.id, input.phone, email, deps.now),
       officerAudit(deps, officer, 'officer.level2', account.id, { ...detail, previousLevel: account.level }),
     ]);
+    await issueToBoundDevice(deps, account.id);
     await notify(deps, { phone: input.phone, email }, {
       sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc nang len muc 2 tai ${officer.unitCode} luc ${vnTime(deps.now)}. Mo ung dung de nhan the can cuoc dien tu.`,
       subject: 'Tài khoản định danh điện tử đã lên mức 2',
@@ -142,7 +146,7 @@ export async function approveLevel2(
         expiresAt: deps.now + LEVEL2_APPROVAL_TTL_MS,
         usedAt: null,
       }),
-      officerAudit(deps, officer, 'officer.level2', `citizen:${idNumber}`, detail),
+      officerAudit(deps, officer, 'officer.level2', citizenSubject(idNumber), detail),
     ]);
     await notify(deps, { phone: input.phone, email }, {
       sms: `VNeID: Tai khoan dinh danh dien tu muc 2 cua ban da duoc phe duyet tai ${officer.unitCode}. Mo ung dung, chon "Kich hoat tai khoan muc 2" va nhap so dinh danh ca nhan.`,
@@ -153,7 +157,7 @@ export async function approveLevel2(
   return record(deps, citizen);
 }
 
-/** Attaches a document after the officer checked the original (the box is recorded). */
+/** Attaches a document after the officer checked the original (the box is recorded); issued at once, as at level-2 approval. */
 export async function attachForCitizen(deps: Deps, officer: Officer, idNumber: string, docType: string): Promise<CitizenRecord> {
   const citizen = await findCitizen(deps, idNumber);
   const account = await requireAccount(deps, idNumber);
@@ -162,7 +166,10 @@ export async function attachForCitizen(deps: Deps, officer: Officer, idNumber: s
     throw new AppError('not_found', 'The registry holds no such document for this citizen.');
   }
   const added = await attachDocument(deps, account, docType as DocType, `officer:${officer.id}`);
-  if (added) await officerAudit(deps, officer, 'officer.attached', account.id, { docType, originalsChecked: true }).run();
+  if (added) {
+    await officerAudit(deps, officer, 'officer.attached', account.id, { docType, originalsChecked: true }).run();
+    await issueToBoundDevice(deps, account.id);
+  }
   return record(deps, citizen);
 }
 

@@ -12,6 +12,7 @@
 import type { OfficerMe, OfficerRole, OfficerSummary } from '../../shared/officer';
 import { formatCode, randomCode } from '../../shared/accounts';
 import type { AuthenticationResponseInput, RegistrationResponseInput } from '../../shared/api';
+import type { AuditAction } from '../../shared/audit';
 import { insertAudit, insertAuditStatement } from '../store/audit';
 import {
   activeSupervisorExists,
@@ -66,7 +67,7 @@ export function requireRole(officer: Officer, role: OfficerRole): void {
 }
 
 /** An audit row for an officer's action: who (officer and unit), what, whom, when. */
-export function officerAudit(deps: Deps, officer: Officer, action: string, subject: string | null, detail: Record<string, string | number | boolean | null> = {}) {
+export function officerAudit(deps: Deps, officer: Officer, action: AuditAction, subject: string | null, detail: Record<string, string | number | boolean | null> = {}) {
   return insertAuditStatement(deps.db, { at: deps.now, actor: `officer:${officer.id}`, action, subject, detail: { ...detail, unit: officer.unitCode } });
 }
 

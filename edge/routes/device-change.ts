@@ -32,6 +32,7 @@ import {
 } from '../domain/device-change';
 import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
+import { servicesDepsFor } from '../http/services-deps';
 import { requireSession, setSessionCookie } from '../http/session';
 import { readJson } from '../http/validate';
 
@@ -43,7 +44,7 @@ export const deviceChange = createRouter()
   })
   .post('/verify', async (c) => {
     const input = await readJson(c, DeviceChangeVerifyRequest);
-    const result: DeviceChangeVerifyResponse = await verifyDeviceChange(depsFor(c), input);
+    const result: DeviceChangeVerifyResponse = await verifyDeviceChange(servicesDepsFor(c), input);
     return c.json(result);
   })
   .post('/status', async (c) => {
@@ -53,7 +54,7 @@ export const deviceChange = createRouter()
   })
   .post('/wait', async (c) => {
     const { requestId } = await readJson(c, RequestRef);
-    const result: DeviceChangeStatus = await startWaitingPeriod(depsFor(c), requestId);
+    const result: DeviceChangeStatus = await startWaitingPeriod(servicesDepsFor(c), requestId);
     return c.json(result);
   })
   .post('/options', async (c) => {

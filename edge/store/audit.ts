@@ -1,8 +1,11 @@
 /** D1 access for the audit log of security events. */
+import type { AuditAction } from '../../shared/audit';
+
 export interface AuditEvent {
   at: number;
   actor: string;
-  action: string;
+  /** One of the closed set in shared/audit.ts (the PWA labels every one a citizen can see). */
+  action: AuditAction;
   subject: string | null;
   /** Never secrets, codes or tokens. */
   detail?: Record<string, string | number | boolean | null>;
@@ -18,22 +21,22 @@ export async function insertAudit(db: D1Database, e: AuditEvent): Promise<void> 
   await insertAuditStatement(db, e).run();
 }
 
-export async function listAuditForSubject(db: D1Database, subject: string, limit: number): Promise<Array<AuditEvent & { id: number }>> {
-  const { results } = await db
-    .prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?')
-    .bind(subject, limit)
-    .all<{ id: number; at: number; actor: string; action: string; subject: string | null; detail: string | null }>();
-  return results.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    subject: r.subject,
-    detail: r.detail ? (JSON.parse(r.detail) as AuditEvent['detail']) : undefined,
-  }));
-}
-
 type AuditRow = { id: number; at: number; actor: string; action: string; subject: string | null; detail: string | null };
+
+/**
+ * The newest events of any of a few subjects (a citizen's account and the ID number it was
+ * known by before it existed). One index range per subject, each cut at `limit` before they
+ * are merged: the cost does not grow with the length of the history.
+ */
+export async function listAuditForSubjects(db: D1Database, subjects: readonly string[], limit: number): Promise<Array<AuditEvent & { id: number }>> {
+  if (subjects.length === 0) return [];
+  const one = 'SELECT * FROM (SELECT * FROM audit_log WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?)';
+  const { results } = await db
+    .prepare(`${subjects.map(() => one).join(' UNION ALL ')} ORDER BY at DESC, id DESC LIMIT ?`)
+    .bind(...subjects.flatMap((s) => [s, limit]), limit)
+    .all<AuditRow>();
+  return results.map(toAuditEvent);
+}
 
 function toAuditEvent(r: AuditRow): AuditEvent & { id: number } {
   let detail: AuditEvent['detail'];
@@ -42,7 +45,7 @@ function toAuditEvent(r: AuditRow): AuditEvent & { id: number } {
   } catch {
     detail = undefined; // a corrupt row still shows who did what
   }
-  return { id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail };
+  return { id: r.id, at: r.at, actor: r.actor, action: r.action as AuditAction, subject: r.subject, detail };
 }
 
 /** The newest events, optionally of one actor ("officer:<id>"), before an id (paging). */

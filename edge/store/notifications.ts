@@ -151,6 +151,11 @@ export async function deletePushSubscription(db: D1Database, endpoint: string, a
   else await db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?').bind(endpoint).run();
 }
 
+/** Every browser subscribed for an account stops receiving its pushes (device change: the old phone is out). */
+export function deletePushSubscriptionsOfAccountStatement(db: D1Database, accountId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM push_subscriptions WHERE account_id = ?').bind(accountId);
+}
+
 export async function listPushSubscriptions(db: D1Database, accountId: string): Promise<PushSubscriptionRow[]> {
   const { results } = await db.prepare('SELECT * FROM push_subscriptions WHERE account_id = ? LIMIT 10').bind(accountId).all<SubRow>();
   return results.map(toSub);

@@ -2,11 +2,15 @@
  * Account life end to end in Chromium against the real edge (wrangler dev, local D1), each
  * browser context its own device with its own virtual passkey authenticator:
  *  1. phone A registers; phone B starts a device change (ID number + SMS code) and shows its
- *     approval code; A types it and approves with its passkey + device key; B finishes
- *     (its own passkey + device key), signs in and gets its documents; A is signed out and
- *     refused. A third context (a computer) locks the account with an SMS code: both phones
- *     are refused. An officer (bootstrapped with the one-time code, passkey sign-in) unlocks
- *     after checking the card; B works again.
+ *     approval code and QR (a link to the approval screen, decoded from the screenshot);
+ *     A is notified in the app, follows the notice to its devices, scans B's QR (the
+ *     screenshot fed to the scanner's picture input, decoded in the page) and approves with
+ *     its passkey + device key after seeing what is asked; B finishes (its own passkey +
+ *     device key), signs in and gets its documents in the wallet (passcode, cards); A is
+ *     signed out and refused. A third context (a computer) locks the account with an SMS
+ *     code: both phones try to sign in and are refused, each with its reason. An officer
+ *     (bootstrapped with the one-time code, passkey sign-in) unlocks after checking the
+ *     card; B signs in, opens and syncs its wallet again.
  *  2. The officer enrols a citizen at level 2 in person; the citizen activates on a phone
  *     with ID number + SMS code; the officer attaches a driving licence; the citizen's wallet
  *     shows the e-ID card and the licence.
@@ -15,12 +19,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { syntheticCitizen } from '../../edge/registries/synthetic';
+import { readFileSync } from 'node:fs';
 import { accountsVi as acc } from '../../web/i18n/accounts-vi';
 import { officerVi as desk } from '../../web/i18n/officer-vi';
 import { vi as text } from '../../web/i18n/vi';
+import { walletVi as w } from '../../web/i18n/wallet-vi';
 import { createOfficerBootstrapCode } from '../../scripts/lib.mjs';
 import { addVirtualAuthenticator, hasHorizontalOverflow, launchBrowser, newPhone, readSmsCode, screenshot, waitOrAlert } from './helpers/browser';
 import { registerThroughApp } from './helpers/services';
+import { decodeQrScreenshot } from './helpers/wallet';
 
 /** Seeded citizens no other e2e test registers (they take 20–100 and the top of 100–199), adults with a card in force. */
 function pickCitizens(count: number) {
@@ -34,10 +41,11 @@ function pickCitizens(count: number) {
 }
 const [OWNER, LEVEL2] = pickCitizens(2) as [ReturnType<typeof pickCitizens>[number], ReturnType<typeof pickCitizens>[number]];
 const local = (e164: string) => `0${e164.slice(3)}`;
+const WALLET_PASSCODE = '720461';
 
-async function shoot(page: Page, name: string): Promise<void> {
+async function shoot(page: Page, name: string): Promise<string> {
   expect(await hasHorizontalOverflow(page), `${name}: no horizontal overflow`).toBe(false);
-  await screenshot(page, name);
+  return screenshot(page, name);
 }
 
 /** The wallet sync as the app does it, from the page: the device key in IndexedDB signs the issuance challenge. */
@@ -97,6 +105,9 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
   let phoneA: { context: BrowserContext; page: Page };
   let phoneB: { context: BrowserContext; page: Page };
   let officer: { context: BrowserContext; page: Page };
+  /** Phone B's screen with its approval QR, as a picture phone A's scanner reads. */
+  let qrShot = '';
+  let approvalCode = '';
   let broken = false;
 
   beforeAll(async () => {
@@ -147,21 +158,40 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.getByRole('button', { name: acc['dc.send'] }).click();
     await enterSmsCode(page, baseUrl, OWNER.phone, since, acc['code.verify']);
     await waitOrAlert(page, page.getByTestId('approval-code'));
-    expect(await page.getByTestId('approval-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    approvalCode = (await page.getByTestId('approval-code').textContent())!;
+    expect(approvalCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     await expect.poll(() => page.getByTestId('dc-wait').count()).toBe(1); // level 1: the waiting path is offered
-    await shoot(page, 'acc-04-device-change-code');
+    await page.getByTestId('approval-qr').evaluate((img: HTMLImageElement) => img.decode());
+    qrShot = await shoot(page, 'acc-04-device-change-code');
+    // The QR is a link to the approval screen on this origin (a phone's camera app can open it), with the code.
+    expect(await decodeQrScreenshot(page, readFileSync(qrShot))).toBe(`${baseUrl}/device-change/approve?code=${approvalCode}`);
   });
 
-  it('phone A types the code, sees the request and approves with its passkey and device key', async () => {
-    const code = (await phoneB.page.getByTestId('approval-code').textContent())!;
+  it('phone A is told in the app; from the notice to its devices, it scans B\'s QR, sees the request and approves with its passkey and device key', async () => {
     const { page } = phoneA;
-    await page.goto(`${baseUrl}/settings`);
-    await page.getByTestId('settings-approve-device').click();
-    await page.getByLabel(acc['ap.code']).fill(code.toLowerCase());
-    await page.getByRole('button', { name: acc['ap.find'] }).click();
+    // The SIM may already be in phone B: the old phone learns of the request in the app itself.
+    await page.goto(`${baseUrl}/notifications`);
+    const notice = page.locator('[data-testid="notification"][data-kind="security"]');
+    await waitOrAlert(page, notice);
+    expect(await notice.textContent()).toMatch(/thiết bị mới/);
+    await shoot(page, 'acc-04b-old-phone-notified');
+    await notice.getByTestId('notification-link').click();
+    await page.waitForURL(/\/settings\/devices$/);
+    await page.getByTestId('pending-changes').waitFor();
+    await page.getByTestId('to-approve').click();
+
+    // The scan button loads the scanner (and its decoder) only now; no camera here, so the picture of B's screen is read.
+    await page.getByTestId('ap-scan').waitFor();
+    await shoot(page, 'acc-05-approve-scan');
+    await page.getByTestId('ap-scan').click();
+    await page.getByTestId('qr-scanner').waitFor();
+    await shoot(page, 'acc-05b-approve-scanner');
+    await page.getByTestId('scan-image').setInputFiles(qrShot);
     await waitOrAlert(page, page.getByTestId('ap-request'));
+    expect(await page.locator('#ap-code').count()).toBe(0); // the code was never typed
     expect(await page.getByTestId('ap-label').textContent()).toMatch(/Android/);
-    await shoot(page, 'acc-05-approve-request');
+    expect(await page.getByTestId('ap-time').textContent()).toMatch(/^\d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
+    await shoot(page, 'acc-05c-approve-request');
     await page.getByTestId('ap-approve').click();
     await waitOrAlert(page, page.getByTestId('ap-done'));
     await shoot(page, 'acc-06-approved');
@@ -169,7 +199,7 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
 
   it('phone B finishes with its own passkey and device key, and gets its documents', async () => {
     const { page } = phoneB;
-    await page.getByTestId('dc-check').click();
+    // The phone looks every few seconds while it waits: the approval shows up by itself.
     await waitOrAlert(page, page.getByTestId('dc-finish'));
     await page.getByTestId('dc-finish').click();
     await waitOrAlert(page, page.getByTestId('account-card'));
@@ -180,9 +210,17 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.waitForURL(/\/welcome/);
     await signInThroughApp(page, baseUrl);
     await waitOrAlert(page, page.getByTestId('account-card'));
-    const wallet = await syncFromPage(page);
-    expect(wallet.status).toBe(200);
-    expect(wallet.docTypes).toEqual(['personal_information']);
+    // The documents through the wallet: download, seal under a passcode, see the card.
+    await page.goto(`${baseUrl}/wallet`);
+    await page.getByTestId('wallet-download').click();
+    await waitOrAlert(page, page.getByLabel(w['passcode.new']));
+    await page.getByLabel(w['passcode.new']).fill(WALLET_PASSCODE);
+    await page.getByLabel(w['passcode.confirm']).fill(WALLET_PASSCODE);
+    await page.getByTestId('passcode-save').click();
+    await waitOrAlert(page, page.getByTestId('doc-tile-personal_information'));
+    await page.getByTestId('doc-tile-personal_information').click();
+    await page.getByTestId('doc-card-personal_information').getByText(OWNER.fullName).waitFor();
+    await shoot(page, 'acc-07b-new-phone-wallet');
   });
 
   it('phone A is signed out and refused', async () => {
@@ -192,6 +230,12 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     const error = page.getByTestId('signin-error');
     await expect.poll(async () => (await error.textContent()) ?? '').toContain(text['errors.credential_unknown']);
     await shoot(page, 'acc-08-old-phone-refused');
+    // The approval link opened on it (as its camera app would): it must sign in first, and cannot.
+    await page.goto(`${baseUrl}/device-change/approve?code=${approvalCode}`);
+    await page.getByTestId('ap-signin').waitFor();
+    await shoot(page, 'acc-08b-approve-link-signed-out');
+    await page.getByTestId('ap-signin').getByRole('button').click();
+    await expect.poll(async () => (await page.getByTestId('ap-signin-error').textContent()) ?? '').toContain(text['errors.credential_unknown']);
   });
 
   it('a computer locks the account with the ID number and an SMS code; both phones are refused', async () => {
@@ -215,10 +259,18 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     expect(await meStatus(phoneB.page)).toBe(401);
     const locked = await syncFromPage(phoneB.page);
     expect(locked.status).toBe(401);
+    // Both phones try to sign in through the app: B is told the account is locked (with the way to unlock) …
     await signInThroughApp(phoneB.page, baseUrl);
     const error = phoneB.page.getByTestId('signin-error');
     await expect.poll(async () => (await error.textContent()) ?? '').toContain(text['errors.account_locked']);
+    expect(await error.getByRole('link', { name: text['signIn.unlock'] }).count()).toBe(1);
     await shoot(phoneB.page, 'acc-11-signin-locked');
+    // … and A, whose device was replaced, that its passkey is no longer the account's (with the way to change device).
+    expect(await meStatus(phoneA.page)).toBe(401);
+    await signInThroughApp(phoneA.page, baseUrl);
+    const errorA = phoneA.page.getByTestId('signin-error');
+    await expect.poll(async () => (await errorA.textContent()) ?? '').toContain(text['errors.credential_unknown']);
+    expect(await errorA.getByRole('link', { name: text['signIn.deviceChange'] }).count()).toBe(1);
     expect(await meStatus(phoneA.page)).toBe(401);
     await phoneB.page.goto(`${baseUrl}/unlock`);
     await phoneB.page.getByTestId('unlock-start').waitFor();
@@ -249,9 +301,14 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
 
     await signInThroughApp(phoneB.page, baseUrl);
     await waitOrAlert(phoneB.page, phoneB.page.getByTestId('account-card'));
-    const wallet = await syncFromPage(phoneB.page);
-    expect(wallet.status).toBe(200);
-    expect(wallet.docTypes).toEqual(['personal_information']);
+    // The wallet opens with its passcode and syncs again: the documents are valid again.
+    await phoneB.page.goto(`${baseUrl}/wallet`);
+    await phoneB.page.getByLabel(w['passcode.label']).fill(WALLET_PASSCODE);
+    await phoneB.page.getByTestId('passcode-unlock').click();
+    await waitOrAlert(phoneB.page, phoneB.page.getByTestId('wallet-sync'));
+    await phoneB.page.getByTestId('wallet-sync').click();
+    await waitOrAlert(phoneB.page, phoneB.page.getByText(w['wallet.synced']));
+    await phoneB.page.getByTestId('doc-tile-personal_information').waitFor();
     await phoneB.page.goto(`${baseUrl}/settings/history`);
     await phoneB.page.getByTestId('history-event').first().waitFor();
     const actions = await phoneB.page.getByTestId('history-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));

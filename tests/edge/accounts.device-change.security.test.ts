@@ -10,6 +10,7 @@ import {
   approveOnOldPhone,
   finishOnNewPhone,
   invitedOfficer,
+  level2Citizen,
   openDeviceChange,
   registeredPhone,
   smsTo,
@@ -125,6 +126,56 @@ describe('device change: the approval', () => {
       cookie: phoneB.cookie,
     });
     expect(res.body.error?.code).toBe('device_unknown');
+  });
+
+  it('guessing the approval code on a stolen, signed-in phone: wrong codes find nothing, and the look-ups run out within the hour', async () => {
+    const { phone: oldPhone, citizen } = await registeredPhone();
+    const opened = await openDeviceChange(await TestPhone.create(), citizen);
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < 10; i++) {
+      // Codes of the right shape, none of them the one on the new phone.
+      const guess = `${String(i).padStart(4, '0')}-ZZZZ`;
+      codes.push((await api('/api/device-change/lookup', { body: { code: guess }, cookie: oldPhone.cookie })).body.error?.code);
+    }
+    expect(new Set(codes)).toEqual(new Set(['code_invalid']));
+    // The eleventh look-up is refused before it is compared, even with the right code.
+    const limited = await api('/api/device-change/lookup', { body: { code: opened.approvalCode }, cookie: oldPhone.cookie });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.code).toBe('rate_limited');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('pending');
+  });
+
+  it("cancelling another account's request: a signed-in stranger cannot cancel (or learn about) someone else's device change", async () => {
+    const { citizen } = await registeredPhone();
+    const { phone: stranger } = await registeredPhone();
+    const opened = await openDeviceChange(await TestPhone.create(), citizen);
+    const res = await api('/api/device-change/cancel', { body: { requestId: opened.requestId }, cookie: stranger.cookie });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('request_invalid');
+    expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('pending');
+  });
+
+  it('officer approval replayed: a second approval of the same request, or of another citizen\'s request through this citizen, is refused', async () => {
+    const officer = await invitedOfficer();
+    const { citizen, me } = await level2Citizen(officer);
+    const other = await level2Citizen(officer);
+    const opened = await openDeviceChange(await TestPhone.create(), citizen);
+    const otherOpened = await openDeviceChange(await TestPhone.create(), other.citizen);
+    const path = (c: { idNumber: string }, requestId: string) => `/api/officer/citizens/${c.idNumber}/device-changes/${requestId}/approve`;
+
+    // Another citizen's request, through this citizen's record (and with that request's own code): refused.
+    const crossed = await officer.call(path(citizen, otherOpened.requestId), { code: otherOpened.approvalCode, cardChecked: true });
+    expect(crossed.body.error?.code).toBe('request_invalid');
+    expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: otherOpened.requestId } })).body.state).toBe('pending');
+
+    expect((await officer.call(path(citizen, opened.requestId), { code: opened.approvalCode, cardChecked: true })).status).toBe(200);
+    const again = await officer.call(path(citizen, opened.requestId), { code: opened.approvalCode, cardChecked: true });
+    expect(again.status).toBe(400);
+    expect(again.body.error?.code).toBe('request_invalid');
+    // One approval on the record, not two.
+    const approvals = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n');
+    expect(approvals).toBe(1);
   });
 
   it("another account's device key: an approval signed with it is refused", async () => {

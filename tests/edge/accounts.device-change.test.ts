@@ -7,6 +7,8 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { DeviceListResponse, DeviceChangeStatus } from '../../shared/accounts';
+import type { NotificationsResponse, PushMessage } from '../../shared/services';
+import { REVIEW_PATH, startWaitingPeriod } from '../../edge/domain/device-change';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
 import {
@@ -22,6 +24,7 @@ import {
   wallet,
 } from './helpers/accounts';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { browserSubscription, decryptPushMessage, testServicesDeps } from './helpers/services';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {
   const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
@@ -165,6 +168,60 @@ describe('device change with the old phone lost (level 1): the waiting period', 
     const res = await api('/api/device-change/options', { body: { requestId: opened.requestId } });
     expect(res.body.error?.code).toBe('request_invalid');
     expect((await api('/api/me', { cookie: oldPhone.cookie })).status).toBe(200);
+  });
+});
+
+describe('device change: the old phone is told, even when the SIM is already in the new one', () => {
+  it('opening a request and starting the waiting period notify the account in the app, with a link to review or cancel', async () => {
+    const { phone: oldPhone, citizen } = await registeredPhone();
+    const newPhone = await TestPhone.create();
+    const opened = await openDeviceChange(newPhone, citizen, 'Android · Chrome');
+
+    const inbox = await api<NotificationsResponse>('/api/notifications', { cookie: oldPhone.cookie });
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.unread).toBe(1);
+    expect(inbox.body.notifications).toEqual([
+      expect.objectContaining({ kind: 'security', link: REVIEW_PATH, title: expect.stringMatching(/thiết bị mới/), body: expect.stringContaining('Android · Chrome'), readAt: null }),
+    ]);
+    // The link opens the screen that lists the open request with its cancel button.
+    const devices = await api<DeviceListResponse>('/api/devices', { cookie: oldPhone.cookie });
+    expect(devices.body.pendingChanges.map((c) => c.requestId)).toEqual([opened.requestId]);
+
+    // The old phone allowed push: the waiting period reaches it as a push, encrypted for that browser.
+    const sub = await browserSubscription();
+    expect((await api('/api/notifications/subscriptions', { body: sub.json, cookie: oldPhone.cookie })).status).toBe(204);
+    const deps = testServicesDeps();
+    const waiting = await startWaitingPeriod(deps, opened.requestId);
+    expect(waiting.state).toBe('waiting');
+    await deps.settle();
+    expect(deps.pushed.map((p) => p.url)).toEqual([sub.endpoint]);
+    const message = JSON.parse(await decryptPushMessage(deps.pushed[0]!.body, sub)) as PushMessage;
+    expect(message).toMatchObject({ title: expect.stringMatching(/thiết bị mới/), url: REVIEW_PATH, body: expect.stringContaining('Android · Chrome') });
+
+    const after = await api<NotificationsResponse>('/api/notifications', { cookie: oldPhone.cookie });
+    expect(after.body.notifications.map((n) => [n.kind, n.link])).toEqual([
+      ['security', REVIEW_PATH],
+      ['security', REVIEW_PATH],
+    ]);
+    // The SMS and the e-mail still go out as before: the in-app notice is one more channel, not instead.
+    expect((await smsTo(citizen.phone)).at(-1)).toMatch(/doi thiet bi/);
+  });
+
+  it('a request that matches no account (a decoy) notifies nobody, and the finished change drops the old phone’s push subscriptions', async () => {
+    const { phone: oldPhone, me, citizen } = await registeredPhone();
+    const decoy = await api<{ requestId: string }>('/api/device-change/start', { body: { idNumber: citizen.idNumber, phone: '0900000001' } });
+    expect(decoy.status).toBe(201);
+    expect((await api<NotificationsResponse>('/api/notifications', { cookie: oldPhone.cookie })).body.notifications).toEqual([]);
+
+    const newPhone = await TestPhone.create();
+    const opened = await openDeviceChange(newPhone, citizen);
+    // Subscribed after the notice (this test sends nothing to a push service).
+    const sub = await browserSubscription();
+    expect((await api('/api/notifications/subscriptions', { body: sub.json, cookie: oldPhone.cookie })).status).toBe(204);
+    await approveOnOldPhone(oldPhone, opened.approvalCode);
+    expect((await finishOnNewPhone(newPhone, opened.requestId)).status).toBe(201);
+    // The old phone may be in someone else's hands: the account's notifications stop reaching it.
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM push_subscriptions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
   });
 });
 

@@ -160,6 +160,19 @@ describe('unlock: hostile cases', () => {
     expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
   });
 
+  it('expired unlock code: the SMS code past its lifetime is refused, the account stays locked, and the code is no good after', async () => {
+    const { phone, me, citizen } = await lockedVictim();
+    const start = await api<CodeSentResponse>('/api/unlock/start', { body: await stepUp(phone, '/api/unlock/options', 'unlock') });
+    expect(start.status).toBe(201);
+    const code = await latestSmsCode(citizen.phone);
+    await env.DB.prepare('UPDATE sms_codes SET expires_at = ? WHERE flow_id = ?').bind(Date.now() - 1, `unlock:${start.body.requestId}`).run();
+    const res = await api('/api/unlock/confirm', { body: { requestId: start.body.requestId, code } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('code_expired');
+    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await phone.signIn()).body.error?.code).toBe('account_locked');
+  });
+
   it('an unlock confirmation is used once', async () => {
     const { phone, citizen } = await lockedVictim();
     const start = await api<CodeSentResponse>('/api/unlock/start', { body: await stepUp(phone, '/api/unlock/options', 'unlock') });

@@ -3,7 +3,8 @@
  * in workerd with real D1. Each names the attack it plays.
  */
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { app } from '../../edge/index';
 import { mintChallenge } from '../../edge/domain/signed-challenge';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { generateDeviceKey, signDeviceProof } from '../../shared/device-key';
@@ -347,6 +348,57 @@ describe('the HTTP surface', () => {
     const res = await api('/api/me', { cookie: `__Host-vneid_session=${'A'.repeat(43)}` });
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('unauthenticated');
+  });
+
+  it('reading the SMS codes in production: the development outbox (/api/dev/sms, /api/dev/mail) is not served with ENVIRONMENT=production or SMS_MODE=gateway', async () => {
+    const paths = ['/api/dev/sms?phone=0912345678', '/api/dev/sms', '/api/dev/mail?to=an@example.vn', '/api/dev/mail'];
+    const get = (path: string, e: typeof env) => app.request(`${ORIGIN}${path}`, { headers: { 'cf-connecting-ip': '198.51.100.201' } }, e);
+    // The same worker, the same D1 (which holds codes): only the configuration differs.
+    for (const path of paths) expect((await get(path, env)).status, `${path} in development`).toBe(200);
+    for (const vars of [{ ENVIRONMENT: 'production' }, { SMS_MODE: 'gateway' }, { ENVIRONMENT: 'production', SMS_MODE: 'gateway' }]) {
+      for (const path of paths) {
+        const res = await get(path, { ...env, ...vars });
+        expect(res.status, `${path} with ${JSON.stringify(vars)}`).toBe(404);
+        const body = await res.text();
+        expect(JSON.parse(body)).toMatchObject({ error: { code: 'not_found' } });
+        expect(body).not.toMatch(/Ma xac thuc|messages/);
+      }
+    }
+  });
+
+  it('an unknown error inside a handler (the database failing) is a generic 500: code internal, its message and stack never answered, only logged', async () => {
+    const secret = 'D1_ERROR: no such table: sessions_v2 (token_hash=ZmFrZS1zZWNyZXQ)';
+    const broken = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare' || prop === 'batch' || prop === 'exec') {
+          return () => {
+            throw new Error(secret);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const res = await app.request(
+        `${ORIGIN}/api/auth/options`,
+        { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.202' }, body: '{}' },
+        { ...env, DB: broken },
+      );
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      const body = JSON.parse(text) as { error: { code: string; message: string; requestId: string } };
+      expect(body).toEqual({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.', requestId: expect.any(String) } });
+      for (const leak of ['D1_ERROR', 'sessions_v2', 'ZmFrZS1zZWNyZXQ', 'at ', 'Error']) expect(text).not.toContain(leak);
+      // The operator still learns what happened, under the same request id.
+      const line = logged.mock.calls.map((c) => String(c[0])).find((l) => l.includes('sessions_v2'));
+      expect(line && (JSON.parse(line) as { requestId: string }).requestId).toBe(body.error.requestId);
+      // The security headers are on the error answer too.
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src/);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
 

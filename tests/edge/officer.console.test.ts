@@ -3,9 +3,11 @@
  * passkey sign-in, level-2 enrolment in person (for an account and for a citizen without
  * one), attaching documents, lock and unlock, the audit view; each action audited.
  */
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { HistoryResponse } from '../../shared/accounts';
+import { fromBase64Url, toBase64Url } from '../../shared/bytes';
+import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
 import type { AuditResponse, CitizenRecord, OfficerListResponse, OfficerMe } from '../../shared/officer';
 import {
   adultCitizen,
@@ -19,7 +21,7 @@ import {
   useAsSupervisor,
   wallet,
 } from './helpers/accounts';
-import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { api, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
 
 describe('officer accounts', () => {
@@ -70,7 +72,66 @@ describe('officer accounts', () => {
   });
 });
 
+/**
+ * The documents of an account as stored (before any wallet sync), each view's credential
+ * decoded: whose device key it is bound to, and whether a fresh presentation by that
+ * phone verifies against the published trust and status lists.
+ */
+async function storedDocuments(accountId: string, phone: TestPhone) {
+  const { results } = await env.DB.prepare(
+    'SELECT d.id, d.doc_type, d.device_key_id, c.view, c.bytes FROM documents d JOIN credentials c ON c.document_id = d.id WHERE d.account_id = ? AND d.superseded_at IS NULL ORDER BY d.doc_type, c.view',
+  )
+    .bind(accountId)
+    .all<{ id: string; doc_type: string; device_key_id: string; view: string; bytes: ArrayBuffer }>();
+  const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
+  const status = await verifyStatusList(new Uint8Array(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/status-list`)).arrayBuffer()), trust, Date.now());
+  if (!status.ok) throw new Error(status.error);
+  return Promise.all(
+    results.map(async (r) => {
+      const bytes = new Uint8Array(r.bytes);
+      const presentation = await createPresentation({ credential: bytes, devicePrivateKey: phone.device.privateKey, now: Date.now() });
+      return {
+        id: r.id,
+        docType: r.doc_type,
+        deviceKeyId: r.device_key_id,
+        view: r.view,
+        holder: toBase64Url(decodeCredential(bytes)!.holderPublicKey),
+        verdict: (await verifyPresentation(presentation, { trust, status: status.list, now: Date.now() })).verdict,
+      };
+    }),
+  );
+}
+
 describe('level-2 enrolment in person', () => {
+  it('the approval issues the level-2 documents at once, signed and bound to the phone, before any wallet sync; the sync returns those very ones', async () => {
+    const officer = await invitedOfficer();
+    const citizen = await adultCitizen();
+    const { phone, me } = await registeredPhone(citizen);
+    expect(await storedDocuments(me.accountId, phone)).toEqual([]); // level 1, never synced
+
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone })).status).toBe(200);
+    const issued = await storedDocuments(me.accountId, phone);
+    expect([...new Set(issued.map((d) => d.docType))]).toEqual(expect.arrayContaining(['eid_card', 'residence']));
+    expect(issued.map((d) => d.docType)).not.toContain('personal_information');
+    for (const d of issued) {
+      expect(d).toMatchObject({ deviceKeyId: phone.deviceKeyId, holder: toBase64Url(phone.devicePublicKey), verdict: 'valid' });
+    }
+
+    // An attachment is issued the same way, at once.
+    await officer.call(`/api/officer/citizens/${citizen.idNumber}/attach`, { docType: 'driving_licence', originalsChecked: true });
+    const withLicence = await storedDocuments(me.accountId, phone);
+    expect(withLicence.find((d) => d.docType === 'driving_licence')).toMatchObject({ deviceKeyId: phone.deviceKeyId, verdict: 'valid' });
+
+    // Delivery still needs the device proof; what it delivers is what was issued (nothing re-signed).
+    const synced = await wallet(phone);
+    expect(synced.status).toBe(200);
+    expect(synced.body.documents.map((d) => d.id).sort()).toEqual([...new Set(withLicence.map((d) => d.id))].sort());
+    const other = await TestPhone.create();
+    const { body: challenge } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
+    const forged = await api('/api/wallet/sync', { body: { challenge: challenge.challenge, signature: await other.sign('issue', challenge.challenge) }, cookie: phone.cookie });
+    expect(forged.body.error?.code).toBe('device_proof_invalid');
+  });
+
   it('raises an existing account to level 2 with phone and e-mail; the e-ID card and an attached driving licence reach the wallet', async () => {
     const officer = await invitedOfficer();
     const citizen = await adultCitizen();
@@ -111,6 +172,7 @@ describe('level-2 enrolment in person', () => {
   it('approves a citizen without an account; the citizen activates on the phone with ID number, phone and SMS code', async () => {
     const officer = await invitedOfficer();
     const citizen = await adultCitizen();
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}`)).body).toMatchObject({ account: null });
     const approved = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone, email: '' });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ account: null, level2Approval: { phone: citizen.phone, email: null } });
@@ -125,7 +187,21 @@ describe('level-2 enrolment in person', () => {
     const finished = await phone.finishRegistration(start.body.enrolmentId, verify.body.options);
     expect(finished.status).toBe(201);
     expect(finished.body).toMatchObject({ level: 2, idNumber: citizen.idNumber });
-    expect((await wallet(phone)).body.documents.map((d) => d.docType)).toContain('eid_card');
+    // Issued at activation, bound to the new phone's key, before the wallet asks.
+    const issued = await storedDocuments(finished.body.accountId, phone);
+    expect(issued.find((d) => d.docType === 'eid_card')).toMatchObject({ deviceKeyId: phone.deviceKeyId, holder: toBase64Url(phone.devicePublicKey), verdict: 'valid' });
+    const synced = (await wallet(phone)).body.documents;
+    expect(synced.map((d) => d.docType)).toContain('eid_card');
+    expect(synced.map((d) => d.id).sort()).toEqual([...new Set(issued.map((d) => d.id))].sort());
+
+    // What the officer did before the account existed is in the citizen's history too.
+    const history = await api<HistoryResponse>('/api/me/history', { cookie: phone.cookie });
+    expect(history.body.events.map((e) => [e.action, e.by, e.unitCode ?? null])).toEqual([
+      ['account.activated', 'you', null],
+      ['enrol.approved', 'system', null],
+      ['officer.level2', 'officer', '00070'],
+      ['officer.viewed', 'officer', '00070'],
+    ]);
 
     const after = await officer.call(`/api/officer/citizens/${citizen.idNumber}`);
     expect(after.body).toMatchObject({ account: { level: 2 }, level2Approval: null });

@@ -6,6 +6,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { randomCode } from '../../shared/accounts';
+import { officer as officerRoutes } from '../../edge/routes/officer';
+import { servicesOfficer } from '../../edge/routes/services-officer';
 import { insertBootstrapCode, invitedOfficer, OfficerDesk, registeredPhone, supervisor, useAsSupervisor } from './helpers/accounts';
 import { api } from './helpers/phone';
 import { registryDb } from './helpers/registry';
@@ -74,6 +76,62 @@ describe('roles', () => {
   it('a supervisor cannot disable themself', async () => {
     const boss = await supervisor();
     expect((await boss.call(`/api/officer/officers/${boss.me.officerId}/disable`, {})).body.error?.code).toBe('forbidden');
+  });
+});
+
+/** The console's routes that need no officer session: registering with a code and signing in or out. */
+const PUBLIC_OFFICER_ROUTES = new Set(['POST /register/options', 'POST /register/finish', 'POST /auth/options', 'POST /auth/verify', 'POST /auth/signout']);
+
+/**
+ * Every route the officer console serves, read from the routers themselves (a route added
+ * later is covered without editing this list), with its parameters filled in.
+ */
+function consoleRoutes(idNumber: string): Array<{ method: string; path: string }> {
+  const fill = (path: string) =>
+    path.replace(/:(\w+)(\{[^}]*\})?/g, (_m, name: string) => (name === 'idNumber' ? idNumber : name === 'n' ? '0' : 'AAAAAAAAAAAAAAAAAAAAAA'));
+  const listed = [
+    ...officerRoutes.routes.map((r) => ({ ...r, base: '/api/officer' })),
+    ...servicesOfficer.routes.map((r) => ({ ...r, base: '/api/officer/services' })),
+  ].filter((r) => r.method !== 'ALL' && !(r.base === '/api/officer' && PUBLIC_OFFICER_ROUTES.has(`${r.method} ${r.path}`)));
+  return [...new Map(listed.map((r) => [`${r.method} ${r.base}${r.path}`, { method: r.method, path: `${r.base}${fill(r.path)}` }])).values()];
+}
+
+describe('officer without a role, and no officer at all, on each route', () => {
+  it("a citizen's session on every officer route: 401, whether sent as the citizen cookie or planted in the officer cookie", async () => {
+    const { phone, citizen } = await registeredPhone();
+    const token = phone.cookie.split('=')[1]!;
+    const routes = consoleRoutes(citizen.idNumber);
+    expect(routes.length).toBeGreaterThanOrEqual(19);
+    for (const { method, path } of routes) {
+      for (const cookie of [phone.cookie, `__Host-vneid_officer=${token}`, '']) {
+        const res = await api(path, { method, ...(method === 'POST' ? { body: {} } : {}), cookie });
+        expect(res.status, `${method} ${path} with ${cookie.split('=')[0] || 'no cookie'}`).toBe(401);
+        expect(res.body.error?.code).toBe('unauthenticated');
+      }
+    }
+    // Nothing was done on the citizen's account by any of them.
+    const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE actor LIKE 'officer:%' AND subject IN (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).all();
+    expect(results).toEqual([]);
+  });
+
+  it('a plain officer on every supervisor route: 403 forbidden, and a supervisor passes the same requests', async () => {
+    const officer = await invitedOfficer('officer');
+    const boss = await supervisor();
+    const victim = await invitedOfficer('officer');
+    const supervisorOnly: Array<[string, unknown?]> = [
+      ['/api/officer/officers'],
+      ['/api/officer/officers', { name: 'Ngô Văn Mời', role: 'supervisor', unitCode: '00070' }],
+      [`/api/officer/officers/${victim.me.officerId}/disable`, {}],
+      ['/api/officer/audit'],
+      [`/api/officer/audit?officerId=${victim.me.officerId}`],
+    ];
+    for (const [path, body] of supervisorOnly) {
+      const res = await officer.call(path, body);
+      expect(res.status, path).toBe(403);
+      expect(res.body.error?.code).toBe('forbidden');
+    }
+    expect((await victim.call('/api/officer/me')).status).toBe(200); // not disabled by the refused request
+    for (const [path, body] of supervisorOnly) expect((await boss.call(path, body)).status, `supervisor: ${path}`).toBeLessThan(300);
   });
 });
 

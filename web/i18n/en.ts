@@ -291,6 +291,7 @@ export const en: Messages = {
   'notif.disable': 'Turn off push notifications',
   'notif.pushDenied': 'Notifications are blocked for this app. Allow them in the browser settings.',
   'notif.pushUnsupported': 'This browser does not support push notifications.',
+  'notif.review': 'Review or cancel the request',
   'news.title': 'News and warnings',
   'news.warning': 'Warning',
   'news.news': 'News',

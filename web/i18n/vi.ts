@@ -292,6 +292,7 @@ export const vi = {
   'notif.disable': 'Tắt thông báo đẩy',
   'notif.pushDenied': 'Bạn đã chặn thông báo của ứng dụng. Hãy cho phép trong cài đặt trình duyệt.',
   'notif.pushUnsupported': 'Trình duyệt này không hỗ trợ thông báo đẩy.',
+  'notif.review': 'Xem hoặc hủy yêu cầu',
   'news.title': 'Tin tức, cảnh báo',
   'news.warning': 'Cảnh báo',
   'news.news': 'Tin tức',

@@ -8,6 +8,7 @@ import { generate } from 'lean-qr';
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceChangeStatus } from '../../shared/accounts';
 import { accountsApi } from '../accounts/api';
+import { approvalLink } from '../accounts/approval-link';
 import { createWithDevice, thisDeviceKeyId } from '../accounts/ceremonies';
 import { CodeForm, IdPhoneForm } from '../accounts/components';
 import type { ApiError } from '../api';
@@ -45,15 +46,16 @@ function save(value: Saved | null): void {
   }
 }
 
+/** The code as text (to type) and as a QR of the approval link (the app's scanner or the old phone's camera app opens it). */
 function ApprovalCode({ code }: { code: string }) {
-  const src = generate(`VNEID-DC:${code.replace(/-/g, '')}`).toDataURL({ scale: 4, pad: 2 });
+  const src = generate(approvalLink(location.origin, code)).toDataURL({ scale: 4, pad: 4 });
   return (
     <div class="card stack">
       <p>{ta('dc.showCode')}</p>
       <p class="approval-code" data-testid="approval-code">
         {code}
       </p>
-      <img class="approval-qr" src={src} alt={code} width={176} height={176} />
+      <img class="approval-qr" src={src} alt={ta('dc.qrAlt', { code })} width={200} height={200} data-testid="approval-qr" />
       <p class="hint">{ta('dc.codeHint')}</p>
     </div>
   );

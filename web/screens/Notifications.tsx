@@ -132,7 +132,11 @@ export default function Notifications() {
               </div>
               <h2 class="item-title">{n.title}</h2>
               <p class="item-text">{n.body}</p>
-              {n.link && n.link !== '/notifications' ? <a href={n.link}>{t('off.open')}</a> : null}
+              {n.link && n.link !== '/notifications' ? (
+                <a href={n.link} class={n.kind === 'security' ? 'btn btn-secondary' : undefined} data-testid="notification-link">
+                  {n.kind === 'security' ? t('notif.review') : t('off.open')}
+                </a>
+              ) : null}
             </li>
           );
         })}

@@ -1,6 +1,7 @@
 /** The citizen's own security history: sign-ins, device changes, locks, phone changes, officers' actions. */
 import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEvent } from '../../shared/accounts';
+import type { CitizenAuditAction } from '../../shared/audit';
 import { accountsApi } from '../accounts/api';
 import '../accounts/accounts.css';
 import type { ApiError } from '../api';
@@ -10,9 +11,14 @@ import { errorText } from '../i18n';
 import { formatWhen, ta, type AccountsMessageKey } from '../i18n/accounts';
 import { accountsVi } from '../i18n/accounts-vi';
 
+/** Every action the edge can write for a citizen has a label: the compiler checks this key type. */
+function historyLabelKey(action: CitizenAuditAction): AccountsMessageKey {
+  return `hist.action.${action}`;
+}
+
 function actionLabel(action: string): string {
-  const key = `hist.action.${action}`;
-  return key in accountsVi ? ta(key as AccountsMessageKey) : ta('hist.other', { action });
+  // An edge newer than this cached app may send an action it does not know yet.
+  return `hist.action.${action}` in accountsVi ? ta(historyLabelKey(action as CitizenAuditAction)) : ta('hist.other', { action });
 }
 
 function byLabel(e: HistoryEvent): string {
