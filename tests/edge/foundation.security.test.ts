@@ -382,7 +382,7 @@ describe('the HTTP surface', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const res = await app.request(
-        `${ORIGIN}/api/auth/options`,
+        `${ORIGIN}/api/auth/verify`,
         { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.202' }, body: '{}' },
         { ...env, DB: broken },
       );
