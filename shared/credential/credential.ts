@@ -25,7 +25,7 @@ import type { DocType, DocumentData, TypedDocument, View } from './claims';
 import { decodeCoseSign1, signCoseSign1 } from './cose-sign1';
 import type { CoseSign1 } from './cose-sign1';
 import { compressP256, decompressP256 } from './p256';
-import { KID_LENGTH } from './trust-list';
+import { KID_LENGTH, MAX_CREDENTIAL_LIFETIME_S } from './trust-list';
 
 /** Options for {@link issueCredential}. Times are ms since the epoch (seconds on the wire). */
 export interface IssueCredentialOptions<D extends DocType = DocType> {
@@ -57,6 +57,7 @@ export async function issueCredential<D extends DocType>(options: IssueCredentia
   const iat = toSeconds(options.iat, 'iat');
   const exp = toSeconds(options.exp, 'exp');
   if (exp <= iat) throw new RangeError('exp must be after iat');
+  if (exp - iat > MAX_CREDENTIAL_LIFETIME_S) throw new RangeError(`exp − iat must be at most ${MAX_CREDENTIAL_LIFETIME_S} s (366 days)`);
   if (!Number.isSafeInteger(options.statusIndex) || options.statusIndex < 0) throw new RangeError('statusIndex: expected a uint');
   if (!isViewAllowed(options.docType, options.view)) throw new RangeError(`view ${options.view} is not defined for ${options.docType}`);
   const holder = compressP256(options.holderPublicKey);

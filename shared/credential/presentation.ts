@@ -18,7 +18,7 @@ import { decodeQrText, encodeQrText } from './qr-text';
 import type { Compression } from './qr-text';
 import { getStatus, STATUS } from './status-list';
 import type { StatusList } from './status-list';
-import { findTrustKeys, importTrustKey, isTrustedAt, mayHaveIssuedAt } from './trust-list';
+import { findTrustKeys, importTrustKey, isTrustedAt, MAX_CREDENTIAL_LIFETIME_S, mayHaveIssuedAt } from './trust-list';
 import type { TrustList } from './trust-list';
 
 /** Presentation payload keys. */
@@ -131,7 +131,8 @@ export type PresentationResult = ValidPresentation | RefusedPresentation;
  * 1. format (prefix, Base45, zlib, both COSE_Sign1 envelopes, the claims) → wrong_format
  * 2. issuer kid in the trust list and trusted now → unknown_issuer
  * 3. issuer signature → tampered
- * 4. issuer key in its issuing window at the credential's iat → unknown_issuer
+ * 4. issuer key in its issuing window at the credential's iat, and exp − iat within the maximum
+ *    lifetime (366 days) → unknown_issuer
  * 5. holder key from cnf is a P-256 point → wrong_format
  * 6. device signature → tampered
  * 7. presentation time: after now + skew → future; before now − freshness − skew → stale
@@ -199,6 +200,12 @@ async function verify(qrText: string, options: VerifyPresentationOptions): Promi
   const known = { kid: credential.kid, issuer: credential.issuer, docType: credential.docType, view: credential.view };
   if (!entries.some((e) => mayHaveIssuedAt(e, credential.issuedAt))) {
     return refuse('unknown_issuer', 'iat outside the key issuing window', known);
+  }
+  // The iat is the signer's own word: without a cap on the lifetime, a retired key's thief
+  // back-dates iat to before retiredAt and picks any exp. No issuer signs longer than this, so a
+  // genuine signature on such a credential means the key is in someone else's hands.
+  if (credential.expiresAt - credential.issuedAt > MAX_CREDENTIAL_LIFETIME_S * 1000) {
+    return refuse('unknown_issuer', 'lifetime (exp − iat) beyond the maximum a key may issue', known);
   }
   if (!holder.publicKey) return refuse('wrong_format', 'cnf is not a P-256 point', known);
   if (!holder.ok) return refuse('tampered', 'device signature', known);

@@ -6,12 +6,17 @@ import {
   buildTrustList,
   createPresentation,
   createStatusBits,
+  decodeCoseSign1,
   issueCredential,
   issuerKid,
   setStatus,
+  signCoseSign1,
   signStatusList,
   verifyStatusList,
 } from '../../../shared/credential';
+import { fromBase64Url } from '../../../shared/bytes';
+import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
+import { CWT_CLAIM } from '../../../shared/credential/claims';
 import type { DocType, DocumentData, IssueCredentialOptions, StatusList, TrustList, View } from '../../../shared/credential';
 
 export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -132,6 +137,27 @@ export const SAMPLE_DOCUMENTS: { [D in DocType]: DocumentData<D> } = {
   },
 };
 
+/**
+ * What someone holding an issuer's private key can sign that `issueCredential` refuses to:
+ * a credential re-signed under `kid` after `change` edits its claims (seconds on the wire).
+ */
+export async function resignCredential(
+  credential: Uint8Array,
+  issuerKey: CryptoKey,
+  kid: string,
+  change: (claims: Map<number, unknown>) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const claims = decodeCbor(decodeCoseSign1(credential)!.payload) as Map<number, unknown>;
+  change(claims);
+  return signCoseSign1({ payload: encodeCbor(claims), privateKey: issuerKey, kid: fromBase64Url(kid)! });
+}
+
+/** `resignCredential` edits: set iat and exp (ms, floored to seconds as on the wire). */
+export const withTimes = (iat: number, exp: number) => (claims: Map<number, unknown>) => {
+  claims.set(CWT_CLAIM.iat, Math.floor(iat / 1000));
+  claims.set(CWT_CLAIM.exp, Math.floor(exp / 1000));
+};
+
 // ---- a small issuing world ---------------------------------------------------------------
 
 
@@ -188,7 +214,7 @@ export async function makeWorld(): Promise<World> {
         kid,
         issuer: 'VN',
         iat: T0 - DAY,
-        exp: T0 + 5 * YEAR,
+        exp: T0 + 300 * DAY,
         holderPublicKey: holder,
         docType: 'eid_card',
         view: 'full',
