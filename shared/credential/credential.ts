@@ -7,7 +7,7 @@
  *   COSE_Key  = {1: 2, -1: 1, -2: x, -3: y is odd}
  */
 import { fromBase64Url, toBase64Url } from '../bytes';
-import { asBytes, asMap, asUint, decodeCbor, encodeCbor } from './cbor';
+import { asBytes, asMap, asUint, bytesEqual, decodeCbor, encodeCbor } from './cbor';
 import {
   CNF_COSE_KEY,
   COSE_KEY,
@@ -139,6 +139,15 @@ export interface ParsedCredential {
 
 const MAX_ISSUER_LENGTH = 256;
 
+// A verifier sees the same few kids over and over: keep the text of the last one.
+let lastKid: { bytes: Uint8Array; text: string } | null = null;
+
+function kidText(kid: Uint8Array): string {
+  if (lastKid && bytesEqual(lastKid.bytes, kid)) return lastKid.text;
+  lastKid = { bytes: kid.slice(), text: toBase64Url(kid) };
+  return lastKid.text;
+}
+
 /** Parses a credential's envelope and claims; null on any deviation from the format. Never throws. */
 export function parseCredential(bytes: Uint8Array): ParsedCredential | null {
   const cose = decodeCoseSign1(bytes);
@@ -171,7 +180,7 @@ export function parseCredential(bytes: Uint8Array): ParsedCredential | null {
 
   return {
     cose,
-    kid: toBase64Url(cose.kid),
+    kid: kidText(cose.kid),
     issuer,
     issuedAt: iat * 1000,
     expiresAt: exp * 1000,

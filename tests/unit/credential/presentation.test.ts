@@ -63,6 +63,15 @@ describe('issue → present → verify', () => {
     expect((await verify(qr)).verdict).toBe('valid');
   });
 
+  it('the holder key of a valid result reads like a plain property (spread, structuredClone), computed once', async () => {
+    const result = await verify(await world.present(await world.issue({ view: 'basic' })));
+    if (result.verdict !== 'valid') throw new Error(result.verdict);
+    expect({ ...result }.holderPublicKey).toEqual(world.holder);
+    expect(structuredClone(result).holderPublicKey).toEqual(world.holder);
+    expect(Object.keys(result)).toContain('holderPublicKey');
+    expect(result.holderPublicKey).toBe(result.holderPublicKey);
+  });
+
   it('lets the wallet decode a stored credential without verifying it', async () => {
     const credential = await world.issue();
     const decoded = decodeCredential(credential)!;
