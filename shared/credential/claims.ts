@@ -331,6 +331,16 @@ export function viewFields(docType: DocType, view: View): string[] {
     .map(([name]) => name);
 }
 
+// Every decoded credential asks which fields its view allows: answered once per type and view.
+const FIELD_SETS = new Map<string, ReadonlySet<string>>();
+
+function viewFieldSet(docType: DocType, view: View): ReadonlySet<string> {
+  const id = `${docType}/${view}`;
+  let set = FIELD_SETS.get(id);
+  if (!set) FIELD_SETS.set(id, (set = new Set(viewFields(docType, view))));
+  return set;
+}
+
 export function docTypeCode(docType: DocType): number {
   return DOCUMENT_TYPES[docType].code;
 }
@@ -389,7 +399,7 @@ function isAtLeast18(birthDate: string, at: number): boolean {
 export function encodeDocumentData(docType: DocType, view: View, data: Record<string, unknown>): Map<number, unknown> {
   const index = DOC_BY_NAME.get(docType);
   if (!index || !index.views.has(view)) throw new RangeError(`view ${view} is not defined for ${docType}`);
-  const allowed = new Set(viewFields(docType, view));
+  const allowed = viewFieldSet(docType, view);
   const out = new Map<number, unknown>();
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue;
@@ -413,7 +423,7 @@ export function decodeDocumentData(docType: DocType, view: View, value: unknown)
   const map = asMap(value);
   const index = DOC_BY_NAME.get(docType);
   if (!map || !index || !index.views.has(view)) return null;
-  const allowed = new Set(viewFields(docType, view));
+  const allowed = viewFieldSet(docType, view);
   const out: Record<string, unknown> = {};
   for (const [key, raw] of map) {
     if (typeof key !== 'number') return null;

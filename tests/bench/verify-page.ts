@@ -1,4 +1,4 @@
 /** The page side of the Chromium measurement (verify-worker.ts bundles this file). */
-import { measureFixture } from './verify-measure';
+import { VerifyMeasurer } from './verify-measure';
 
-(globalThis as { measureFixture?: typeof measureFixture }).measureFixture = measureFixture;
+(globalThis as { VerifyMeasurer?: typeof VerifyMeasurer }).VerifyMeasurer = VerifyMeasurer;

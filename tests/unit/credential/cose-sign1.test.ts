@@ -116,11 +116,15 @@ describe('the COSE_Sign1 parser reads exactly the deterministic form', () => {
 
   it('agrees with the decode-and-re-encode reading on every length boundary and header form', () => {
     const headers = [header(), header(new Uint8Array(8).fill(9)), header(undefined, 'application/statuslist+cwt'), header(new Uint8Array(32).fill(1), ''), header(new Uint8Array(1), 'é\uFEFF')];
-    for (const prot of headers) {
-      for (const n of [0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000]) {
+    const summary = (m: ReturnType<typeof referenceDecode>) =>
+      m && [toHex(m.protectedBytes), m.kid && toHex(m.kid as Uint8Array), m.typ, m.payload.length, toHex(m.payload.subarray(0, 4)), toHex(m.signature)];
+    for (const [i, prot] of headers.entries()) {
+      // The 2- and 4-byte lengths once (a 64 KiB message is slow to compare), the short ones for every header.
+      for (const n of i === 0 ? [0, 1, 23, 24, 255, 256, 65_535, 65_536] : [0, 1, 23, 24, 255, 256]) {
         const bytes = message(prot, new Uint8Array(n).fill(0x5a));
-        expect(decodeCoseSign1(bytes)).toEqual(referenceDecode(bytes));
-        expect(decodeCoseSign1(bytes)).not.toBeNull();
+        const parsed = decodeCoseSign1(bytes);
+        expect(parsed).not.toBeNull();
+        expect(summary(parsed)).toEqual(summary(referenceDecode(bytes)));
       }
     }
   });
