@@ -69,6 +69,23 @@ function person(c: Citizen) {
   };
 }
 
+type Relation = NonNullable<DocumentData<'dependant'>['holderRelation']>;
+
+/** The registry's word for a holder's relation to a dependant, as the credential's code. */
+function holderRelation(word: string): Relation {
+  switch (word.normalize('NFC').trim().toLowerCase()) {
+    case 'cha':
+    case 'bố':
+      return 'father';
+    case 'mẹ':
+      return 'mother';
+    case 'người giám hộ':
+      return 'guardian';
+    default:
+      return 'other';
+  }
+}
+
 /** The earlier ID cards of a citizen: a 9-digit CMND for those old enough to have had one. */
 function previousIds(c: Citizen): DocumentData<'eid_card'>['previousIds'] {
   const year = Number(c.birthDate.slice(0, 4));
@@ -133,15 +150,25 @@ async function level2Extras(deps: Deps, account: Account, citizen: Citizen, toda
       fullName: citizen.fullName,
       permanentAddress: citizen.address,
       householdHead: citizen.fullName,
-      relationToHead: 'Chủ hộ',
-      members: dependants.map((d) => ({ fullName: d.citizen.fullName, relation: 'Con', birthDate: d.citizen.birthDate, idNumber: d.citizen.idNumber })),
+      // The holder heads the household the wallet shows; a parent's dependants are the head's
+      // children, a guardian's are other members.
+      relationToHead: 'head',
+      members: dependants.map((d) => {
+        const relation = holderRelation(d.relation);
+        return {
+          fullName: d.citizen.fullName,
+          relation: relation === 'father' || relation === 'mother' ? ('child' as const) : ('other' as const),
+          birthDate: d.citizen.birthDate,
+          idNumber: d.citizen.idNumber,
+        };
+      }),
     },
     validUntil: null,
   });
   for (const d of dependants) {
     // The child's document is valid until the child turns 14.
     const until = `${Number(d.citizen.birthDate.slice(0, 4)) + DEPENDANT_MAX_AGE}${d.citizen.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
-    out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: d.relation }, validUntil: Date.parse(`${until}T00:00:00Z`) });
+    out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: holderRelation(d.relation) }, validUntil: Date.parse(`${until}T00:00:00Z`) });
   }
   for (const docType of await listAttachments(deps.db, account.id)) {
     if (!ATTACHABLE.includes(docType as DocType)) continue;

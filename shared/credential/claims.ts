@@ -92,6 +92,16 @@ export type DataOf<F> = Simplify<{ -readonly [K in keyof F]?: ValueOf<F[K]> }>;
 /** ISO/IEC 5218 codes. */
 const SEX = { type: 'enum', values: { not_known: 0, male: 1, female: 2, not_applicable: 9 } } as const;
 
+/**
+ * Family relations, as household and guardianship records know them, read "X is the <code> of
+ * Y": a member's relation to the household head, the holder's to the head, the holder's to a
+ * dependant. Codes rather than words, so every language renders them (FORMAT.md §7.3).
+ */
+const RELATION = {
+  type: 'enum',
+  values: { other: 0, head: 1, wife: 2, husband: 3, child: 4, father: 5, mother: 6, sibling: 7, grandparent: 8, grandchild: 9, guardian: 10 },
+} as const;
+
 /** Keys 1–7 mean the same person fields in every document type that has them. */
 const PERSON = {
   idNumber: { key: 1, type: 'digits' },
@@ -245,14 +255,15 @@ export const DOCUMENT_TYPES = {
       /** The registered residence. */
       permanentAddress: PERSON.permanentAddress,
       householdHead: { key: 8, type: 'text' },
-      /** The holder's relation to the household head, e.g. "Chủ hộ", "Vợ", "Con". */
-      relationToHead: { key: 9, type: 'text' },
+      /** The holder's relation to the household head (`head` when the holder is the head). */
+      relationToHead: { key: 9, ...RELATION },
       members: {
         key: 10,
         type: 'records',
         item: [
           { name: 'fullName', type: 'text' },
-          { name: 'relation', type: 'text' },
+          /** The member's relation to the household head. */
+          { name: 'relation', ...RELATION },
           { name: 'birthDate', type: 'date', optional: true },
           { name: 'idNumber', type: 'digits', optional: true },
         ],
@@ -266,8 +277,8 @@ export const DOCUMENT_TYPES = {
     // The person fields are the child's; the holder (bound by cnf) is the parent.
     fields: {
       ...PERSON,
-      /** The holder's relation to the child, e.g. "Mẹ", "Cha". */
-      holderRelation: { key: 8, type: 'text' },
+      /** The holder's relation to the child: `father`, `mother`, `guardian`… */
+      holderRelation: { key: 8, ...RELATION },
     },
   },
 } as const satisfies Record<

@@ -137,7 +137,10 @@ describe('wallet issuance', () => {
     expect(licence.data).toMatchObject({ fullName: an.fullName, classes: expect.arrayContaining(['A1']) });
     // The residence document lists the child as a household member.
     const residence = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'residence')!.credentials.full!)!)!;
-    expect(residence.data).toMatchObject({ members: [expect.objectContaining({ fullName: 'Nguyễn Gia Bảo', relation: 'Con' })] });
+    expect(residence.data).toMatchObject({ relationToHead: 'head', members: [expect.objectContaining({ fullName: 'Nguyễn Gia Bảo', relation: 'child' })] });
+    // The registry's word ("Cha") travels as a code, which each language renders.
+    const childFull = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'dependant')!.credentials.full!)!)!;
+    expect(childFull.data).toMatchObject({ holderRelation: 'father' });
   });
 
   it('suspends documents in the published status list (verifier sees "suspended")', async () => {

@@ -119,10 +119,10 @@ export const SAMPLE_DOCUMENTS: { [D in DocType]: DocumentData<D> } = {
     fullName: 'Nguyễn Thị Minh Khai',
     permanentAddress: 'Số 12 Đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
     householdHead: 'Nguyễn Văn Hùng',
-    relationToHead: 'Con',
+    relationToHead: 'child',
     members: [
-      { fullName: 'Nguyễn Văn Hùng', relation: 'Chủ hộ', birthDate: '1970-02-03', idNumber: '079070004321' },
-      { fullName: 'Trần Thị Lan', relation: 'Vợ', birthDate: '1973-11-30' },
+      { fullName: 'Nguyễn Văn Hùng', relation: 'head', birthDate: '1970-02-03', idNumber: '079070004321' },
+      { fullName: 'Trần Thị Lan', relation: 'wife', birthDate: '1973-11-30' },
     ],
   },
   dependant: {
@@ -133,7 +133,7 @@ export const SAMPLE_DOCUMENTS: { [D in DocType]: DocumentData<D> } = {
     nationality: 'VN',
     hometown: 'Xã Tân Phú Trung, Huyện Củ Chi, TP. Hồ Chí Minh',
     permanentAddress: 'Số 12 Đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
-    holderRelation: 'Mẹ',
+    holderRelation: 'mother',
   },
 };
 
