@@ -23,9 +23,12 @@ const ConfigSchema = v.object({
         jwk: v.looseObject({ kty: v.literal('EC'), crv: v.literal('P-256'), x: v.string(), y: v.string(), d: v.string() }),
         notBefore: v.number(),
         retiredAt: v.optional(v.number()),
+        /** The key is known or suspected stolen: it signs nothing and leaves the trust list at once. */
+        compromisedAt: v.optional(v.number()),
       }),
     ),
     v.minLength(1, 'ISSUER_KEYS must hold at least one key'),
+    v.check((keys) => keys.some((k) => k.compromisedAt === undefined), 'ISSUER_KEYS: every key is marked compromised; add a new key'),
   ),
   // Single sign-on: the first key signs ID tokens, all are published in the JWKS (rotation).
   oidcSigningKeys: v.pipe(

@@ -8,7 +8,7 @@
  * Level 2 gets the e-ID card (with the history of earlier ID cards), residence information,
  * dependants under 14, and whatever an officer attached after checking the originals.
  */
-import { DOCUMENT_TYPES, issueCredential, type DocType, type DocumentData, type View } from '../../shared/credential';
+import { decodeCoseSign1, DOCUMENT_TYPES, issueCredential, type DocType, type DocumentData, type View } from '../../shared/credential';
 import { toBase64Url } from '../../shared/bytes';
 import type { WalletDocument } from '../../shared/api';
 import { readAccount, type Account } from '../store/accounts';
@@ -32,7 +32,7 @@ import type { SectoralRegistries } from '../registries/sectoral';
 import { newId, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { activeIssuerKey, MAX_CREDENTIAL_LIFETIME_MS } from './issuer';
+import { activeIssuerKey, MAX_CREDENTIAL_LIFETIME_MS, trustedIssuerKids } from './issuer';
 
 const DAY = 24 * 60 * 60_000;
 /** Credentials are re-issued when fewer than this many days remain. */
@@ -67,6 +67,23 @@ function person(c: Citizen) {
     hometown: c.hometown,
     permanentAddress: c.address,
   };
+}
+
+type Relation = NonNullable<DocumentData<'dependant'>['holderRelation']>;
+
+/** The registry's word for a holder's relation to a dependant, as the credential's code. */
+function holderRelation(word: string): Relation {
+  switch (word.normalize('NFC').trim().toLowerCase()) {
+    case 'cha':
+    case 'bố':
+      return 'father';
+    case 'mẹ':
+      return 'mother';
+    case 'người giám hộ':
+      return 'guardian';
+    default:
+      return 'other';
+  }
 }
 
 /** The earlier ID cards of a citizen: a 9-digit CMND for those old enough to have had one. */
@@ -133,15 +150,25 @@ async function level2Extras(deps: Deps, account: Account, citizen: Citizen, toda
       fullName: citizen.fullName,
       permanentAddress: citizen.address,
       householdHead: citizen.fullName,
-      relationToHead: 'Chủ hộ',
-      members: dependants.map((d) => ({ fullName: d.citizen.fullName, relation: 'Con', birthDate: d.citizen.birthDate, idNumber: d.citizen.idNumber })),
+      // The holder heads the household the wallet shows; a parent's dependants are the head's
+      // children, a guardian's are other members.
+      relationToHead: 'head',
+      members: dependants.map((d) => {
+        const relation = holderRelation(d.relation);
+        return {
+          fullName: d.citizen.fullName,
+          relation: relation === 'father' || relation === 'mother' ? ('child' as const) : ('other' as const),
+          birthDate: d.citizen.birthDate,
+          idNumber: d.citizen.idNumber,
+        };
+      }),
     },
     validUntil: null,
   });
   for (const d of dependants) {
     // The child's document is valid until the child turns 14.
     const until = `${Number(d.citizen.birthDate.slice(0, 4)) + DEPENDANT_MAX_AGE}${d.citizen.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
-    out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: d.relation }, validUntil: Date.parse(`${until}T00:00:00Z`) });
+    out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: holderRelation(d.relation) }, validUntil: Date.parse(`${until}T00:00:00Z`) });
   }
   for (const docType of await listAttachments(deps.db, account.id)) {
     if (!ATTACHABLE.includes(docType as DocType)) continue;
@@ -156,7 +183,8 @@ async function level2Extras(deps: Deps, account: Account, citizen: Citizen, toda
 /**
  * Brings the account's documents up to date for its device key and returns them with their
  * credentials. Unchanged documents are returned as stored; changed, re-bound or nearly
- * expired ones are re-issued; documents no longer due are revoked.
+ * expired ones are re-issued, and so are those signed by a key verifiers no longer trust (a
+ * key marked compromised); documents no longer due are revoked.
  */
 export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: string): Promise<WalletDocument[]> {
   const device = await readDeviceKey(deps.db, deviceKeyId);
@@ -165,6 +193,7 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
   }
   const wanted = await entitlements(deps, account);
   const current = await listCurrentDocuments(deps.db, account.id);
+  const [stored, trustedKids] = await Promise.all([listCredentials(deps.db, current.map((d) => d.id)), trustedIssuerKids(deps.config)]);
   const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
   const keep: DocumentRow[] = [];
   const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
@@ -183,6 +212,7 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
       existing.dataHash === dataHash &&
       existing.deviceKeyId === deviceKeyId &&
       existing.status === 0 &&
+      signedByTrustedKeys(stored.get(existing.id), trustedKids) &&
       (existing.expiresAt - deps.now > RENEW_BEFORE_MS || existing.expiresAt >= expiresAt);
     if (fresh) keep.push(existing);
     else issue.push({ ...e, dataHash, expiresAt, replaces: existing });
@@ -190,7 +220,7 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
   const retired = [...byKey.values()]; // no longer due: revoke
   const toIssue = issue.filter((i) => i.expiresAt > 0);
   if (toIssue.length === 0 && retired.length === 0 && issue.length === 0) {
-    return present(deps, keep);
+    return present(keep, stored);
   }
 
   const key = await activeIssuerKey(deps.config, deps.now);
@@ -200,6 +230,7 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
     statements.push(supersedeDocumentStatement(deps.db, old.id, deps.now));
   }
   const issued: DocumentRow[] = [];
+  const issuedCredentials = new Map<string, Map<string, Uint8Array>>();
   for (const [n, e] of toIssue.entries()) {
     const row: DocumentRow = {
       id: newId(),
@@ -216,6 +247,8 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
       supersededAt: null,
     };
     statements.push(insertDocumentStatement(deps.db, row));
+    const views = new Map<string, Uint8Array>();
+    issuedCredentials.set(row.id, views);
     for (const view of DOCUMENT_TYPES[e.docType].views as readonly View[]) {
       const bytes = await issueCredential({
         issuerKey: key.privateKey,
@@ -230,6 +263,7 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
         data: e.data,
       });
       statements.push(insertCredentialStatement(deps.db, row.id, view, bytes));
+      views.set(view, bytes);
     }
     issued.push(row);
   }
@@ -237,7 +271,17 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
   // One transaction: old versions are revoked exactly when the new ones exist.
   await deps.db.batch(statements);
   if (issued.length) await settleAfterIssue(deps, account.id, deviceKeyId);
-  return present(deps, [...keep, ...issued]);
+  return present([...keep, ...issued], new Map([...stored, ...issuedCredentials]));
+}
+
+/** Whether every stored view of a document is signed by a key verifiers still trust. */
+function signedByTrustedKeys(views: Map<string, Uint8Array> | undefined, trusted: ReadonlySet<string>): boolean {
+  if (!views || views.size === 0) return false;
+  for (const bytes of views.values()) {
+    const kid = decodeCoseSign1(bytes)?.kid;
+    if (!kid || !trusted.has(toBase64Url(kid))) return false;
+  }
+  return true;
 }
 
 /**
@@ -254,8 +298,7 @@ async function settleAfterIssue(deps: Deps, accountId: string, deviceKeyId: stri
   }
 }
 
-async function present(deps: Deps, docs: DocumentRow[]): Promise<WalletDocument[]> {
-  const credentials = await listCredentials(deps.db, docs.map((d) => d.id));
+function present(docs: DocumentRow[], credentials: Map<string, Map<string, Uint8Array>>): WalletDocument[] {
   return docs.map((d) => ({
     id: d.id,
     docType: d.docType as DocType,

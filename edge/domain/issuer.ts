@@ -2,15 +2,21 @@
  * The issuer's document-signing keys: parsed from the ISSUER_KEYS secret, imported once per
  * isolate, addressed by kid. The newest key that has started and is not retired signs; every
  * listed key is published in the trust list until what it signed has expired, so rotation
- * never breaks a credential already in a wallet.
+ * never breaks a credential already in a wallet. A key marked `compromisedAt` is the
+ * exception: it signs nothing and is left out of the trust list at once, so verifiers that
+ * refresh refuse everything it signed, and the next wallet sync re-issues those documents
+ * under the current key (documents.ts).
  */
-import { issuerKid, type TrustKey, type TrustList } from '../../shared/credential';
+import { issuerKid, MAX_CREDENTIAL_LIFETIME_S, type TrustKey, type TrustList } from '../../shared/credential';
 import { fromBase64Url } from '../../shared/bytes';
 import type { Config } from '../config';
 import { AppError } from './errors';
 
-/** The longest a credential lives; a retired key stays trusted this long after retiring. */
-export const MAX_CREDENTIAL_LIFETIME_MS = 366 * 24 * 60 * 60_000;
+/**
+ * The longest a credential lives (FORMAT.md §6: verifiers refuse a longer one). A retired key
+ * stays trusted this long after retiring: what it signed before then is still in wallets.
+ */
+export const MAX_CREDENTIAL_LIFETIME_MS = MAX_CREDENTIAL_LIFETIME_S * 1000;
 /** How long an active key is listed as trusted ahead (rotation is expected well before). */
 const ACTIVE_KEY_HORIZON_MS = 5 * 366 * 24 * 60 * 60_000;
 
@@ -20,6 +26,7 @@ export interface IssuerKey {
   publicJwk: JsonWebKey;
   notBefore: number;
   retiredAt?: number;
+  compromisedAt?: number;
 }
 
 const cache = new WeakMap<Config['issuerKeys'], Promise<IssuerKey[]>>();
@@ -40,6 +47,7 @@ export function loadIssuerKeys(config: Config): Promise<IssuerKey[]> {
         raw.set(rawY, 33);
         const key: IssuerKey = { kid: await issuerKid(raw), privateKey, publicJwk: { kty, crv, x, y }, notBefore: entry.notBefore };
         if (entry.retiredAt !== undefined) key.retiredAt = entry.retiredAt;
+        if (entry.compromisedAt !== undefined) key.compromisedAt = entry.compromisedAt;
         return key;
       }),
     );
@@ -48,29 +56,44 @@ export function loadIssuerKeys(config: Config): Promise<IssuerKey[]> {
   return keys;
 }
 
-/** The key that signs at `now`: the newest started, unretired one. */
+/** The key that signs at `now`: the newest started, unretired, uncompromised one. */
 export async function activeIssuerKey(config: Config, now: number): Promise<IssuerKey> {
   const keys = await loadIssuerKeys(config);
-  const usable = keys.filter((k) => k.notBefore <= now && (k.retiredAt === undefined || k.retiredAt > now));
+  const usable = keys.filter((k) => k.compromisedAt === undefined && k.notBefore <= now && (k.retiredAt === undefined || k.retiredAt > now));
   const newest = usable.sort((a, b) => b.notBefore - a.notBefore)[0];
   if (!newest) throw new AppError('internal', 'No issuer key is active.');
   return newest;
 }
 
-/** The published trust list: every listed key with the window in which its signatures are accepted. */
+/**
+ * The kids whose signatures verifiers accept: every listed key but the compromised ones. A
+ * credential under any other kid must be re-issued.
+ */
+export async function trustedIssuerKids(config: Config): Promise<ReadonlySet<string>> {
+  const keys = await loadIssuerKeys(config);
+  return new Set(keys.filter((k) => k.compromisedAt === undefined).map((k) => k.kid));
+}
+
+/**
+ * The published trust list: every key that is not compromised, with the window in which its
+ * signatures are accepted. A compromised key is simply absent: a verifier that refreshes then
+ * answers `unknown_issuer` for everything it signed, however it is dated.
+ */
 export async function issuerTrustList(config: Config, now: number): Promise<TrustList> {
   const keys = await loadIssuerKeys(config);
   return {
     updatedAt: now,
-    keys: keys.map((k): TrustKey => {
-      const entry: TrustKey = {
-        kid: k.kid,
-        jwk: k.publicJwk,
-        notBefore: k.notBefore,
-        notAfter: k.retiredAt !== undefined ? k.retiredAt + MAX_CREDENTIAL_LIFETIME_MS : k.notBefore + ACTIVE_KEY_HORIZON_MS,
-      };
-      if (k.retiredAt !== undefined) entry.retiredAt = k.retiredAt;
-      return entry;
-    }),
+    keys: keys
+      .filter((k) => k.compromisedAt === undefined)
+      .map((k): TrustKey => {
+        const entry: TrustKey = {
+          kid: k.kid,
+          jwk: k.publicJwk,
+          notBefore: k.notBefore,
+          notAfter: k.retiredAt !== undefined ? k.retiredAt + MAX_CREDENTIAL_LIFETIME_MS : k.notBefore + ACTIVE_KEY_HORIZON_MS,
+        };
+        if (k.retiredAt !== undefined) entry.retiredAt = k.retiredAt;
+        return entry;
+      }),
   };
 }

@@ -16,17 +16,18 @@ const STATUS_LIST_LIFETIME_MS = 24 * 60 * 60_000;
 /** Rebuild at least this often, so `iat` stays recent for verifiers that check age. */
 const REBUILD_AFTER_MS = (STATUS_LIST_TTL_S * 1000) / 2;
 
-let cached: { version: number; size: number; builtAt: number; bytes: Uint8Array<ArrayBuffer> } | null = null;
+let cached: { version: number; size: number; kid: string; builtAt: number; bytes: Uint8Array<ArrayBuffer> } | null = null;
 
 export async function currentStatusList(deps: Deps, uri: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; builtAt: number }> {
-  const state = await readStatusEntries(deps.db);
+  const [state, key] = await Promise.all([readStatusEntries(deps.db), activeIssuerKey(deps.config, deps.now)]);
   const size = Math.ceil((state.size + 1) / BLOCK) * BLOCK;
-  if (cached && cached.version === state.version && cached.size === size && deps.now - cached.builtAt < REBUILD_AFTER_MS) {
+  // Keyed by the signing kid too: after a rotation or a compromise the list signed by the old
+  // key must not be served a minute longer.
+  if (cached && cached.version === state.version && cached.size === size && cached.kid === key.kid && deps.now - cached.builtAt < REBUILD_AFTER_MS) {
     return cached;
   }
   const bits = createStatusBits(size);
   for (const e of state.entries) if (e.index < size) setStatus(bits, e.index, e.status as StatusValue);
-  const key = await activeIssuerKey(deps.config, deps.now);
   const bytes = await signStatusList({
     issuerKey: key.privateKey,
     kid: key.kid,
@@ -37,6 +38,6 @@ export async function currentStatusList(deps: Deps, uri: string): Promise<{ byte
     ttl: STATUS_LIST_TTL_S,
     bits,
   });
-  cached = { version: state.version, size, builtAt: deps.now, bytes };
+  cached = { version: state.version, size, kid: key.kid, builtAt: deps.now, bytes };
   return cached;
 }

@@ -92,6 +92,16 @@ export type DataOf<F> = Simplify<{ -readonly [K in keyof F]?: ValueOf<F[K]> }>;
 /** ISO/IEC 5218 codes. */
 const SEX = { type: 'enum', values: { not_known: 0, male: 1, female: 2, not_applicable: 9 } } as const;
 
+/**
+ * Family relations, as household and guardianship records know them, read "X is the <code> of
+ * Y": a member's relation to the household head, the holder's to the head, the holder's to a
+ * dependant. Codes rather than words, so every language renders them (FORMAT.md §7.3).
+ */
+const RELATION = {
+  type: 'enum',
+  values: { other: 0, head: 1, wife: 2, husband: 3, child: 4, father: 5, mother: 6, sibling: 7, grandparent: 8, grandchild: 9, guardian: 10 },
+} as const;
+
 /** Keys 1–7 mean the same person fields in every document type that has them. */
 const PERSON = {
   idNumber: { key: 1, type: 'digits' },
@@ -245,14 +255,15 @@ export const DOCUMENT_TYPES = {
       /** The registered residence. */
       permanentAddress: PERSON.permanentAddress,
       householdHead: { key: 8, type: 'text' },
-      /** The holder's relation to the household head, e.g. "Chủ hộ", "Vợ", "Con". */
-      relationToHead: { key: 9, type: 'text' },
+      /** The holder's relation to the household head (`head` when the holder is the head). */
+      relationToHead: { key: 9, ...RELATION },
       members: {
         key: 10,
         type: 'records',
         item: [
           { name: 'fullName', type: 'text' },
-          { name: 'relation', type: 'text' },
+          /** The member's relation to the household head. */
+          { name: 'relation', ...RELATION },
           { name: 'birthDate', type: 'date', optional: true },
           { name: 'idNumber', type: 'digits', optional: true },
         ],
@@ -266,8 +277,8 @@ export const DOCUMENT_TYPES = {
     // The person fields are the child's; the holder (bound by cnf) is the parent.
     fields: {
       ...PERSON,
-      /** The holder's relation to the child, e.g. "Mẹ", "Cha". */
-      holderRelation: { key: 8, type: 'text' },
+      /** The holder's relation to the child: `father`, `mother`, `guardian`… */
+      holderRelation: { key: 8, ...RELATION },
     },
   },
 } as const satisfies Record<
@@ -331,6 +342,16 @@ export function viewFields(docType: DocType, view: View): string[] {
     .map(([name]) => name);
 }
 
+// Every decoded credential asks which fields its view allows: answered once per type and view.
+const FIELD_SETS = new Map<string, ReadonlySet<string>>();
+
+function viewFieldSet(docType: DocType, view: View): ReadonlySet<string> {
+  const id = `${docType}/${view}`;
+  let set = FIELD_SETS.get(id);
+  if (!set) FIELD_SETS.set(id, (set = new Set(viewFields(docType, view))));
+  return set;
+}
+
 export function docTypeCode(docType: DocType): number {
   return DOCUMENT_TYPES[docType].code;
 }
@@ -389,7 +410,7 @@ function isAtLeast18(birthDate: string, at: number): boolean {
 export function encodeDocumentData(docType: DocType, view: View, data: Record<string, unknown>): Map<number, unknown> {
   const index = DOC_BY_NAME.get(docType);
   if (!index || !index.views.has(view)) throw new RangeError(`view ${view} is not defined for ${docType}`);
-  const allowed = new Set(viewFields(docType, view));
+  const allowed = viewFieldSet(docType, view);
   const out = new Map<number, unknown>();
   for (const [name, value] of Object.entries(data)) {
     if (value === undefined) continue;
@@ -413,7 +434,7 @@ export function decodeDocumentData(docType: DocType, view: View, value: unknown)
   const map = asMap(value);
   const index = DOC_BY_NAME.get(docType);
   if (!map || !index || !index.views.has(view)) return null;
-  const allowed = new Set(viewFields(docType, view));
+  const allowed = viewFieldSet(docType, view);
   const out: Record<string, unknown> = {};
   for (const [key, raw] of map) {
     if (typeof key !== 'number') return null;

@@ -7,7 +7,7 @@
  *   COSE_Key  = {1: 2, -1: 1, -2: x, -3: y is odd}
  */
 import { fromBase64Url, toBase64Url } from '../bytes';
-import { asBytes, asMap, asUint, decodeCbor, encodeCbor } from './cbor';
+import { asBytes, asMap, asUint, bytesEqual, decodeCbor, encodeCbor } from './cbor';
 import {
   CNF_COSE_KEY,
   COSE_KEY,
@@ -25,7 +25,7 @@ import type { DocType, DocumentData, TypedDocument, View } from './claims';
 import { decodeCoseSign1, signCoseSign1 } from './cose-sign1';
 import type { CoseSign1 } from './cose-sign1';
 import { compressP256, decompressP256 } from './p256';
-import { KID_LENGTH } from './trust-list';
+import { KID_LENGTH, MAX_CREDENTIAL_LIFETIME_S } from './trust-list';
 
 /** Options for {@link issueCredential}. Times are ms since the epoch (seconds on the wire). */
 export interface IssueCredentialOptions<D extends DocType = DocType> {
@@ -57,6 +57,7 @@ export async function issueCredential<D extends DocType>(options: IssueCredentia
   const iat = toSeconds(options.iat, 'iat');
   const exp = toSeconds(options.exp, 'exp');
   if (exp <= iat) throw new RangeError('exp must be after iat');
+  if (exp - iat > MAX_CREDENTIAL_LIFETIME_S) throw new RangeError(`exp − iat must be at most ${MAX_CREDENTIAL_LIFETIME_S} s (366 days)`);
   if (!Number.isSafeInteger(options.statusIndex) || options.statusIndex < 0) throw new RangeError('statusIndex: expected a uint');
   if (!isViewAllowed(options.docType, options.view)) throw new RangeError(`view ${options.view} is not defined for ${options.docType}`);
   const holder = compressP256(options.holderPublicKey);
@@ -138,6 +139,15 @@ export interface ParsedCredential {
 
 const MAX_ISSUER_LENGTH = 256;
 
+// A verifier sees the same few kids over and over: keep the text of the last one.
+let lastKid: { bytes: Uint8Array; text: string } | null = null;
+
+function kidText(kid: Uint8Array): string {
+  if (lastKid && bytesEqual(lastKid.bytes, kid)) return lastKid.text;
+  lastKid = { bytes: kid.slice(), text: toBase64Url(kid) };
+  return lastKid.text;
+}
+
 /** Parses a credential's envelope and claims; null on any deviation from the format. Never throws. */
 export function parseCredential(bytes: Uint8Array): ParsedCredential | null {
   const cose = decodeCoseSign1(bytes);
@@ -170,7 +180,7 @@ export function parseCredential(bytes: Uint8Array): ParsedCredential | null {
 
   return {
     cose,
-    kid: toBase64Url(cose.kid),
+    kid: kidText(cose.kid),
     issuer,
     issuedAt: iat * 1000,
     expiresAt: exp * 1000,

@@ -67,5 +67,5 @@ export {
   verifyStatusList,
 } from './status-list';
 export type { SignStatusListOptions, StatusList, StatusListError, StatusValue, VerifyStatusListOptions } from './status-list';
-export { buildTrustList, createTrustKey, issuerKid, KID_LENGTH, parseTrustList } from './trust-list';
+export { buildTrustList, createTrustKey, issuerKid, KID_LENGTH, MAX_CREDENTIAL_LIFETIME_S, parseTrustList } from './trust-list';
 export type { TrustKey, TrustList } from './trust-list';

@@ -1,6 +1,8 @@
 /**
- * P-256 point compression (SEC 1 v2 §2.3.3 / §2.3.4) on BigInt, because WebCrypto only
- * promises to import uncompressed points and a compressed key saves 32 bytes in every QR.
+ * P-256 point compression (SEC 1 v2 §2.3.3 / §2.3.4) on BigInt, because a compressed key saves
+ * 32 bytes in every QR and not every WebCrypto imports one; and the import of a compressed key
+ * through the platform where it can (Chromium and Node do), since the square root on BigInt is
+ * the dearest part of checking a new holder's QR.
  */
 
 // FIPS 186-4 D.1.2.3 / SEC 2 §2.4.2: y² = x³ − 3x + b over GF(p).
@@ -77,9 +79,83 @@ function toBigInt(bytes: Uint8Array): bigint {
   return BigInt('0x' + hex);
 }
 
-function fromBigInt(n: bigint): Uint8Array {
+function fromBigInt(n: bigint): Uint8Array<ArrayBuffer> {
   const hex = n.toString(16).padStart(64, '0');
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const P_BYTES = fromBigInt(P);
+// The generator (SEC 2 §2.4.2), compressed and not: the probe for a platform that imports SEC 1
+// compressed points, and x = 1, which is on no point, to see that it refuses what it must.
+const G_COMPRESSED = hexBytes('036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296');
+const G_UNCOMPRESSED = hexBytes(
+  '046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5',
+);
+const NOT_A_POINT = hexBytes('020000000000000000000000000000000000000000000000000000000000000001');
+
+let nativeCompressed: boolean | undefined;
+let probing: Promise<boolean> | undefined;
+
+/**
+ * Whether this platform's WebCrypto imports a compressed P-256 point as `raw` (WebCrypto §23.7
+ * takes SEC 1 §2.3.4, which allows it; Chromium and Node do, some engines do not), gives back
+ * the right point and refuses an x that is on no point. Found out once; never throws.
+ */
+export function importsCompressedP256(): Promise<boolean> {
+  probing ??= (async () => {
+    try {
+      const key = await crypto.subtle.importKey('raw', G_COMPRESSED, ECDSA_P256, true, ['verify']);
+      const raw = new Uint8Array((await crypto.subtle.exportKey('raw', key)) as ArrayBuffer);
+      if (raw.length !== 65 || !raw.every((b, i) => b === G_UNCOMPRESSED[i])) return false;
+      return await crypto.subtle.importKey('raw', NOT_A_POINT, ECDSA_P256, false, ['verify']).then(
+        () => false,
+        () => true,
+      );
+    } catch {
+      return false;
+    }
+  })().then((supported) => (nativeCompressed = supported));
+  return probing;
+}
+
+/**
+ * Imports a compressed P-256 public key (x and the parity of y) for verifying; null when x is
+ * not below p or not the x-coordinate of a curve point. Uses the platform's own decompression
+ * when it has one (`native`, found out by {@link importsCompressedP256} unless given), else
+ * recovers y on BigInt. Never throws.
+ */
+export async function importCompressedP256(x: Uint8Array, yOdd: boolean, native?: boolean): Promise<CryptoKey | null> {
+  // Checked here, not left to the platform: x ≥ p would be a second encoding of a point.
+  if (x.length !== 32 || !lessThanP(x)) return null;
+  const useNative = native ?? nativeCompressed ?? (await importsCompressedP256());
+  let keyData: Uint8Array<ArrayBuffer> | null;
+  if (useNative) {
+    keyData = new Uint8Array(33);
+    keyData[0] = yOdd ? 0x03 : 0x02;
+    keyData.set(x, 1);
+  } else {
+    keyData = decompressP256(x, yOdd);
+    if (!keyData) return null;
+  }
+  try {
+    return await crypto.subtle.importKey('raw', keyData, ECDSA_P256, false, ['verify']);
+  } catch {
+    return null;
+  }
+}
+
+function lessThanP(x: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    if (x[i]! !== P_BYTES[i]!) return x[i]! < P_BYTES[i]!;
+  }
+  return false;
+}
+
+function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }

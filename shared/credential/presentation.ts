@@ -13,12 +13,12 @@ import type { DocType, DocumentData, View } from './claims';
 import { decodeCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose-sign1';
 import { parseCredential } from './credential';
 import type { ParsedCredential } from './credential';
-import { decompressP256 } from './p256';
+import { decompressP256, importCompressedP256 } from './p256';
 import { decodeQrText, encodeQrText } from './qr-text';
 import type { Compression } from './qr-text';
 import { getStatus, STATUS } from './status-list';
 import type { StatusList } from './status-list';
-import { findTrustKeys, importTrustKey, isTrustedAt, mayHaveIssuedAt } from './trust-list';
+import { findTrustKeys, importTrustKey, isTrustedAt, MAX_CREDENTIAL_LIFETIME_S, mayHaveIssuedAt } from './trust-list';
 import type { TrustList } from './trust-list';
 
 /** Presentation payload keys. */
@@ -102,7 +102,10 @@ interface VerifiedFields {
   expiresAt: number;
   presentedAt: number;
   statusIndex: number;
-  /** The holder's device public key, raw uncompressed (65 bytes). */
+  /**
+   * The holder's device public key, raw uncompressed (65 bytes): the caller's own copy,
+   * computed when first read.
+   */
   holderPublicKey: Uint8Array<ArrayBuffer>;
 }
 
@@ -131,7 +134,8 @@ export type PresentationResult = ValidPresentation | RefusedPresentation;
  * 1. format (prefix, Base45, zlib, both COSE_Sign1 envelopes, the claims) → wrong_format
  * 2. issuer kid in the trust list and trusted now → unknown_issuer
  * 3. issuer signature → tampered
- * 4. issuer key in its issuing window at the credential's iat → unknown_issuer
+ * 4. issuer key in its issuing window at the credential's iat, and exp − iat within the maximum
+ *    lifetime (366 days) → unknown_issuer
  * 5. holder key from cnf is a P-256 point → wrong_format
  * 6. device signature → tampered
  * 7. presentation time: after now + skew → future; before now − freshness − skew → stale
@@ -152,8 +156,6 @@ export async function verifyPresentation(qrText: string, options: VerifyPresenta
     return refuse('wrong_format', `unexpected: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-
-const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 function checkOptions(options: VerifyPresentationOptions): void {
   if (typeof options !== 'object' || options === null || !options.trust || !Array.isArray(options.trust.keys)) {
@@ -200,7 +202,13 @@ async function verify(qrText: string, options: VerifyPresentationOptions): Promi
   if (!entries.some((e) => mayHaveIssuedAt(e, credential.issuedAt))) {
     return refuse('unknown_issuer', 'iat outside the key issuing window', known);
   }
-  if (!holder.publicKey) return refuse('wrong_format', 'cnf is not a P-256 point', known);
+  // The iat is the signer's own word: without a cap on the lifetime, a retired key's thief
+  // back-dates iat to before retiredAt and picks any exp. No issuer signs longer than this, so a
+  // genuine signature on such a credential means the key is in someone else's hands.
+  if (credential.expiresAt - credential.issuedAt > MAX_CREDENTIAL_LIFETIME_S * 1000) {
+    return refuse('unknown_issuer', 'lifetime (exp − iat) beyond the maximum a key may issue', known);
+  }
+  if (!holder.holder) return refuse('wrong_format', 'cnf is not a P-256 point', known);
   if (!holder.ok) return refuse('tampered', 'device signature', known);
 
   // 7. Freshness of the presentation.
@@ -228,6 +236,8 @@ async function verify(qrText: string, options: VerifyPresentationOptions): Promi
   if (status === STATUS.suspended) return refuse('suspended', 'status list: suspended', known);
   if (status !== STATUS.valid) return refuse('revoked', 'status list: revoked', known);
 
+  const holderKey = holder.holder;
+  let holderPublicKey: Uint8Array<ArrayBuffer> | undefined;
   return {
     verdict: 'valid',
     kid: credential.kid,
@@ -238,7 +248,14 @@ async function verify(qrText: string, options: VerifyPresentationOptions): Promi
     expiresAt: credential.expiresAt,
     presentedAt,
     statusIndex: credential.statusIndex,
-    holderPublicKey: holder.publicKey.slice(), // the cached copy stays ours
+    // Computed on first read: most callers never read it, and recovering y on BigInt costs as
+    // much as a signature check. Each result gets its own copy; the cached key stays ours.
+    get holderPublicKey(): Uint8Array<ArrayBuffer> {
+      return (holderPublicKey ??= holderRaw(holderKey).slice());
+    },
+    set holderPublicKey(value: Uint8Array<ArrayBuffer>) {
+      holderPublicKey = value;
+    },
     claims: credential.data,
   } as ValidPresentation;
 }
@@ -277,10 +294,10 @@ function parsePresentationPayload(payload: Uint8Array): PresentationBody | null 
 async function checkDeviceSignature(
   credential: ParsedCredential,
   presentation: NonNullable<ReturnType<typeof decodeCoseSign1>>,
-): Promise<{ publicKey: Uint8Array<ArrayBuffer> | null; ok: boolean }> {
+): Promise<{ holder: HolderKey | null; ok: boolean }> {
   const holder = await importHolderKey(credential.holderX, credential.holderYOdd);
-  if (!holder) return { publicKey: null, ok: false };
-  return { publicKey: holder.raw, ok: await verifyCoseSign1(presentation, holder.key) };
+  if (!holder) return { holder: null, ok: false };
+  return { holder, ok: await verifyCoseSign1(presentation, holder.key) };
 }
 
 // Credentials whose issuer signature verified recently, per issuer key: a wallet regenerates
@@ -289,12 +306,14 @@ async function checkDeviceSignature(
 // object, so only a signature that did verify can be skipped; the device signature, which
 // covers the time, is always checked.
 const ISSUER_CACHE_SIZE = 1024;
-const verifiedCredentials = new WeakMap<CryptoKey, Map<string, Uint8Array>>();
+const verifiedCredentials = new WeakMap<CryptoKey, Map<number, Uint8Array>>();
 
 async function verifyIssuerSignature(bytes: Uint8Array, credential: ParsedCredential, key: CryptoKey): Promise<boolean> {
   let cache = verifiedCredentials.get(key);
   if (!cache) verifiedCredentials.set(key, (cache = new Map()));
-  const id = String.fromCharCode(...credential.cose.signature);
+  // 53 bits of the signature address the entry; the full bytes decide (a collision is a miss).
+  const s = credential.cose.signature;
+  const id = (((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0) * 0x200000 + (((s[4]! << 13) | (s[5]! << 5) | (s[6]! >> 3)) & 0x1fffff);
   const seen = cache.get(id);
   if (seen && bytesEqual(seen, bytes)) return true;
   const ok = await verifyCoseSign1(credential.cose, key);
@@ -305,13 +324,23 @@ async function verifyIssuerSignature(bytes: Uint8Array, credential: ParsedCreden
   return ok;
 }
 
-// Holder keys recovered and imported recently. A scanner reads the same QR many times a
-// second, and a wallet's QR changes every few seconds around the same credential, so the
-// same holder key comes back; the cache spares the square root and the import.
+// Holder keys imported recently. A scanner reads the same QR many times a second, and a
+// wallet's QR changes every few seconds around the same credential, so the same holder key
+// comes back; the cache spares the import (and, where the platform cannot import a compressed
+// point, the square root).
 const HOLDER_CACHE_SIZE = 512;
-const holderKeys = new Map<string, Promise<{ raw: Uint8Array<ArrayBuffer>; key: CryptoKey } | null>>();
 
-function importHolderKey(x: Uint8Array, yOdd: boolean): Promise<{ raw: Uint8Array<ArrayBuffer>; key: CryptoKey } | null> {
+interface HolderKey {
+  key: CryptoKey;
+  x: Uint8Array<ArrayBuffer>;
+  yOdd: boolean;
+  /** The uncompressed point, recovered on BigInt only when a caller reads it. */
+  raw: Uint8Array<ArrayBuffer> | null;
+}
+
+const holderKeys = new Map<string, Promise<HolderKey | null>>();
+
+function importHolderKey(x: Uint8Array<ArrayBuffer>, yOdd: boolean): Promise<HolderKey | null> {
   let id = yOdd ? '3' : '2';
   for (let i = 0; i < x.length; i++) id += String.fromCharCode(x[i]!);
   const cached = holderKeys.get(id);
@@ -321,16 +350,18 @@ function importHolderKey(x: Uint8Array, yOdd: boolean): Promise<{ raw: Uint8Arra
     holderKeys.set(id, cached);
     return cached;
   }
-  const raw = decompressP256(x, yOdd);
-  const imported = raw
-    ? crypto.subtle.importKey('raw', raw, ECDSA_P256, false, ['verify']).then(
-        (key) => ({ raw, key }),
-        () => null,
-      )
-    : Promise.resolve(null);
+  const imported = importCompressedP256(x, yOdd).then((key) => (key ? { key, x, yOdd, raw: null } : null));
   holderKeys.set(id, imported);
   if (holderKeys.size > HOLDER_CACHE_SIZE) holderKeys.delete(holderKeys.keys().next().value!);
   return imported;
+}
+
+/** The holder key as raw uncompressed bytes (65), recovered once per cached key. */
+function holderRaw(holder: HolderKey): Uint8Array<ArrayBuffer> {
+  // The platform imported the point, so it is on the curve and the recovery cannot fail.
+  holder.raw ??= decompressP256(holder.x, holder.yOdd);
+  if (!holder.raw) throw new Error('holder key: imported but not recoverable');
+  return holder.raw;
 }
 
 function pickStatusList(status: VerifyPresentationOptions['status'], issuer: string): StatusList | null {

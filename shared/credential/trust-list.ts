@@ -7,6 +7,12 @@ import { fromBase64Url, toBase64Url } from '../bytes';
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 /** Length of a kid in bytes. */
 export const KID_LENGTH = 8;
+/**
+ * The longest a credential may live, exp − iat, in seconds (366 days; FORMAT.md §6). The iat is
+ * the signer's word, so this is what bounds a retired key: whatever it signs, back-dated to
+ * before its retirement, stops verifying by retiredAt + this.
+ */
+export const MAX_CREDENTIAL_LIFETIME_S = 366 * 86_400;
 
 /** One trusted issuer key. Times are ms since the epoch. */
 export interface TrustKey {
@@ -159,4 +165,12 @@ export function isTrustedAt(entry: TrustKey, now: number): boolean {
 /** Whether an entry may have signed something issued at `iat` (ms). */
 export function mayHaveIssuedAt(entry: TrustKey, iat: number): boolean {
   return entry.notBefore <= iat && iat <= (entry.retiredAt ?? entry.notAfter);
+}
+
+/**
+ * Whether an entry may have signed a credential issued at `iat` that expires at `exp` (ms): in
+ * its issuing window, and no longer-lived than {@link MAX_CREDENTIAL_LIFETIME_S}.
+ */
+export function mayHaveIssuedCredential(entry: TrustKey, iat: number, exp: number): boolean {
+  return mayHaveIssuedAt(entry, iat) && exp - iat <= MAX_CREDENTIAL_LIFETIME_S * 1000;
 }

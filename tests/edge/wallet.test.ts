@@ -10,6 +10,7 @@ import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
 import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { registryDb } from './helpers/registry';
 
 async function sync(phone: TestPhone) {
   const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
@@ -80,6 +81,41 @@ describe('wallet issuance', () => {
     expect((await verifyPresentation(await present(phone, card), { trust, status, now: Date.now() })).verdict).toBe('valid');
   });
 
+  it('re-issues a document when its registry data changes (a new address): a new version, the old one revoked', async () => {
+    const citizen = await freshCitizen();
+    const phone = await TestPhone.create();
+    await phone.register(citizen);
+    const first = (await sync(phone)).body.documents[0]!;
+    expect(decodeCredential(fromBase64Url(first.credentials.full!)!)!.data).toMatchObject({ permanentAddress: citizen.address });
+    const before = await present(phone, first);
+
+    // The population registry records a move, on the shard that holds the citizen.
+    const moved = 'Số 8 Ngõ 45 Phố Huế, Phường Phạm Đình Hổ, Quận Hai Bà Trưng, Hà Nội';
+    const changed = await registryDb(citizen.idNumber).prepare('UPDATE registry_citizens SET address = ? WHERE id_number = ?').bind(moved, citizen.idNumber).run();
+    expect(changed.meta.changes).toBe(1);
+
+    const next = (await sync(phone)).body.documents;
+    expect(next).toHaveLength(1);
+    const reissued = next[0]!;
+    expect(reissued.id).not.toBe(first.id);
+    expect(reissued.statusIndex).not.toBe(first.statusIndex);
+    for (const view of ['full', 'basic', 'age_over_18'] as const) {
+      expect(reissued.credentials[view]).toBeDefined();
+      expect(decodeCredential(fromBase64Url(reissued.credentials[view]!)!)!.statusIndex).toBe(reissued.statusIndex);
+    }
+    expect(decodeCredential(fromBase64Url(reissued.credentials.full!)!)!.data).toMatchObject({ permanentAddress: moved });
+
+    // A verifier with a fresh status list: the old version (every view) is revoked, the new one valid.
+    const { trust, status } = await verifierState();
+    expect((await verifyPresentation(before, { trust, status, now: Date.now() })).verdict).toBe('revoked');
+    expect((await verifyPresentation(await present(phone, first, 'basic'), { trust, status, now: Date.now() })).verdict).toBe('revoked');
+    const after = await verifyPresentation(await present(phone, reissued), { trust, status, now: Date.now() });
+    expect(after.verdict).toBe('valid');
+    expect(after.verdict === 'valid' && after.claims).toMatchObject({ permanentAddress: moved });
+    // Nothing else changed: the next sync keeps the new version.
+    expect((await sync(phone)).body.documents.map((d) => d.id)).toEqual([reissued.id]);
+  });
+
   it('issues a parent the dependant document of a child under 14, and attached documents after an officer attaches them', async () => {
     const an = DEMO_CITIZENS[0]!;
     const phone = await TestPhone.create();
@@ -101,7 +137,10 @@ describe('wallet issuance', () => {
     expect(licence.data).toMatchObject({ fullName: an.fullName, classes: expect.arrayContaining(['A1']) });
     // The residence document lists the child as a household member.
     const residence = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'residence')!.credentials.full!)!)!;
-    expect(residence.data).toMatchObject({ members: [expect.objectContaining({ fullName: 'Nguyễn Gia Bảo', relation: 'Con' })] });
+    expect(residence.data).toMatchObject({ relationToHead: 'head', members: [expect.objectContaining({ fullName: 'Nguyễn Gia Bảo', relation: 'child' })] });
+    // The registry's word ("Cha") travels as a code, which each language renders.
+    const childFull = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'dependant')!.credentials.full!)!)!;
+    expect(childFull.data).toMatchObject({ holderRelation: 'father' });
   });
 
   it('suspends documents in the published status list (verifier sees "suspended")', async () => {

@@ -40,6 +40,9 @@ const NUMBER_FIELD: Record<DocType, string> = {
 /** Types whose physical form carries a portrait. */
 const HAS_PORTRAIT: ReadonlySet<DocType> = new Set(['eid_card', 'driving_licence', 'personal_information', 'dependant']);
 
+/** Fields (and record elements) holding a family-relation code (FORMAT.md §7.3), rendered in words. */
+const RELATION_FIELDS: ReadonlySet<string> = new Set(['relationToHead', 'relation', 'holderRelation']);
+
 /** Fields whose absence in the full view means "no expiry". */
 const OPEN_ENDED = new Set(['expiryDate']);
 
@@ -68,7 +71,10 @@ function scalarText(field: string, item: ItemSpec | FieldSpec, value: unknown): 
       return list.length ? list.join(', ') : tw('value.none');
     }
     case 'enum':
-      return field === 'sex' ? tw(`value.${String(value)}` as WalletMessageKey) : String(value);
+      if (field === 'sex') return tw(`value.${String(value)}` as WalletMessageKey);
+      if (RELATION_FIELDS.has(field)) return tw(`relation.${String(value)}` as WalletMessageKey);
+      return String(value); // CMND / CCCD: the names of the cards, in every language
+
     case 'text':
       return field === 'nationality' && value === 'VN' ? tw('value.VN') : String(value);
     default:

@@ -206,6 +206,18 @@ export const walletEn: WalletMessages = {
   'r.members.birthDate': 'Born',
   'r.members.idNumber': 'ID number',
 
+  'relation.other': 'Other',
+  'relation.head': 'Head of household',
+  'relation.wife': 'Wife',
+  'relation.husband': 'Husband',
+  'relation.child': 'Child',
+  'relation.father': 'Father',
+  'relation.mother': 'Mother',
+  'relation.sibling': 'Sibling',
+  'relation.grandparent': 'Grandparent',
+  'relation.grandchild': 'Grandchild',
+  'relation.guardian': 'Guardian',
+
   'value.male': 'Male',
   'value.female': 'Female',
   'value.not_known': 'Not known',

@@ -208,6 +208,18 @@ export const walletVi = {
   'r.members.birthDate': 'Ngày sinh',
   'r.members.idNumber': 'Số định danh',
 
+  'relation.other': 'Khác',
+  'relation.head': 'Chủ hộ',
+  'relation.wife': 'Vợ',
+  'relation.husband': 'Chồng',
+  'relation.child': 'Con',
+  'relation.father': 'Cha',
+  'relation.mother': 'Mẹ',
+  'relation.sibling': 'Anh, chị, em',
+  'relation.grandparent': 'Ông, bà',
+  'relation.grandchild': 'Cháu',
+  'relation.guardian': 'Người giám hộ',
+
   'value.male': 'Nam',
   'value.female': 'Nữ',
   'value.not_known': 'Không rõ',

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/bytes';
-import { encodeCbor } from '../../../shared/credential/cbor';
+import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
 import { decodeCoseSign1, sigStructure, signCoseSign1, verifyCoseSign1 } from '../../../shared/credential/cose-sign1';
 import { generateKeyPair } from './fixtures';
 
@@ -73,5 +74,108 @@ describe('COSE_Sign1 (RFC 9052 §4.2) with ES256', () => {
     expect(decodeCoseSign1(longForm)).toBeNull();
     // Trailing bytes after the array.
     expect(decodeCoseSign1(new Uint8Array([...bytes, 0x00]))).toBeNull();
+  });
+});
+
+/**
+ * The reference reading of the profile, as the parser was first written: decode with the
+ * strict general CBOR decoder, then demand that re-encoding gives back the same bytes. The
+ * hand-written parser must accept exactly the same messages, with the same fields.
+ */
+function referenceDecode(bytes: Uint8Array) {
+  const item = decodeCbor(bytes);
+  if (!Array.isArray(item) || item.length !== 4) return null;
+  const [prot, unprot, payload, signature] = item as unknown[];
+  if (!(prot instanceof Uint8Array) || !(unprot instanceof Map) || unprot.size !== 0) return null;
+  if (!(payload instanceof Uint8Array) || !(signature instanceof Uint8Array) || signature.length !== 64) return null;
+  const header = decodeCbor(prot);
+  if (!(header instanceof Map)) return null;
+  for (const label of header.keys()) if (label !== 1 && label !== 4 && label !== 16) return null;
+  if (header.get(1) !== -7) return null;
+  const kid = header.has(4) ? header.get(4) : null;
+  if (kid !== null && (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > 32)) return null;
+  const typ = header.has(16) ? header.get(16) : null;
+  if (typ !== null && typeof typ !== 'string') return null;
+  const canonical = new Map<number, unknown>([[1, -7]]);
+  if (kid) canonical.set(4, kid);
+  if (typ !== null) canonical.set(16, typ);
+  if (toHex(encodeCbor(canonical)) !== toHex(prot)) return null;
+  if (toHex(encodeCbor([prot, new Map(), payload, signature])) !== toHex(bytes)) return null;
+  return { protectedBytes: prot, kid, typ, payload, signature };
+}
+
+describe('the COSE_Sign1 parser reads exactly the deterministic form', () => {
+  const signature = new Uint8Array(64).map((_, i) => i * 7);
+  const message = (prot: Uint8Array, payload: Uint8Array) => encodeCbor([prot, new Map(), payload, signature]);
+  const header = (kid?: Uint8Array, typ?: string) => {
+    const map = new Map<number, unknown>([[1, -7]]);
+    if (kid) map.set(4, kid);
+    if (typ !== undefined) map.set(16, typ);
+    return encodeCbor(map);
+  };
+
+  it('agrees with the decode-and-re-encode reading on every length boundary and header form', () => {
+    const headers = [header(), header(new Uint8Array(8).fill(9)), header(undefined, 'application/statuslist+cwt'), header(new Uint8Array(32).fill(1), ''), header(new Uint8Array(1), 'é\uFEFF')];
+    const summary = (m: ReturnType<typeof referenceDecode>) =>
+      m && [toHex(m.protectedBytes), m.kid && toHex(m.kid as Uint8Array), m.typ, m.payload.length, toHex(m.payload.subarray(0, 4)), toHex(m.signature)];
+    for (const [i, prot] of headers.entries()) {
+      // The 2- and 4-byte lengths once (a 64 KiB message is slow to compare), the short ones for every header.
+      for (const n of i === 0 ? [0, 1, 23, 24, 255, 256, 65_535, 65_536] : [0, 1, 23, 24, 255, 256]) {
+        const bytes = message(prot, new Uint8Array(n).fill(0x5a));
+        const parsed = decodeCoseSign1(bytes);
+        expect(parsed).not.toBeNull();
+        expect(summary(parsed)).toEqual(summary(referenceDecode(bytes)));
+      }
+    }
+  });
+
+  it('property: on mutated, truncated and extended messages it refuses and accepts exactly what the reference does', () => {
+    const seeds = [message(header(new Uint8Array(8).fill(3)), new Uint8Array(200).fill(1)), message(header(undefined, 'a'), new Uint8Array(3)), message(header(), new Uint8Array(30))];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.integer({ min: -3, max: 3 }),
+        (seed, edits, resize) => {
+          let bytes = seed.slice();
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          if (resize < 0) bytes = bytes.subarray(0, bytes.length + resize);
+          if (resize > 0) bytes = new Uint8Array([...bytes, ...new Uint8Array(resize)]);
+          expect(decodeCoseSign1(bytes)).toEqual(referenceDecode(bytes));
+        },
+      ),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('refuses header forms outside the profile: labels out of order, duplicated, a kid of 33 bytes, a typ that is not UTF-8 or starts with a byte-order mark', () => {
+    const outOfOrder = new Uint8Array([0xa2, 0x04, 0x41, 0x01, 0x01, 0x26]);
+    const duplicated = new Uint8Array([0xa2, 0x01, 0x26, 0x01, 0x26]);
+    const longKid = header(new Uint8Array(33));
+    const badUtf8 = new Uint8Array([0xa2, 0x01, 0x26, 0x10, 0x61, 0xff]);
+    const leadingBom = header(undefined, '\uFEFFa');
+    for (const prot of [outOfOrder, duplicated, longKid, badUtf8, leadingBom]) {
+      const bytes = message(prot, new Uint8Array(4));
+      expect(decodeCoseSign1(bytes)).toBeNull();
+      expect(referenceDecode(bytes)).toBeNull();
+    }
+  });
+
+  it('the fields are copies: changing the input afterwards changes nothing', () => {
+    const bytes = message(header(new Uint8Array(8).fill(3)), new Uint8Array([1, 2, 3]));
+    const parsed = decodeCoseSign1(bytes)!;
+    bytes.fill(0);
+    expect(parsed.payload).toEqual(new Uint8Array([1, 2, 3]));
+    expect(parsed.kid).toEqual(new Uint8Array(8).fill(3));
+    expect(parsed.signature).toEqual(signature);
+  });
+
+  it('Sig_structure is what the CBOR encoder writes, for every length boundary and an external AAD', () => {
+    for (const n of [0, 23, 24, 255, 256, 65_535, 65_536]) {
+      const payload = new Uint8Array(n).fill(0x33);
+      for (const aad of [new Uint8Array(0), new Uint8Array(24).fill(1)]) {
+        expect(toHex(sigStructure(header(new Uint8Array(8)), payload, aad))).toBe(toHex(encodeCbor(['Signature1', header(new Uint8Array(8)), aad, payload])));
+      }
+    }
   });
 });

@@ -6,12 +6,17 @@ import {
   buildTrustList,
   createPresentation,
   createStatusBits,
+  decodeCoseSign1,
   issueCredential,
   issuerKid,
   setStatus,
+  signCoseSign1,
   signStatusList,
   verifyStatusList,
 } from '../../../shared/credential';
+import { fromBase64Url } from '../../../shared/bytes';
+import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
+import { CWT_CLAIM } from '../../../shared/credential/claims';
 import type { DocType, DocumentData, IssueCredentialOptions, StatusList, TrustList, View } from '../../../shared/credential';
 
 export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -114,10 +119,10 @@ export const SAMPLE_DOCUMENTS: { [D in DocType]: DocumentData<D> } = {
     fullName: 'Nguyễn Thị Minh Khai',
     permanentAddress: 'Số 12 Đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
     householdHead: 'Nguyễn Văn Hùng',
-    relationToHead: 'Con',
+    relationToHead: 'child',
     members: [
-      { fullName: 'Nguyễn Văn Hùng', relation: 'Chủ hộ', birthDate: '1970-02-03', idNumber: '079070004321' },
-      { fullName: 'Trần Thị Lan', relation: 'Vợ', birthDate: '1973-11-30' },
+      { fullName: 'Nguyễn Văn Hùng', relation: 'head', birthDate: '1970-02-03', idNumber: '079070004321' },
+      { fullName: 'Trần Thị Lan', relation: 'wife', birthDate: '1973-11-30' },
     ],
   },
   dependant: {
@@ -128,8 +133,29 @@ export const SAMPLE_DOCUMENTS: { [D in DocType]: DocumentData<D> } = {
     nationality: 'VN',
     hometown: 'Xã Tân Phú Trung, Huyện Củ Chi, TP. Hồ Chí Minh',
     permanentAddress: 'Số 12 Đường Lê Lợi, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
-    holderRelation: 'Mẹ',
+    holderRelation: 'mother',
   },
+};
+
+/**
+ * What someone holding an issuer's private key can sign that `issueCredential` refuses to:
+ * a credential re-signed under `kid` after `change` edits its claims (seconds on the wire).
+ */
+export async function resignCredential(
+  credential: Uint8Array,
+  issuerKey: CryptoKey,
+  kid: string,
+  change: (claims: Map<number, unknown>) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const claims = decodeCbor(decodeCoseSign1(credential)!.payload) as Map<number, unknown>;
+  change(claims);
+  return signCoseSign1({ payload: encodeCbor(claims), privateKey: issuerKey, kid: fromBase64Url(kid)! });
+}
+
+/** `resignCredential` edits: set iat and exp (ms, floored to seconds as on the wire). */
+export const withTimes = (iat: number, exp: number) => (claims: Map<number, unknown>) => {
+  claims.set(CWT_CLAIM.iat, Math.floor(iat / 1000));
+  claims.set(CWT_CLAIM.exp, Math.floor(exp / 1000));
 };
 
 // ---- a small issuing world ---------------------------------------------------------------
@@ -188,7 +214,7 @@ export async function makeWorld(): Promise<World> {
         kid,
         issuer: 'VN',
         iat: T0 - DAY,
-        exp: T0 + 5 * YEAR,
+        exp: T0 + 300 * DAY,
         holderPublicKey: holder,
         docType: 'eid_card',
         view: 'full',

@@ -28,7 +28,7 @@ import {
 import type { DocType, Verdict, View } from '../../../shared/credential';
 import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
 import { CWT_CLAIM } from '../../../shared/credential/claims';
-import { DAY, ECDSA_P256, SAMPLE_DOCUMENTS, T0, YEAR } from './fixtures';
+import { DAY, ECDSA_P256, resignCredential, SAMPLE_DOCUMENTS, T0, withTimes, YEAR } from './fixtures';
 
 const TEST_KEYS = {
   issuer: {
@@ -44,6 +44,14 @@ const TEST_KEYS = {
     x: 'A3MapylFTHZqhMgzKUYZTilG0wjjz0NtLVEkbDLiy5k',
     y: 'QmtMPH-gctWXAzc23FbYhE1zyj9iden1hIatuy013Xw',
     d: 'vsR5N72dadw5xoPnloAyGMd2f19db9CZ83xl_iuWa20',
+  },
+  /** In the trust list as a key that stopped signing (retiredAt = RETIRED_AT). */
+  retired: {
+    kty: 'EC',
+    crv: 'P-256',
+    x: '5vFaDPXzVVmgN-iVa2ZojkAZo8vDMt5zCveprQj8i6U',
+    y: 'ox2iNOcyiLGG2esBU9NVisuz4c2PP2t3M0pMcQvShcc',
+    d: 'n8maLbd84hTjgJBOr-lttpZQsIowZUzTxFZimS6PfEg',
   },
   /** Not in the trust list. */
   outsider: {
@@ -73,9 +81,19 @@ const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart
 const issuer = await keyPair(TEST_KEYS.issuer);
 const device = await keyPair(TEST_KEYS.device);
 const outsider = await keyPair(TEST_KEYS.outsider);
+const retired = await keyPair(TEST_KEYS.retired);
 const kid = await issuerKid(issuer.publicKey);
+const retiredKid = await issuerKid(retired.publicKey);
 const devicePublicRaw = new Uint8Array((await crypto.subtle.exportKey('raw', device.publicKey)) as ArrayBuffer);
-const trust = await buildTrustList([{ publicKey: issuer.publicKey, notBefore: T0 - 2 * YEAR, notAfter: T0 + 10 * YEAR }], T0 - DAY);
+/** The retired key stopped signing 60 days before T0; it stays listed for one credential lifetime (366 days) after. */
+const RETIRED_AT = T0 - 60 * DAY;
+const trust = await buildTrustList(
+  [
+    { publicKey: issuer.publicKey, notBefore: T0 - 2 * YEAR, notAfter: T0 + 10 * YEAR },
+    { publicKey: retired.publicKey, notBefore: T0 - 3 * YEAR, notAfter: RETIRED_AT + 366 * DAY, retiredAt: RETIRED_AT },
+  ],
+  T0 - DAY,
+);
 
 const bits = createStatusBits(64);
 setStatus(bits, INDEX.revoked, 1);
@@ -109,7 +127,7 @@ async function credential(spec: CredentialSpec = {}): Promise<Uint8Array<ArrayBu
     kid: await issuerKid(signer.publicKey),
     issuer: ISSUER,
     iat: spec.iat ?? T0 - 30 * DAY,
-    exp: spec.exp ?? T0 + 5 * YEAR,
+    exp: spec.exp ?? T0 + 300 * DAY,
     holderPublicKey: devicePublicRaw,
     docType: spec.docType ?? 'eid_card',
     view: spec.view ?? 'full',
@@ -139,7 +157,7 @@ async function add(
   made: { credential?: Uint8Array; presentation?: Uint8Array<ArrayBuffer>; qr?: string; compression?: 'never' | 'always' },
   now: number,
   expected: Verdict,
-  extra: { nonce?: Uint8Array; useStatusList?: boolean; docType?: DocType; view?: View } = {},
+  extra: { nonce?: Uint8Array; useStatusList?: boolean; docType?: DocType; view?: View; iat?: number } = {},
 ): Promise<void> {
   const qr = made.qr ?? (await encodeQrText(made.presentation!, made.compression ?? 'never'));
   const vector: Vector = {
@@ -155,7 +173,7 @@ async function add(
   if (expected === 'valid') {
     const docType = extra.docType ?? 'eid_card';
     const view = extra.view ?? 'full';
-    vector.expected = { verdict: 'valid', docType, view, claims: projectView(docType, view, SAMPLE_DOCUMENTS[docType], T0 - 30 * DAY) };
+    vector.expected = { verdict: 'valid', docType, view, claims: projectView(docType, view, SAMPLE_DOCUMENTS[docType], extra.iat ?? T0 - 30 * DAY) };
   }
   if (made.presentation) vector.presentationHex = hex(made.presentation);
   if (made.credential) vector.credentialHex = hex(made.credential);
@@ -212,7 +230,7 @@ for (const view of ['full', 'basic', 'age_over_18'] as const) {
   await add('tampered_device_signature', 'Last byte of the device signature flipped.', { credential: cred, presentation }, T0, 'tampered');
 }
 {
-  const cred = await credential({ view: 'basic', iat: T0 - 2 * YEAR + DAY, exp: T0 - DAY });
+  const cred = await credential({ view: 'basic', iat: T0 - 300 * DAY, exp: T0 - DAY });
   await add('expired', 'Credential exp one day before now.', { credential: cred, presentation: await present(cred, T0) }, T0, 'expired');
 }
 {
@@ -222,6 +240,31 @@ for (const view of ['full', 'basic', 'age_over_18'] as const) {
 {
   const cred = await credential({ view: 'basic', signer: outsider });
   await add('unknown_issuer', 'Signed by a key whose kid is not in the trust list.', { credential: cred, presentation: await present(cred, T0) }, T0, 'unknown_issuer');
+}
+{
+  // Someone with a key of their own writes the genuine issuer's kid in the header.
+  const genuine = await credential({ view: 'basic' });
+  const cred = await resignCredential(genuine, outsider.privateKey, kid, () => undefined);
+  await add('tampered_outsider_under_genuine_kid', 'Signed by a key outside the trust list, with the genuine issuer kid in its protected header: the kid finds the genuine key, whose signature check fails.', { credential: cred, presentation: await present(cred, T0) }, T0, 'tampered');
+}
+{
+  const cred = await credential({ view: 'basic', signer: retired, iat: RETIRED_AT - 30 * DAY, exp: RETIRED_AT + 300 * DAY });
+  await add('valid_retired_key', `Signed by the retired key (trust list entry ${retiredKid}) 30 days before its retiredAt: still valid until its exp.`, { credential: cred, presentation: await present(cred, T0) }, T0, 'valid', { view: 'basic', iat: RETIRED_AT - 30 * DAY });
+}
+{
+  const cred = await credential({ view: 'basic', signer: retired, iat: T0 - 10 * DAY });
+  await add('unknown_issuer_retired_key_after_retirement', 'Signed by the retired key with an iat 50 days after its retiredAt (what a thief of the old key would date it).', { credential: cred, presentation: await present(cred, T0) }, T0, 'unknown_issuer');
+}
+{
+  // The thief back-dates iat to just before retiredAt and picks an exp years away.
+  const genuine = await credential({ view: 'basic', signer: retired, iat: RETIRED_AT - 30 * DAY, exp: RETIRED_AT + 300 * DAY });
+  const cred = await resignCredential(genuine, retired.privateKey, retiredKid, withTimes(RETIRED_AT - 1000, T0 + 5 * YEAR));
+  await add('unknown_issuer_retired_key_backdated', 'Signed by the retired key with an iat one second before its retiredAt and an exp five years after now: a lifetime beyond the 366-day maximum.', { credential: cred, presentation: await present(cred, T0) }, T0, 'unknown_issuer');
+}
+{
+  const genuine = await credential({ view: 'basic' });
+  const cred = await resignCredential(genuine, issuer.privateKey, kid, withTimes(T0 - 30 * DAY, T0 - 30 * DAY + 366 * DAY + 1000));
+  await add('unknown_issuer_lifetime_beyond_maximum', 'Signed by the current issuer key with exp − iat = 366 days + 1 second (31,622,401 s): longer than any credential may live.', { credential: cred, presentation: await present(cred, T0) }, T0, 'unknown_issuer');
 }
 {
   const cred = await credential({ view: 'basic', statusIndex: INDEX.revoked });
@@ -261,6 +304,7 @@ const file = {
   generatedBy: 'tests/unit/credential/make-vectors.ts',
   verifierOptions: { freshnessSeconds: 120, skewSeconds: 30, statusMaxAgeSeconds: 86_400 },
   issuer: { iss: ISSUER, kid, publicJwk: trust.keys[0]!.jwk },
+  retiredIssuer: { kid: retiredKid, publicJwk: trust.keys[1]!.jwk, retiredAt: RETIRED_AT },
   device: { publicKeyRaw: toBase64Url(devicePublicRaw), publicKeyRawHex: hex(devicePublicRaw), publicJwk: devicePublicJwk },
   trustList: trust,
   statusList: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressP256, decompressP256 } from '../../../shared/credential/p256';
+import { compressP256, decompressP256, importCompressedP256, importsCompressedP256 } from '../../../shared/credential/p256';
 import { generateKeyPair, rawPublicKey } from './fixtures';
 
 describe('P-256 point compression (SEC 1 §2.3.3–2.3.4)', () => {
@@ -55,6 +55,56 @@ describe('P-256 point compression (SEC 1 §2.3.3–2.3.4)', () => {
     const wrongPrefix = raw.slice();
     wrongPrefix[0] = 0x02;
     expect(compressP256(wrongPrefix)).toBeNull();
+  });
+});
+
+describe('importing a compressed point for verifying', () => {
+  const data = new Uint8Array([1, 2, 3]);
+  const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+  it('Node imports SEC 1 compressed points itself, so the verifier skips the square root on BigInt', async () => {
+    expect(await importsCompressedP256()).toBe(true);
+  });
+
+  it('the platform path and the BigInt path give the same key for 100 random points, both parities', async () => {
+    for (let i = 0; i < 100; i++) {
+      const pair = await generateKeyPair();
+      const c = compressP256(await rawPublicKey(pair.publicKey))!;
+      const signature = await crypto.subtle.sign(ECDSA, pair.privateKey, data);
+      for (const native of [true, false]) {
+        // Not extractable: the point is proved by a signature it verifies.
+        const key = await importCompressedP256(c.x, c.yOdd, native);
+        expect(key).not.toBeNull();
+        expect(await crypto.subtle.verify(ECDSA, key!, signature, data)).toBe(true);
+        // The other parity is the negated point: another key, and the signature fails.
+        const negated = await importCompressedP256(c.x, !c.yOdd, native);
+        expect(await crypto.subtle.verify(ECDSA, negated!, signature, data)).toBe(false);
+      }
+    }
+  });
+
+  it('both paths refuse the same x: no point, x ≥ p (a second encoding of a point), wrong length', async () => {
+    const p = hex('ffffffff00000001000000000000000000000000ffffffffffffffffffffffff');
+    let refused = 0;
+    for (let i = 0; i < 40; i++) {
+      const x = new Uint8Array(32);
+      x[30] = i;
+      x[31] = 0x5b;
+      const expected = decompressP256(x, false) === null;
+      if (expected) refused++;
+      expect((await importCompressedP256(x, false, true)) === null).toBe(expected);
+      expect((await importCompressedP256(x, false, false)) === null).toBe(expected);
+    }
+    expect(refused).toBeGreaterThan(5);
+    // p + 5 ≡ 5, which is on the curve: the platform might reduce it; the import must not.
+    const pPlus5 = hex('ffffffff00000001000000000000000000000001000000000000000000000004');
+    expect(BigInt('0x' + [...pPlus5].map((b) => b.toString(16).padStart(2, '0')).join(''))).toBe(BigInt('0x' + [...p].map((b) => b.toString(16).padStart(2, '0')).join('')) + 5n);
+    expect(decompressP256(hex('0000000000000000000000000000000000000000000000000000000000000005'), false)).not.toBeNull();
+    for (const native of [true, false]) {
+      expect(await importCompressedP256(pPlus5, false, native)).toBeNull();
+      expect(await importCompressedP256(p, false, native)).toBeNull();
+      expect(await importCompressedP256(new Uint8Array(31), false, native)).toBeNull();
+    }
   });
 });
 

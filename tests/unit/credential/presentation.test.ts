@@ -9,7 +9,7 @@ import {
   viewFields,
 } from '../../../shared/credential';
 import type { DocType, View } from '../../../shared/credential';
-import { DAY, EID_CARD, INDEX, makeWorld, SAMPLE_DOCUMENTS, T0, YEAR } from './fixtures';
+import { DAY, EID_CARD, INDEX, makeWorld, resignCredential, SAMPLE_DOCUMENTS, T0, withTimes, YEAR } from './fixtures';
 
 const world = await makeWorld();
 const verify = (qr: string, now = T0, extra: Partial<Parameters<typeof verifyPresentation>[1]> = {}) =>
@@ -63,6 +63,15 @@ describe('issue → present → verify', () => {
     expect((await verify(qr)).verdict).toBe('valid');
   });
 
+  it('the holder key of a valid result reads like a plain property (spread, structuredClone), computed once', async () => {
+    const result = await verify(await world.present(await world.issue({ view: 'basic' })));
+    if (result.verdict !== 'valid') throw new Error(result.verdict);
+    expect({ ...result }.holderPublicKey).toEqual(world.holder);
+    expect(structuredClone(result).holderPublicKey).toEqual(world.holder);
+    expect(Object.keys(result)).toContain('holderPublicKey');
+    expect(result.holderPublicKey).toBe(result.holderPublicKey);
+  });
+
   it('lets the wallet decode a stored credential without verifying it', async () => {
     const credential = await world.issue();
     const decoded = decodeCredential(credential)!;
@@ -72,7 +81,7 @@ describe('issue → present → verify', () => {
     expect(decoded.holderPublicKey).toEqual(world.holder);
     expect(decoded.kid).toBe(world.kid);
     expect(decoded.issuedAt).toBe(T0 - DAY);
-    expect(decoded.expiresAt).toBe(T0 + 5 * YEAR);
+    expect(decoded.expiresAt).toBe(T0 + 300 * DAY);
     expect(decodeCredential(credential.subarray(1))).toBeNull();
   });
 
@@ -82,6 +91,9 @@ describe('issue → present → verify', () => {
     await expect(world.issue({ kid: 'AAAA' })).rejects.toThrow(TypeError);
     await expect(world.issue({ exp: T0 - 2 * DAY })).rejects.toThrow(RangeError);
     await expect(world.issue({ statusIndex: -1 })).rejects.toThrow(RangeError);
+    // Longer than the 366 days a verifier accepts.
+    await expect(world.issue({ iat: T0, exp: T0 + 366 * DAY + 1000 })).rejects.toThrow(RangeError);
+    await expect(world.issue({ iat: T0, exp: T0 + 366 * DAY })).resolves.toBeInstanceOf(Uint8Array);
   });
 });
 
@@ -94,6 +106,18 @@ describe('verdicts', () => {
     // Within the 30 s skew it still passes.
     const justExpired = await world.issue({ iat: T0 - YEAR, exp: T0 - 20_000 });
     expect((await verify(await world.present(justExpired))).verdict).toBe('valid');
+  });
+
+  it('lifetime: exactly 366 days is valid; one second more, under the genuine key, is unknown_issuer', async () => {
+    const longest = await world.issue({ iat: T0 - DAY, exp: T0 + 365 * DAY });
+    expect((await verify(await world.present(longest))).verdict).toBe('valid');
+    const tooLong = await resignCredential(longest, world.issuerKeys.privateKey, world.kid, withTimes(T0 - DAY, T0 + 365 * DAY + 1000));
+    const result = await verify(await world.present(tooLong));
+    expect(result.verdict).toBe('unknown_issuer');
+    expect(result.verdict !== 'valid' && result.reason).toMatch(/lifetime/);
+    // Judged after the issuer signature: an outsider's long-lived forgery stays tampered.
+    const outsider = await resignCredential(longest, (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])).privateKey, world.kid, withTimes(T0 - DAY, T0 + 5 * YEAR));
+    expect((await verify(await world.present(outsider))).verdict).toBe('tampered');
   });
 
   it('not_yet_valid: iat ahead of the clock beyond the skew', async () => {

@@ -11,7 +11,7 @@ import {
   verifyStatusList,
 } from '../../../shared/credential';
 import { fromBase64Url, toBase64Url } from '../../../shared/bytes';
-import { DAY, generateKeyPair, rawPublicKey, SAMPLE_DOCUMENTS, T0, YEAR } from './fixtures';
+import { DAY, generateKeyPair, rawPublicKey, resignCredential, SAMPLE_DOCUMENTS, T0, withTimes, YEAR } from './fixtures';
 
 describe('issuer kid', () => {
   it('is base64url of the first 8 bytes of SHA-256 over the raw uncompressed key', async () => {
@@ -96,6 +96,24 @@ describe('key rotation', async () => {
     const result = await verifyAt(leaked, T0);
     expect(result.verdict).toBe('unknown_issuer');
     expect(result.verdict !== 'valid' && result.reason).toBe('iat outside the key issuing window');
+  });
+
+  it('attack: the stolen retired key back-dates iat to just before its retirement with an exp years away: unknown_issuer', async () => {
+    // iat inside the window, so only the lifetime cap stops it; without it this verified until
+    // the key left the list.
+    const genuine = await issue(a, kidA, T0 - 90 * DAY);
+    const forged = await resignCredential(genuine, a.privateKey, kidA, withTimes(T0 - 30 * DAY - 1000, T0 + 5 * YEAR));
+    const result = await verifyAt(forged, T0);
+    expect(result.verdict).toBe('unknown_issuer');
+    expect(result.verdict !== 'valid' && result.reason).toBe('lifetime (exp − iat) beyond the maximum a key may issue');
+  });
+
+  it('with the lifetime capped, what a retired key can still sign verifies no later than retiredAt + 366 days', async () => {
+    // The longest-lived credential a thief can make: iat = retiredAt, exp = iat + 366 days. Its
+    // key is listed until retiredAt + 366 days (here the list says T0 + 60 days, earlier still).
+    const longest = await resignCredential(await issue(a, kidA, T0 - 90 * DAY), a.privateKey, kidA, withTimes(T0 - 30 * DAY, T0 - 30 * DAY + 366 * DAY));
+    expect((await verifyAt(longest, T0)).verdict).toBe('valid');
+    expect((await verifyAt(longest, T0 + 61 * DAY)).verdict).toBe('unknown_issuer');
   });
 
   it('a credential dated before its key existed is unknown_issuer', async () => {

@@ -37,6 +37,16 @@ describe('test vectors', () => {
     }
   });
 
+  it('include the attacks FORMAT.md names, with the verdict each must get', () => {
+    const verdictOf = (name: string) => file.vectors.find((v) => v.name === name)?.expected.verdict;
+    expect(verdictOf('tampered_outsider_under_genuine_kid')).toBe('tampered');
+    expect(verdictOf('unknown_issuer_retired_key_after_retirement')).toBe('unknown_issuer');
+    expect(verdictOf('unknown_issuer_retired_key_backdated')).toBe('unknown_issuer');
+    expect(verdictOf('unknown_issuer_lifetime_beyond_maximum')).toBe('unknown_issuer');
+    expect(verdictOf('valid_retired_key')).toBe('valid');
+    expect(trust.keys.find((k) => k.kid === file.retiredIssuer.kid)?.retiredAt).toBe(file.retiredIssuer.retiredAt);
+  });
+
   it.each(file.vectors.map((v) => [v.name, v] as const))('%s', async (_name, vector) => {
     const result = await verifyPresentation(vector.qr, {
       trust,
