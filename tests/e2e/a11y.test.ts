@@ -24,7 +24,7 @@ import { officerVi as desk } from '../../web/i18n/officer-vi';
 import { vi as text } from '../../web/i18n/vi';
 import { walletVi as w } from '../../web/i18n/wallet-vi';
 import { createOfficerBootstrapCode } from '../../scripts/lib.mjs';
-import { addVirtualAuthenticator, launchBrowser, newPhone, readSmsCode, SCREENSHOT_DIR, waitOrAlert } from './helpers/browser';
+import { addVirtualAuthenticator, launchBrowser, newPhone, readSmsCode, SCREENSHOT_DIR, waitForServiceWorker, waitOrAlert } from './helpers/browser';
 import { officerSession } from './helpers/services';
 import { d1 } from './helpers/wallet';
 
@@ -255,6 +255,7 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
   const statePath = inject('statePath');
   let browser: Browser;
   let a: Page;
+  let aContext: BrowserContext;
   let b: Page;
   let officer: { context: BrowserContext; page: Page };
   let qrText = '';
@@ -263,7 +264,7 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    ({ page: a } = await newPhone(browser));
+    ({ page: a, context: aContext } = await newPhone(browser));
     ({ page: b } = await newPhone(browser));
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
     const page = await context.newPage();
@@ -414,6 +415,16 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
     await audit(a, 'notifications', a.locator('main h1'));
     await a.goto(`${baseUrl}/news`);
     await audit(a, 'news', a.locator('main h1'));
+
+    // Offline: the banner under the top bar.
+    await waitForServiceWorker(a);
+    await aContext.setOffline(true);
+    try {
+      await a.goto(`${baseUrl}/`);
+      await audit(a, 'home (offline)', a.getByTestId('offline-banner'));
+    } finally {
+      await aContext.setOffline(false);
+    }
   });
 
   it('wallet (first download, set passcode, list, a card, QR, passcode prompt) and the verifier (start, verdicts)', async () => {
@@ -456,18 +467,19 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
     const signIn = a.getByTestId('sso-signin');
     const items = a.getByTestId('sso-items');
     await signIn.or(items).first().waitFor();
-    if (await signIn.isVisible()) {
-      await audit(a, 'sso: sign in', signIn);
-      await signIn.click();
-    }
+    if (await signIn.isVisible()) await signIn.click();
     await audit(a, 'sso: consent', items);
     await a.getByTestId('sso-deny').click();
     await expect.poll(() => new URL(a.url()).pathname).toBe('/portal/');
   });
 
-  it('signed out on a second phone: sign-in, device change (start, code, approval code), approval on the first phone, lock, unlock, level-2 activation', async () => {
+  it('signed out on a second phone: sign-in, SSO sign-in, device change (start, code, approval code), approval on the first phone, lock, unlock, level-2 activation', async () => {
     await b.goto(`${baseUrl}/signin`);
     await audit(b, 'sign-in', b.getByTestId('signin-passkey'));
+    // Single sign-on from a phone with no session: the passkey is asked for first.
+    await b.goto(`${baseUrl}/portal/`);
+    await b.getByRole('button', { name: 'Đăng nhập bằng tài khoản định danh điện tử', exact: true }).click();
+    await audit(b, 'sso: sign in', b.getByTestId('sso-signin'));
 
     await b.goto(`${baseUrl}/device-change`);
     await audit(b, 'device change: start', b.getByTestId('dc-start'));
