@@ -13,7 +13,7 @@ import { t, type MessageKey } from '../i18n';
 import { submit } from '../outbox/outbox';
 import { resizePhoto } from '../outbox/photos';
 import { navigate } from '../router';
-import { CommuneSelect } from '../services/components';
+import { CommuneSelect, useFocusFirstInvalid } from '../services/components';
 
 type FieldName = 'description' | 'occurredAt' | 'communeCode' | 'place';
 
@@ -45,6 +45,7 @@ export default function ReportForm() {
   const [anonymous, setAnonymous] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<FieldName, MessageKey>>>({});
   const [busy, setBusy] = useState(false);
+  const focusFirstInvalid = useFocusFirstInvalid();
 
   const urls = useRef<string[]>([]);
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
@@ -118,7 +119,7 @@ export default function ReportForm() {
     if (!next.occurredAt && (body.occurredAt > Date.now() + 5 * 60_000 || body.occurredAt < Date.now() - 365 * 86_400_000)) next.occurredAt = 'rep.err.when';
     if (!checked.success || Object.keys(next).length) {
       setErrors(next);
-      document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      focusFirstInvalid();
       return;
     }
     setErrors({});
@@ -176,8 +177,12 @@ export default function ReportForm() {
           <input id="when" type="datetime-local" value={when} max={localInput(Date.now())} onInput={(e) => {
               setWhen(e.currentTarget.value);
               clear('occurredAt');
-            }} aria-invalid={errors.occurredAt ? 'true' : undefined} />
-          {errors.occurredAt ? <p class="field-error">{err('occurredAt')}</p> : null}
+            }} aria-invalid={errors.occurredAt ? 'true' : undefined} aria-describedby={errors.occurredAt ? 'when-error' : undefined} />
+          {errors.occurredAt ? (
+            <p id="when-error" class="field-error">
+              {err('occurredAt')}
+            </p>
+          ) : null}
         </div>
         <CommuneSelect id="commune" label={t('rep.commune')} value={communeCode} onValue={(v) => {
             setCommune(v);

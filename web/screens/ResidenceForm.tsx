@@ -12,7 +12,7 @@ import { t, type MessageKey } from '../i18n';
 import { submit } from '../outbox/outbox';
 import { navigate } from '../router';
 import { servicesApi } from '../services/api';
-import { CommuneSelect } from '../services/components';
+import { CommuneSelect, useFocusFirstInvalid } from '../services/components';
 import { useApp } from '../state';
 
 type FieldName = 'communeCode' | 'address' | 'people' | 'from' | 'to' | 'reason';
@@ -43,6 +43,7 @@ export default function ResidenceForm() {
   const [household, setHousehold] = useState<Household | null>(null);
   const [errors, setErrors] = useState<Partial<Record<FieldName, MessageKey>>>({});
   const [busy, setBusy] = useState(false);
+  const focusFirstInvalid = useFocusFirstInvalid();
 
   useEffect(() => {
     void servicesApi.household().then((r) => r.data && setHousehold(r.data));
@@ -68,7 +69,7 @@ export default function ResidenceForm() {
         if (field in FIELD_ERRORS && !next[field]) next[field] = FIELD_ERRORS[field];
       }
       setErrors(next);
-      document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      focusFirstInvalid();
       return;
     }
     setErrors({});

@@ -1,5 +1,6 @@
 /** Small pieces the services screens share: status badges, the commune picker, the offline-copy note, outbox rows. */
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { COMMUNES } from '../../shared/communes';
 import type { ApiErrorCode } from '../api';
 import { errorText, t, type MessageKey } from '../i18n';
@@ -15,6 +16,18 @@ export function StatusBadge({ status }: { status: DisplayStatus }) {
       {t(`svc.status.${status}` as MessageKey)}
     </span>
   );
+}
+
+/**
+ * Returns a function that moves the focus to the screen's first field marked invalid, once
+ * the errors just set have been drawn (right after `setErrors` no field carries them yet).
+ */
+export function useFocusFirstInvalid(): () => void {
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (attempt > 0) document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.focus();
+  }, [attempt]);
+  return () => setAttempt((n) => n + 1);
 }
 
 /** "14:05 07/03/2025" in the phone's time zone. */

@@ -71,13 +71,13 @@ export async function registerThroughApp(page: Page, baseUrl: string, c: { idNum
  * e2e server's local D1 (the officer passkey ceremony is the officer console's own test).
  * Returns the session token for the console's cookie.
  */
-export async function officerSession(statePath: string, unitCode: string, name = 'Trần Văn Cảnh'): Promise<string> {
+export async function officerSession(statePath: string, unitCode: string, name = 'Trần Văn Cảnh', role: 'officer' | 'supervisor' = 'officer'): Promise<string> {
   const id = randomBytes(16).toString('base64url');
   const token = randomBytes(32).toString('base64url');
   const hash = createHash('sha256').update(token).digest('base64url');
   const now = Date.now();
   const sql =
-    `INSERT INTO officers (id, name, role, unit_code, status, created_by, created_at, updated_at) VALUES ('${id}', '${name}', 'officer', '${unitCode}', 'active', 'e2e', ${now}, ${now}); ` +
+    `INSERT INTO officers (id, name, role, unit_code, status, created_by, created_at, updated_at) VALUES ('${id}', '${name}', '${role}', '${unitCode}', 'active', 'e2e', ${now}, ${now}); ` +
     `INSERT INTO officer_sessions (token_hash, officer_id, created_at, expires_at, absolute_expires_at) VALUES ('${hash}', '${id}', ${now}, ${now + 30 * 60_000}, ${now + 12 * 3600_000});`;
   await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', statePath, '--command', sql], { quiet: true });
   return token;
