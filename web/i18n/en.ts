@@ -278,6 +278,7 @@ export const en: Messages = {
   'rep.anonymousTag': 'Anonymous',
   'rep.err.description': 'Between 10 and 2000 characters.',
   'rep.err.when': 'Choose a time not in the future, within a year.',
+  'rep.err.commune': 'Choose the commune where it happened.',
   'rep.err.address': 'Enter an address of 5 to 200 characters.',
   'rep.err.location': 'Tap “Get location” or type an address.',
   'notif.title': 'Notifications',

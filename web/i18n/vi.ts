@@ -279,6 +279,7 @@ export const vi = {
   'rep.anonymousTag': 'Ẩn danh',
   'rep.err.description': 'Nội dung từ 10 đến 2000 ký tự.',
   'rep.err.when': 'Chọn thời gian không ở tương lai, trong vòng một năm.',
+  'rep.err.commune': 'Chọn xã, phường nơi xảy ra sự việc.',
   'rep.err.address': 'Nhập địa chỉ từ 5 đến 200 ký tự.',
   'rep.err.location': 'Bấm “Lấy vị trí” hoặc chọn nhập địa chỉ.',
   'notif.title': 'Thông báo',

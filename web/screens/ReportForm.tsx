@@ -111,7 +111,7 @@ export default function ReportForm() {
       for (const issue of checked.issues) {
         const field = (v.getDotPath(issue) ?? '').split('.')[0] as FieldName;
         const key: MessageKey | undefined =
-          field === 'description' ? 'rep.err.description' : field === 'occurredAt' ? 'rep.err.when' : field === 'communeCode' ? 'res.err.commune' : field === 'place' ? (placeKind === 'address' ? 'rep.err.address' : 'rep.err.location') : undefined;
+          field === 'description' ? 'rep.err.description' : field === 'occurredAt' ? 'rep.err.when' : field === 'communeCode' ? 'rep.err.commune' : field === 'place' ? (placeKind === 'address' ? 'rep.err.address' : 'rep.err.location') : undefined;
         if (key && !next[field]) next[field] = key;
       }
     }
