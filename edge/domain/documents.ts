@@ -186,7 +186,16 @@ async function level2Extras(deps: Deps, account: Account, citizen: Citizen, toda
  * expired ones are re-issued, and so are those signed by a key verifiers no longer trust (a
  * key marked compromised); documents no longer due are revoked.
  */
-export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: string): Promise<WalletDocument[]> {
+export function syncDocuments(deps: Deps, account: Account, deviceKeyId: string): Promise<WalletDocument[]> {
+  return syncAttempt(deps, account, deviceKeyId, true);
+}
+
+/** The unique index that keeps one current version of a document (migration 0009) refused this one. */
+function isCurrentDocumentConflict(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed: documents\.account_id/.test(err.message);
+}
+
+async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, mayRetry: boolean): Promise<WalletDocument[]> {
   const device = await readDeviceKey(deps.db, deviceKeyId);
   if (!device || device.revokedAt !== null || device.accountId !== account.id) {
     throw new AppError('device_unknown', 'This device is not bound to the account.');
@@ -269,7 +278,15 @@ export async function syncDocuments(deps: Deps, account: Account, deviceKeyId: s
   }
   if (retired.length || issue.some((i) => i.replaces)) statements.push(bumpStatusVersionStatement(deps.db));
   // One transaction: old versions are revoked exactly when the new ones exist.
-  await deps.db.batch(statements);
+  try {
+    await deps.db.batch(statements);
+  } catch (err) {
+    // Another sync of this account (the phone twice at once, or an officer's approval) issued
+    // the same document after this one read the current versions: the whole batch rolled
+    // back, and the other's version stands. Read again, once, and keep it.
+    if (mayRetry && isCurrentDocumentConflict(err)) return syncAttempt(deps, account, deviceKeyId, false);
+    throw err;
+  }
   if (issued.length) await settleAfterIssue(deps, account.id, deviceKeyId);
   return present([...keep, ...issued], new Map([...stored, ...issuedCredentials]));
 }
