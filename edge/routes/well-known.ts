@@ -9,14 +9,15 @@ import { createRouter, depsFor } from '../http/app';
 export const wellKnown = createRouter()
   .get('/vneid/trust-list', async (c) => {
     const deps = depsFor(c);
-    c.header('Cache-Control', 'public, max-age=3600');
+    // Short: a key the operator marks compromised must leave caches (and CDNs) within minutes.
+    c.header('Cache-Control', 'public, max-age=300');
     c.header('Access-Control-Allow-Origin', '*');
     return c.json(await issuerTrustList(deps.config, deps.now));
   })
   .get('/vneid/status-list', async (c) => {
     const deps = depsFor(c);
-    const url = new URL(c.req.url);
-    const { bytes, builtAt } = await currentStatusList(deps, `${url.origin}${url.pathname}`);
+    // The list names itself by the configured issuer, never by the Host header a request carried.
+    const { bytes, builtAt } = await currentStatusList(deps, `${deps.config.issuer}/.well-known/vneid/status-list`);
     c.header('Content-Type', 'application/statuslist+cwt');
     c.header('Cache-Control', `public, max-age=${Math.max(0, STATUS_LIST_TTL_S - Math.floor((deps.now - builtAt) / 1000))}`);
     c.header('Access-Control-Allow-Origin', '*');
