@@ -23,6 +23,7 @@ import {
   openJson,
   openPasscodeBox,
   openPasskeyBox,
+  samePasscodeBox,
   sealJson,
   type PasskeyBox,
   type Random,
@@ -76,14 +77,21 @@ export function createWallet(deps: WalletDeps) {
   const passkeyUnlock = signal(false);
   /** Right after set-up, when the browser has PRF: offer to add the passkey box. */
   const passkeyOffer = signal(false);
+  /** A passcode or passkey is being checked (the KDF is running). */
+  const opening = signal(false);
   let key: CryptoKey | null = null;
   /** The extractable wallet key, kept only between set-up and the answer to the passkey offer. */
   let setupKey: CryptoKey | null = null;
+  /** The key record last read: the passcode's KDF can start on it while the try is being counted. */
+  let known: StoredWalletKey | null = null;
+  let loading: Promise<void> | null = null;
 
-  /** Reads what is stored. An open wallet stays open. */
-  async function load(): Promise<void> {
-    if (status.value === 'open') return;
+  async function readStored(): Promise<void> {
+    if (status.peek() === 'open') return;
     const stored = await deps.store.readKey();
+    known = stored;
+    // Opened meanwhile (set up or unlocked while this read ran): it stays open.
+    if (status.peek() === 'open') return;
     if (!stored) {
       if (status.value !== 'wiped') status.value = 'absent';
       return;
@@ -91,6 +99,14 @@ export function createWallet(deps: WalletDeps) {
     attemptsLeft.value = Math.max(0, MAX_PASSCODE_ATTEMPTS - stored.failedAttempts);
     passkeyUnlock.value = stored.passkey !== null;
     status.value = 'locked';
+  }
+
+  /** Reads what is stored (one read at a time: the app starts it early, the screen asks again). An open wallet stays open. */
+  function load(): Promise<void> {
+    loading ??= readStored().finally(() => {
+      loading = null;
+    });
+    return loading;
   }
 
   /** First sync, before there is a passcode: the documents wait in memory for `setUp`. */
@@ -115,10 +131,9 @@ export function createWallet(deps: WalletDeps) {
     const passcodeBox = await createPasscodeBox({ walletKey, passcode, deviceSecret, random, ...(deps.iterations ? { iterations: deps.iterations } : {}) });
     const sealed = await sealJson(walletKey, documents, random);
     const now = deps.now();
-    await deps.store.write(
-      { version: 1, passcode: passcodeBox, passkey: null, deviceSecret, failedAttempts: 0, createdAt: now },
-      { sealed, savedAt: now },
-    );
+    const stored: StoredWalletKey = { version: 1, passcode: passcodeBox, passkey: null, deviceSecret, failedAttempts: 0, createdAt: now };
+    await deps.store.write(stored, { sealed, savedAt: now });
+    known = stored;
     key = await lockedCopy(walletKey);
     contents.value = documents;
     pending.value = null;
@@ -149,11 +164,12 @@ export function createWallet(deps: WalletDeps) {
     passkeyOffer.value = false;
   }
 
-  async function opened(walletKey: CryptoKey): Promise<UnlockResult> {
-    const sealed = await deps.store.readDocuments();
+  async function opened(walletKey: CryptoKey, documents: Promise<StoredWalletDocuments | null> = deps.store.readDocuments()): Promise<UnlockResult> {
+    const sealed = await documents;
     const value = sealed ? await openJson<WalletContents>(walletKey, sealed.sealed) : { documents: [], syncedAt: 0 };
     if (!value) return 'failed';
-    await deps.store.resetAttempts();
+    // Not waited for: the documents show at once. Should it fail, the try stays counted (the safe side).
+    void deps.store.resetAttempts().catch(() => undefined);
     key = walletKey;
     contents.value = value;
     attemptsLeft.value = MAX_PASSCODE_ATTEMPTS;
@@ -163,20 +179,45 @@ export function createWallet(deps: WalletDeps) {
 
   async function wiped(): Promise<UnlockResult> {
     key = null;
+    known = null;
     contents.value = null;
     passkeyUnlock.value = false;
     status.value = 'wiped';
     return 'wiped';
   }
 
-  /** Opens with the passcode. Each try is counted first; the fifth wrong one wipes the wallet. */
+  /**
+   * Opens with the passcode. Each try is counted first: its result is used only once the count
+   * is stored, so closing the app mid-try cannot give a free guess; the fifth wrong one wipes
+   * the wallet. The slow KDF starts at once on the record last read, beside the count and the
+   * read of the sealed documents (ciphertext: of no use without the key).
+   */
   async function unlock(passcode: string): Promise<UnlockResult> {
-    const count = await deps.store.countAttempt(MAX_PASSCODE_ATTEMPTS);
+    opening.value = true;
+    try {
+      return await tryPasscode(passcode);
+    } finally {
+      opening.value = false;
+    }
+  }
+
+  async function tryPasscode(passcode: string): Promise<UnlockResult> {
+    const counting = deps.store.countAttempt(MAX_PASSCODE_ATTEMPTS);
+    const reading = deps.store.readKey();
+    const documents = deps.store.readDocuments();
+    documents.catch(() => undefined); // awaited once the wallet opens
+    const early = known;
+    const trying = early ? openPasscodeBox(early.passcode, passcode, early.deviceSecret) : null;
+    trying?.catch(() => undefined);
+    const count = await counting;
     if (count === 'wiped') return wiped();
-    const stored = await deps.store.readKey();
+    const stored = await reading;
+    known = stored;
     if (!stored) return wiped();
-    const walletKey = await openPasscodeBox(stored.passcode, passcode, stored.deviceSecret);
-    if (walletKey) return opened(walletKey);
+    // Another tab may have set the wallet up again since that read: then the KDF runs on the new box.
+    const walletKey =
+      trying && early && samePasscodeBox(early.passcode, stored.passcode) ? await trying : await openPasscodeBox(stored.passcode, passcode, stored.deviceSecret);
+    if (walletKey) return opened(walletKey, documents);
     if (count >= MAX_PASSCODE_ATTEMPTS) {
       await deps.store.wipe();
       return wiped();
@@ -191,8 +232,13 @@ export function createWallet(deps: WalletDeps) {
     if (!stored?.passkey) return 'failed';
     const prf = await deps.prf.evaluate(stored.passkey.prfSalt, stored.passkey.credentialId);
     if (!prf) return 'failed';
-    const walletKey = await openPasskeyBox(stored.passkey, prf.output);
-    return walletKey ? opened(walletKey) : 'failed';
+    opening.value = true;
+    try {
+      const walletKey = await openPasskeyBox(stored.passkey, prf.output);
+      return walletKey ? await opened(walletKey) : 'failed';
+    } finally {
+      opening.value = false;
+    }
   }
 
   /** Fetches the account's documents and seals them; the open wallet keeps showing the old ones on failure. */
@@ -231,6 +277,7 @@ export function createWallet(deps: WalletDeps) {
     attemptsLeft,
     passkeyUnlock,
     passkeyOffer,
+    opening,
     load,
     download,
     setUp,
