@@ -10,8 +10,20 @@ import { precacheChunks } from './scripts/precache-chunks.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** What the service worker precaches as the app shell (lazy routes are cached on first use, see web/sw.ts). */
-const SHELL_PRECACHE = ['index.html', 'assets/index-*.{js,css}', 'assets/workbox-window*.js', 'manifest.webmanifest', 'icons/icon-192.png'];
+/**
+ * What the service worker precaches as the app shell (lazy routes are cached on first use, see
+ * web/sw.ts), with the manifest's icons: Chrome fetches them (through the service worker) to
+ * offer and perform the installation, so it can be installed offline too.
+ */
+const SHELL_PRECACHE = [
+  'index.html',
+  'assets/index-*.{js,css}',
+  'assets/workbox-window*.js',
+  'manifest.webmanifest',
+  'icons/icon-{192,512}.png',
+  'icons/maskable-512.png',
+  'icons/apple-touch-icon-180.png',
+];
 
 /**
  * web/boot.ts is a chunk of its own (see codeSplitting) that index.html loads as a module script
@@ -45,10 +57,15 @@ export default defineConfig({
     target: 'es2022',
     // Phones download every byte: report gzip sizes and keep chunks small.
     reportCompressedSize: true,
-    // A lazy chunk's imports are fetched by the browser itself (they come from the service
-    // worker's cache, a few ms each), not announced first as <link rel="modulepreload">: each
-    // link the preload helper inserts costs 5–40 ms of main thread at 4× CPU, more than it saves.
-    modulePreload: false,
+    // A lazy chunk's imports are found by the browser itself once the chunk is parsed (they come
+    // from the service worker's cache), not announced first as <link rel="modulepreload">: each
+    // link the preload helper inserts costs 5–40 ms of main thread at 4× CPU. Except for the
+    // wallet's screens, which a cold start opens while the main thread is busy starting the app:
+    // there each level of imports found late costs 100–200 ms, more than the links.
+    modulePreload: {
+      polyfill: false,
+      resolveDependencies: (file, deps) => (/(^|\/)Wallet(Qr|Documents)?-[\w-]+\.js$/.test(file) ? deps : []),
+    },
     rollupOptions: {
       output: {
         // A chunk of shared code (not a lazy route's own) may be imported by the shell itself:
@@ -58,7 +75,12 @@ export default defineConfig({
         // The whole first load in one chunk (fewer requests, each a task on a phone's main thread,
         // and better gzip), except boot.ts: a chunk of its own, which runs before the rest has
         // downloaded (bootScriptAsync).
-        codeSplitting: { groups: [{ name: 'boot', test: /[\\/]web[\\/]boot\.ts$/, priority: 1 }, { name: 'shell', tags: ['$initial'] }] },
+        codeSplitting: {
+          groups: [
+            { name: 'boot', test: /[\\/]web[\\/]boot\.ts$/, priority: 1 },
+            { name: 'shell', tags: ['$initial'] },
+          ],
+        },
       },
     },
   },

@@ -137,8 +137,8 @@ export function lazy<P extends object>(load: () => Promise<{ default: ComponentT
   return Lazy;
 }
 
-/** Starts fetching the chunk of the route at `pathname` when it is a lazy one (a cold start on it). */
-export function preloadRoute(routes: RouteTable, pathname: string): void {
+/** Starts fetching the chunk of the route at `pathname` when it is a lazy one (a cold start on it); resolves once it is loaded (or failed). */
+export async function preloadRoute(routes: RouteTable, pathname: string): Promise<void> {
   const component = matchRoute(routes, pathname)?.component as Partial<LazyComponent> | undefined;
-  void component?.preload?.();
+  await component?.preload?.();
 }

@@ -57,10 +57,20 @@ export interface WalletDeps {
     evaluate(salt: Uint8Array<ArrayBuffer>, credentialId: string | null): Promise<{ credentialId: string; output: BufferSource } | null>;
   };
   now(): number;
+  /**
+   * A note beside the database (localStorage in the app) that this device holds a locked
+   * wallet, with a passkey box or not: the prompt shows from it at once, before the database
+   * has opened (a fresh browser's slowest step). Only which screen shows depends on it; the
+   * stored record decides everything else, and corrects the note when they differ.
+   */
+  hint?: { read(): WalletHint | null; write(hint: WalletHint | null): void };
   /** PBKDF2 iterations for a new passcode box (tests pass a small number). */
   iterations?: number;
   random?: Random;
 }
+
+/** What the note says: a locked wallet that opens with the passcode only, or also with the passkey. */
+export type WalletHint = 'passcode' | 'passkey';
 
 export type SyncState = { state: 'idle' | 'syncing' | 'done' } | { state: 'failed'; error: ApiError };
 export type UnlockResult = 'open' | 'wrong' | 'wiped' | 'failed';
@@ -86,13 +96,35 @@ export function createWallet(deps: WalletDeps) {
   let known: StoredWalletKey | null = null;
   let loading: Promise<void> | null = null;
 
+  function note(hint: WalletHint | null): void {
+    try {
+      deps.hint?.write(hint);
+    } catch {
+      // no note (storage blocked): the prompt waits for the database instead
+    }
+  }
+
   async function readStored(): Promise<void> {
     if (status.peek() === 'open') return;
+    if (status.peek() === 'loading') {
+      let hinted: WalletHint | null = null;
+      try {
+        hinted = deps.hint?.read() ?? null;
+      } catch {
+        hinted = null;
+      }
+      if (hinted) {
+        passkeyUnlock.value = hinted === 'passkey';
+        status.value = 'locked';
+      }
+    }
     const stored = await deps.store.readKey();
     known = stored;
+    note(stored ? (stored.passkey ? 'passkey' : 'passcode') : null);
     // Opened meanwhile (set up or unlocked while this read ran): it stays open.
     if (status.peek() === 'open') return;
     if (!stored) {
+      passkeyUnlock.value = false;
       if (status.value !== 'wiped') status.value = 'absent';
       return;
     }
@@ -134,6 +166,7 @@ export function createWallet(deps: WalletDeps) {
     const stored: StoredWalletKey = { version: 1, passcode: passcodeBox, passkey: null, deviceSecret, failedAttempts: 0, createdAt: now };
     await deps.store.write(stored, { sealed, savedAt: now });
     known = stored;
+    note('passcode');
     key = await lockedCopy(walletKey);
     contents.value = documents;
     pending.value = null;
@@ -154,6 +187,7 @@ export function createWallet(deps: WalletDeps) {
     if (!prf) return false;
     const box = await createPasskeyBox({ walletKey: setupKey, credentialId: prf.credentialId, prfSalt, prfOutput: prf.output, random });
     await deps.store.writePasskey(box);
+    note('passkey');
     passkeyUnlock.value = true;
     dismissPasskeyOffer();
     return true;
@@ -180,6 +214,7 @@ export function createWallet(deps: WalletDeps) {
   async function wiped(): Promise<UnlockResult> {
     key = null;
     known = null;
+    note(null);
     contents.value = null;
     passkeyUnlock.value = false;
     status.value = 'wiped';
@@ -202,6 +237,10 @@ export function createWallet(deps: WalletDeps) {
   }
 
   async function tryPasscode(passcode: string): Promise<UnlockResult> {
+    // Typed on the prompt the note showed, before the record was read: read it first (it may
+    // say there is no wallet after all; then there is nothing to count).
+    if (loading) await loading.catch(() => undefined);
+    if (status.peek() !== 'locked') return 'failed';
     const counting = deps.store.countAttempt(MAX_PASSCODE_ATTEMPTS);
     const reading = deps.store.readKey();
     const documents = deps.store.readDocuments();
