@@ -105,6 +105,9 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
      * not run again every REFRESH_S seconds.
      */
     let compression: Compression = 'auto';
+    // Another view chosen: the code of the one before must not stay on screen under the new choice.
+    setText(null);
+    setError(null);
     const run = async () => {
       const key = await deviceKey();
       if (!key) throw new QrProblem('qr.noDeviceKey');
@@ -169,10 +172,11 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
           data-view={view}
           data-qr-text={text ?? ''}
         />
-        {text ? null : <p class="qr-preparing">{tw('qr.preparing')}</p>}
+        {text || error ? null : <p class="qr-preparing">{tw('qr.preparing')}</p>}
       </div>
       <ErrorAlert message={error} testId="qr-error" />
-      <div class="qr-timer" role="timer" aria-live="off" data-testid="qr-countdown">
+      {/* Hidden, not removed, while there is no code: the page does not jump when it comes. */}
+      <div class={text ? 'qr-timer' : 'qr-timer qr-timer-idle'} role="timer" aria-live="off" data-testid="qr-countdown">
         <span>{tw('qr.refreshIn', { seconds: secondsLeft })}</span>
         <progress max={REFRESH_S} value={secondsLeft} aria-hidden="true" />
       </div>
