@@ -17,7 +17,9 @@
  *   - navigation → the passcode prompt on screen (mark `vneid:passcode-prompt`);
  *   - passcode submitted → first QR drawn on its canvas (mark `vneid:qr-drawn`: PBKDF2, unwrap,
  *     decrypt, device-key signature, lean-qr);
- *   - navigation → QR drawn, with the passcode typed the moment the prompt shows (the sum).
+ *   - navigation → QR drawn, with the passcode typed the moment the prompt shows (the sum);
+ *     and the wall clock, with the bench's own typing (CDP round trips) in between: the QR
+ *     screen's chunks, which load while a person types, load then.
  * Readable: after each round the QR as shown (an element screenshot at the phone's 2× pixel
  * ratio) is decoded by jsQR in Node and the text verified against the edge's trust list and
  * status list: a round counts only if it says `valid`. Decoding is the bench's, not the
@@ -148,6 +150,7 @@ export async function run(): Promise<BenchRow[]> {
     const prompt: number[] = [];
     const unlockToQr: number[] = [];
     const total: number[] = [];
+    const wall: number[] = [];
     const decodeMs: number[] = [];
     const verdicts: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -171,6 +174,7 @@ export async function run(): Promise<BenchRow[]> {
       prompt.push(promptAt);
       unlockToQr.push(drawnAt - submittedAt);
       total.push(promptAt + (drawnAt - submittedAt));
+      wall.push(drawnAt);
 
       const read = await readQrOnScreen(page);
       decodeMs.push(read.decodeMs);
@@ -186,6 +190,12 @@ export async function run(): Promise<BenchRow[]> {
       { area, metric: `navigation → passcode prompt (median of ${ROUNDS})`, value: Math.round(median(prompt)), unit: 'ms' },
       { area, metric: `passcode submitted → first QR drawn (median of ${ROUNDS})`, value: Math.round(median(unlockToQr)), unit: 'ms' },
       { area, metric: `navigation → QR drawn, passcode typed at once (median of ${ROUNDS}; range ${Math.round(Math.min(...total))}–${Math.round(Math.max(...total))})`, value: toQr, unit: 'ms', goal: `≤ ${GOAL_MS}`, pass: toQr <= GOAL_MS },
+      {
+        area,
+        metric: `navigation → QR drawn, wall clock (with the bench's own ${Math.round(median(wall) - median(total))} ms from prompt to submit, in which the QR screen's chunks load)`,
+        value: Math.round(median(wall)),
+        unit: 'ms',
+      },
       {
         area,
         metric: `QR on screen read back (screenshot → jsQR → verified valid against the trust and status lists)${readable < ROUNDS ? `: ${verdicts.join(', ')}` : ''}`,
