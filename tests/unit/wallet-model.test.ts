@@ -267,6 +267,37 @@ describe('wallet model', () => {
     expect(slowWallet.contents.value).toBeNull();
   });
 
+  it('attack: a passcode typed but not submitted (the KDF starts on its sixth digit) opens nothing and counts nothing', async () => {
+    const { wallet, state } = await openWallet();
+    wallet.lock();
+    await wallet.load();
+    wallet.prepare('480215'); // the right one, typed, never submitted
+    await new Promise((r) => setTimeout(r, 50));
+    expect(wallet.status.value).toBe('locked');
+    expect(wallet.contents.value).toBeNull();
+    expect(state.key?.failedAttempts).toBe(0);
+    // Submitted: counted first, then the prepared result is used.
+    expect(await wallet.unlock('480215')).toBe('open');
+    wallet.lock();
+    // Prepared for one passcode, submitted with another: the submitted one is what is tried (and counted).
+    wallet.prepare('480215');
+    expect(await wallet.unlock('111110')).toBe('wrong');
+    expect(state.key?.failedAttempts).toBe(1);
+    wallet.prepare('111110');
+    expect(await wallet.unlock('480215')).toBe('open');
+    expect(state.key?.failedAttempts).toBe(0);
+  });
+
+  it('at the limit, a prepared right passcode still wipes: the count decides before the result is used', async () => {
+    const { wallet, state } = await openWallet();
+    wallet.lock();
+    await wallet.load();
+    state.key = { ...state.key!, failedAttempts: MAX_PASSCODE_ATTEMPTS };
+    wallet.prepare('480215');
+    expect(await wallet.unlock('480215')).toBe('wiped');
+    expect(state.key).toBeNull();
+  });
+
   it('opens with the box stored now when another tab set the wallet up again since the record was read', async () => {
     const { wallet, state } = await openWallet();
     wallet.lock();

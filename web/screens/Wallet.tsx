@@ -223,6 +223,11 @@ function Unlock({ app }: { app: AppState }) {
   const opened = () => {
     if (app.online.peek()) void wallet.refresh();
   };
+  const typed = (value: string) => {
+    setPasscode(value);
+    // The KDF starts on the sixth digit, while the finger moves to the button (nothing comes of it until then).
+    wallet.prepare(value);
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
@@ -256,7 +261,7 @@ function Unlock({ app }: { app: AppState }) {
     <Screen title={tw('passcode.unlockTitle')}>
       <p>{tw('passcode.unlockLead')}</p>
       <form class="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <PasscodeField id="passcode" label={tw('passcode.label')} value={passcode} onValue={setPasscode} inputRef={input} autoFocus />
+        <PasscodeField id="passcode" label={tw('passcode.label')} value={passcode} onValue={typed} inputRef={input} autoFocus />
         <ErrorAlert message={message} testId="passcode-error" />
         <button type="submit" class="btn btn-primary" disabled={busy} data-testid="passcode-unlock">
           {busy ? tw('passcode.checking') : tw('passcode.unlock')}

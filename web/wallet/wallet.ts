@@ -18,6 +18,7 @@ import {
   createPasscodeBox,
   createPasskeyBox,
   createWalletKey,
+  isPasscodeFormat,
   lockedCopy,
   MAX_PASSCODE_ATTEMPTS,
   openJson,
@@ -25,6 +26,7 @@ import {
   openPasskeyBox,
   samePasscodeBox,
   sealJson,
+  type PasscodeBox,
   type PasskeyBox,
   type Random,
 } from './vault';
@@ -95,6 +97,8 @@ export function createWallet(deps: WalletDeps) {
   /** The key record last read: the passcode's KDF can start on it while the try is being counted. */
   let known: StoredWalletKey | null = null;
   let loading: Promise<void> | null = null;
+  /** The KDF started for a passcode typed but not submitted yet (see `prepare`). */
+  let prepared: { passcode: string; box: PasscodeBox; result: Promise<CryptoKey | null> } | null = null;
 
   function note(hint: WalletHint | null): void {
     try {
@@ -214,6 +218,7 @@ export function createWallet(deps: WalletDeps) {
   async function wiped(): Promise<UnlockResult> {
     key = null;
     known = null;
+    prepared = null;
     note(null);
     contents.value = null;
     passkeyUnlock.value = false;
@@ -236,6 +241,20 @@ export function createWallet(deps: WalletDeps) {
     }
   }
 
+  /**
+   * Starts the slow KDF for a passcode as soon as it is complete (its sixth digit typed), so it
+   * runs while the finger moves to the button. Nothing comes of it until `unlock` is called
+   * with the same passcode, which counts the try first, as always, and only then uses the
+   * result: a passcode typed and never submitted shows nothing and counts nothing.
+   */
+  function prepare(passcode: string): void {
+    prepared = null;
+    if (!known || status.peek() !== 'locked' || !isPasscodeFormat(passcode)) return;
+    const result = openPasscodeBox(known.passcode, passcode, known.deviceSecret);
+    result.catch(() => undefined);
+    prepared = { passcode, box: known.passcode, result };
+  }
+
   async function tryPasscode(passcode: string): Promise<UnlockResult> {
     // Typed on the prompt the note showed, before the record was read: read it first (it may
     // say there is no wallet after all; then there is nothing to count).
@@ -245,9 +264,9 @@ export function createWallet(deps: WalletDeps) {
     const reading = deps.store.readKey();
     const documents = deps.store.readDocuments();
     documents.catch(() => undefined); // awaited once the wallet opens
-    const early = known;
-    const trying = early ? openPasscodeBox(early.passcode, passcode, early.deviceSecret) : null;
-    trying?.catch(() => undefined);
+    const early = prepared?.passcode === passcode ? prepared : known ? { box: known.passcode, result: openPasscodeBox(known.passcode, passcode, known.deviceSecret) } : null;
+    prepared = null;
+    early?.result.catch(() => undefined);
     const count = await counting;
     if (count === 'wiped') return wiped();
     const stored = await reading;
@@ -255,7 +274,7 @@ export function createWallet(deps: WalletDeps) {
     if (!stored) return wiped();
     // Another tab may have set the wallet up again since that read: then the KDF runs on the new box.
     const walletKey =
-      trying && early && samePasscodeBox(early.passcode, stored.passcode) ? await trying : await openPasscodeBox(stored.passcode, passcode, stored.deviceSecret);
+      early && samePasscodeBox(early.box, stored.passcode) ? await early.result : await openPasscodeBox(stored.passcode, passcode, stored.deviceSecret);
     if (walletKey) return opened(walletKey, documents);
     if (count >= MAX_PASSCODE_ATTEMPTS) {
       await deps.store.wipe();
@@ -300,6 +319,7 @@ export function createWallet(deps: WalletDeps) {
 
   /** Forgets the key and the documents in memory (the sealed copy stays). */
   function lock(): void {
+    prepared = null;
     if (status.value !== 'open') return;
     key = null;
     dismissPasskeyOffer();
@@ -318,6 +338,7 @@ export function createWallet(deps: WalletDeps) {
     passkeyOffer,
     opening,
     load,
+    prepare,
     download,
     setUp,
     enablePasskey,
