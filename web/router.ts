@@ -111,7 +111,8 @@ export function lazy<P extends object>(load: () => Promise<{ default: ComponentT
     const [failed, setFailed] = useState(false);
     const [, setReady] = useState(false);
     useEffect(() => {
-      if (loaded) return;
+      // Not `if (loaded) return`: a preload can finish between this render (the loading screen)
+      // and this effect, and the screen must still be drawn then.
       let live = true;
       start().then(
         () => live && setReady(true),
