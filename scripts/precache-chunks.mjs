@@ -1,6 +1,6 @@
 // A Vite build plugin: adds the lazy chunks some screens need (and everything they import,
 // their CSS included) to the service worker's precache, so those screens open offline from a
-// cold start without being in the first load. It uses vite-plugin-pwa's documented
+// cold start without being in the first load; and the entry's own stylesheets. It uses vite-plugin-pwa's documented
 // `extendManifestEntries` API; the file names are only known once the bundle exists.
 
 /** A workbox glob (`*`, `{a,b}`) as a RegExp over a path relative to the output directory. */
@@ -46,6 +46,8 @@ export function precacheChunks({ entries, shell = [] }) {
       };
       for (const chunk of Object.values(bundle)) {
         if (chunk.type === 'chunk' && chunk.facadeModuleId && entries.some((re) => re.test(chunk.facadeModuleId))) visit(chunk.fileName);
+        // The stylesheets index.html links: the page needs them offline whatever they are named.
+        if (chunk.type === 'chunk' && chunk.isEntry) for (const css of chunk.viteMetadata?.importedCss ?? []) files.add(css);
       }
       // Hashed names: the name is the revision.
       const added = [...files]

@@ -26,7 +26,8 @@ function Outlet() {
   useLayoutEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
-  if (!ready) return h(Loading, null);
+  // A screen with its own gate (the wallet's passcode) does not wait for the account to be read.
+  if (!ready && !route?.early) return h(Loading, null);
   if (redirect) return null;
   if (!route) return h(NotFound, null);
   return h(route.component, { key: current });

@@ -65,6 +65,12 @@ export type Access = 'any' | 'signed-in' | 'signed-out';
 export interface Route {
   component: ComponentType;
   access?: Access;
+  /**
+   * Renders before the cached account has been read, because the screen has a gate of its
+   * own (the wallet's passcode) that shows nothing of the account. `access` still applies as
+   * soon as the account is read.
+   */
+  early?: boolean;
 }
 
 /** Paths to routes. A key ending in "/*" matches that path and everything under it. */
@@ -82,8 +88,14 @@ export function matchRoute(routes: RouteTable, pathname: string): Route | null {
   return null;
 }
 
-/** A screen loaded from its own chunk on first use: `lazy(() => import('./screens/X'))`. */
-export function lazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): FunctionComponent<P> {
+/** A lazily loaded screen; `preload()` starts fetching its chunk before it is rendered. */
+export type LazyComponent<P extends object = object> = FunctionComponent<P> & { preload(): Promise<unknown> };
+
+/**
+ * A screen loaded from its own chunk on first use: `lazy(() => import('./screens/X'))`. Once
+ * `preload()` has resolved, the screen renders at once (no loading frame in between).
+ */
+export function lazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): LazyComponent<P> {
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const start = () =>
@@ -94,12 +106,13 @@ export function lazy<P extends object>(load: () => Promise<{ default: ComponentT
         throw err;
       },
     ));
-  return function Lazy(props: P) {
+  function Lazy(props: P) {
     const [attempt, setAttempt] = useState(0);
     const [failed, setFailed] = useState(false);
     const [, setReady] = useState(false);
     useEffect(() => {
-      if (loaded) return;
+      // Not `if (loaded) return`: a preload can finish between this render (the loading screen)
+      // and this effect, and the screen must still be drawn then.
       let live = true;
       start().then(
         () => live && setReady(true),
@@ -119,5 +132,14 @@ export function lazy<P extends object>(load: () => Promise<{ default: ComponentT
       });
     }
     return h(Loading, null);
-  };
+  }
+  // A failed preload is retried (and shown) when the screen renders.
+  Lazy.preload = () => start().catch(() => undefined);
+  return Lazy;
+}
+
+/** Starts fetching the chunk of the route at `pathname` when it is a lazy one (a cold start on it); resolves once it is loaded (or failed). */
+export async function preloadRoute(routes: RouteTable, pathname: string): Promise<void> {
+  const component = matchRoute(routes, pathname)?.component as Partial<LazyComponent> | undefined;
+  await component?.preload?.();
 }

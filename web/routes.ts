@@ -15,8 +15,9 @@ export const routes: RouteTable = {
   '/signin': { component: lazy(() => import('./screens/SignIn')), access: 'signed-out' },
   '/settings': { component: Settings },
   '/dev/sms': { component: lazy(() => import('./screens/DevSms')) },
-  // The wallet (list, card, QR) is precached for airplane mode; the verifier needs no account.
-  '/wallet/*': { component: lazy(() => import('./screens/Wallet')), access: 'signed-in' },
+  // The wallet (list, card, QR) is precached for airplane mode; its passcode prompt shows while
+  // the cached account is still being read (it shows nothing of the account). The verifier needs no account.
+  '/wallet/*': { component: lazy(() => import('./screens/Wallet')), access: 'signed-in', early: true },
   '/verify': { component: lazy(() => import('./screens/Verify')) },
   // Single sign-on: the provider sends the browser here, signed in or not.
   '/sso': { component: lazy(() => import('./screens/Sso')) },

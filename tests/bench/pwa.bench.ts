@@ -1,9 +1,10 @@
 /**
  * The PWA as built in dist/ (`npx vite build` first to measure the current code):
- *  - JavaScript loaded before the home screen: the module script index.html names, its
+ *  - JavaScript loaded before the home screen: the module scripts index.html names, its
  *    modulepreloads, and every module they import statically, gzipped (lazy routes are
- *    dynamic imports and not counted); and the same plus the wallet route (Wallet-*.js and its
- *    own static imports), what opening the wallet adds;
+ *    dynamic imports and not counted); and the same plus the wallet route's gate (Wallet-*.js
+ *    and its own static imports): what a cold start on the wallet loads before its passcode
+ *    prompt (the cards, the credential decoder and the QR screen load while it is typed);
  *  - the service worker's precache: the entries of the manifest injected into dist/sw.js;
  *  - Lighthouse 12.8.2 (mobile: simulated slow 4G, 4× CPU) against `wrangler dev` serving the
  *    build, in Debian's Chromium kept on loopback, performance / accessibility /
@@ -120,8 +121,15 @@ export async function run(): Promise<BenchRow[]> {
   const area = 'PWA build (dist/)';
   rows.push(
     { area, metric: `JS gzipped before the home screen (${load.files.size} modules: entry, preloads, their static imports)`, value: kb(load.gzBytes), unit: 'KB', goal: '≤ 40', pass: load.gzBytes <= 40 * 1024 },
-    { area, metric: `JS gzipped to open the wallet (the above + the wallet route, ${load.wallet.files.size} modules)`, value: kb(load.wallet.gzBytes), unit: 'KB' },
-    { area, metric: `service-worker precache: ${pc.entries} entries (app shell + wallet/QR chunks)`, value: kb(pc.bytes), unit: `KB (${kb(pc.gzBytes)} KB gzipped)` },
+    {
+      area,
+      metric: `JS gzipped before the wallet's passcode prompt (the above + the wallet's gate, ${load.wallet.files.size} modules)`,
+      value: kb(load.wallet.gzBytes),
+      unit: 'KB',
+      goal: '≤ 40',
+      pass: load.wallet.gzBytes <= 40 * 1024,
+    },
+    { area, metric: `service-worker precache: ${pc.entries} entries (app shell, install icons, wallet/QR chunks, English dictionaries)`, value: kb(pc.bytes), unit: `KB (${kb(pc.gzBytes)} KB gzipped)` },
   );
 
   const dir = join(ROOT, '.tmp', `bench-pwa-${process.pid}`);

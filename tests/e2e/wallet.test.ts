@@ -308,6 +308,8 @@ describe('wallet card gallery: a driving licence, in Vietnamese and English', ()
   const statePath = inject('statePath');
   let browser: Browser;
   let page: Page;
+  let licenceQrPath = '';
+  let licenceHolderName = '';
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -342,5 +344,27 @@ describe('wallet card gallery: a driving licence, in Vietnamese and English', ()
     await page.getByTestId('show-qr').click();
     await page.getByTestId('qr-countdown').getByText(/New code in/).waitFor();
     await shoot(page, 'wallet-qr-en');
+    licenceQrPath = new URL(page.url()).pathname;
+    licenceHolderName = citizen.fullName;
+  });
+
+  it('attack: the prompt that shows before the account is read gives nothing away, and a signed-out visitor does not get past it', async () => {
+    // A cold load of the QR address: the prompt (in English: its words load with it) comes from the
+    // note that a locked wallet is here, before IndexedDB has been read; no document, no QR.
+    await page.goto(`${baseUrl}${licenceQrPath}`);
+    await page.getByLabel('Wallet passcode').waitFor();
+    expect(await page.getByTestId('qr-code').count()).toBe(0);
+    expect(await page.locator('[data-testid^="doc-"]').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain(licenceHolderName);
+    // Signed out, the wallet stays on the phone, locked; its addresses send the visitor to the welcome screen.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(`${baseUrl}/welcome`);
+    await page.goto(`${baseUrl}${licenceQrPath}`);
+    await page.waitForURL(`${baseUrl}/welcome`);
+    await page.getByTestId('welcome-register').waitFor();
+    expect(await page.getByLabel('Wallet passcode').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain(licenceHolderName);
+    expect((await readRawWallet(page)).walletKey?.failedAttempts).toBe(0);
   });
 });

@@ -5,9 +5,11 @@ import type { Me } from '../../shared/api';
 import { ERROR_CODES } from '../../shared/errors';
 import type { ApiResult } from '../../web/api';
 import { en } from '../../web/i18n/en';
-import { errorText, setLang, t } from '../../web/i18n';
+import { addDictionaryLoader, errorText, lang, setLang, t, type Lang } from '../../web/i18n';
 import { vi } from '../../web/i18n/vi';
-import { matchRoute } from '../../web/router';
+import { walletEn } from '../../web/i18n/wallet-en';
+import { walletVi } from '../../web/i18n/wallet-vi';
+import { lazy, matchRoute, preloadRoute } from '../../web/router';
 import { createAppState } from '../../web/state';
 
 const me: Me = {
@@ -99,6 +101,75 @@ describe('router', () => {
     expect(matchRoute(routes, '/officer')).toBe(routes['/officer/*']);
     expect(matchRoute(routes, '/officer/citizens/1')).toBe(routes['/officer/*']);
     expect(matchRoute(routes, '/nope')).toBeNull();
+  });
+});
+
+describe('router: lazy screens', () => {
+  it('preloads a lazy route\'s chunk once, whoever asks; a route that is not lazy needs nothing', async () => {
+    let loads = 0;
+    const Screen = () => null;
+    const routes = { '/wallet/*': { component: lazy(async () => (loads++, { default: Screen })) }, '/': { component: Screen } };
+    await Promise.all([preloadRoute(routes, '/wallet/abc/qr'), preloadRoute(routes, '/wallet')]);
+    await (routes['/wallet/*'].component as ReturnType<typeof lazy>).preload();
+    expect(loads).toBe(1);
+    await preloadRoute(routes, '/');
+    await preloadRoute(routes, '/nope');
+  });
+  it('a preload that fails is tried again next time (offline before it was cached)', async () => {
+    let loads = 0;
+    const Screen = lazy(async () => {
+      if (++loads === 1) throw new Error('offline');
+      return { default: () => null };
+    });
+    await Screen.preload(); // never rejects
+    await Screen.preload();
+    expect(loads).toBe(2);
+  });
+});
+
+describe('i18n: the dictionaries of lazy areas', () => {
+  it('loads an area\'s words for the language shown, and again before each switch; the switch waits for them', async () => {
+    await setLang('vi');
+    const asked: Lang[] = [];
+    let englishReady = false;
+    await addDictionaryLoader(async (next) => {
+      asked.push(next);
+      if (next === 'en') {
+        await new Promise((r) => setTimeout(r, 20));
+        englishReady = true;
+      }
+    });
+    expect(asked).toEqual(['vi']);
+    const switching = setLang('en');
+    expect(lang.value).toBe('vi'); // not before the area's English words are there
+    await switching;
+    expect(englishReady).toBe(true);
+    expect(lang.value).toBe('en');
+    await setLang('vi');
+    expect(asked).toEqual(['vi', 'en', 'vi']);
+  });
+  it('the wallet\'s words come in parts, each following the language once its module is loaded', async () => {
+    await setLang('vi');
+    const { tw } = await import('../../web/i18n/wallet');
+    await import('../../web/i18n/documents');
+    expect(tw('passcode.label')).toBe(walletVi['passcode.label']);
+    expect(tw('qr.title')).toBe(walletVi['qr.title']);
+    await setLang('en');
+    expect(tw('passcode.label')).toBe(walletEn['passcode.label']);
+    expect(tw('qr.title')).toBe(walletEn['qr.title']);
+    // The verifier's part is not loaded here: its words show as their keys, a mistake to see at once.
+    expect(tw('verify.title')).toBe('verify.title');
+    await setLang('vi');
+  });
+  it('an area whose English words cannot be loaded (offline) does not hold the switch back', async () => {
+    await setLang('vi');
+    await addDictionaryLoader(async (next) => {
+      if (next === 'en') throw new Error('offline');
+    });
+    await setLang('en');
+    expect(lang.value).toBe('en');
+    expect(t('register.stepOf', { step: 2 })).not.toBe('Bước 2/3');
+    await setLang('vi');
   });
 });
 

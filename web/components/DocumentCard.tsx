@@ -6,6 +6,7 @@
  */
 import { DOCUMENT_TYPES, viewFields, type DocType, type FieldSpec, type View } from '../../shared/credential';
 import type { ItemSpec } from '../../shared/credential/claims';
+import '../i18n/documents';
 import { formatDay, tw, type WalletMessageKey } from '../i18n/wallet';
 import { Emblem } from './Emblem';
 

@@ -24,21 +24,44 @@ function storedLang(): Lang {
   }
 }
 
-/** Loads a language's dictionary (once). */
+/** The dictionaries of lazy areas (the wallet…), each loaded with its screens: see `addDictionaryLoader`. */
+const areaLoaders = new Set<(next: Lang) => Promise<void>>();
+/** The language being loaded or shown: what an area that opens now must load. */
+let wantedLang: Lang = storedLang();
+
+/**
+ * Loads a language's dictionary (once), and those of the areas already open. An area's
+ * dictionary that cannot be loaded does not hold the switch back: that area stays in Vietnamese.
+ */
 async function loadLang(next: Lang): Promise<void> {
+  wantedLang = next;
+  const areas = [...areaLoaders].map((load) => load(next).catch(() => undefined));
   if (next === 'en' && !dictionaries.en) dictionaries.en = (await import('./en')).en;
+  await Promise.all(areas);
+}
+
+/**
+ * An area's dictionaries, loaded with its screens (not in the first load): `load(lang)` fetches
+ * the area's dictionary for `lang` (once). It is called now for the language being shown (the
+ * area awaits the result before it renders), and by `setLang` before the language switches,
+ * so a screen never shows the other language's words while a dictionary downloads.
+ */
+export function addDictionaryLoader(load: (next: Lang) => Promise<void>): Promise<void> {
+  areaLoaders.add(load);
+  return load(wantedLang);
 }
 
 export const lang = signal<Lang>('vi');
 
 /** Resolves once the remembered language is loaded and chosen (the app renders after it). */
 export const langReady: Promise<void> = (async () => {
-  const wanted = storedLang();
+  const wanted = wantedLang;
   try {
     await loadLang(wanted);
     lang.value = wanted;
   } catch {
     // its chunk could not be loaded (offline before it was cached): stay in Vietnamese
+    wantedLang = 'vi';
   }
 })();
 
@@ -54,6 +77,7 @@ export async function setLang(next: Lang): Promise<void> {
     lang.value = next;
   } catch {
     // offline and not cached yet: keep the current language
+    wantedLang = lang.peek();
   }
 }
 

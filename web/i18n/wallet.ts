@@ -1,19 +1,55 @@
 /**
- * `tw(key, params?)`: `t()` for the wallet, QR and verifier screens, whose dictionaries load
- * with those screens. It reads the same `lang` signal, so these screens follow the language
- * setting. Also the date and time formats those screens use.
+ * `tw(key, params?)`: `t()` for the wallet, QR and verifier screens. Their words come in parts,
+ * each loaded with the screens that use it: the wallet's own (its gate, the list) with this
+ * module; the documents' (cards, the QR screen) with ./documents; the verifier's with
+ * ./verifier. The Vietnamese part loads with its module, the English one only when English is
+ * chosen, and a module that imports a part waits for it. `tw` reads the same `lang` signal, so
+ * these screens follow the language setting. Also the date and time formats they use.
  */
-import { lang } from './index';
-import { walletEn } from './wallet-en';
-import { walletVi, type WalletMessageKey, type WalletMessages } from './wallet-vi';
+import type { ApiError } from '../api';
+import { addDictionaryLoader, errorText, lang, type Lang } from './index';
+import { walletUnlockVi } from './wallet-unlock-vi';
+import type { WalletMessageKey, WalletMessages } from './wallet-vi';
 
 export type { WalletMessageKey };
 
-const dictionaries: Record<'vi' | 'en', WalletMessages> = { vi: walletVi, en: walletEn };
+const words: Record<Lang, Partial<WalletMessages>> = { vi: {}, en: {} };
 
+/**
+ * Adds a part of the wallet's words: `vi` at once, the English part (`loadEn`) when English is
+ * shown or chosen. Resolves once the part of the current language is there; never rejects
+ * (an English part that cannot be loaded offline leaves those words in Vietnamese).
+ */
+export async function addWalletWords(vi: Partial<WalletMessages>, loadEn: () => Promise<Partial<WalletMessages>>): Promise<void> {
+  Object.assign(words.vi, vi);
+  let en: Promise<void> | null = null;
+  const load = (next: Lang): Promise<void> => {
+    if (next !== 'en') return Promise.resolve();
+    en ??= loadEn().then(
+      (part) => void Object.assign(words.en, part),
+      (err: unknown) => {
+        en = null; // try again at the next switch
+        throw err;
+      },
+    );
+    return en;
+  };
+  await addDictionaryLoader(load).catch(() => undefined);
+}
+
+await addWalletWords(walletUnlockVi, async () => (await import('./wallet-unlock-en')).walletUnlockEn);
+
+/** A word of the wallet's screens. A key of a part that is not loaded shows as the key itself (a mistake to see at once). */
 export function tw(key: WalletMessageKey, params?: Readonly<Record<string, string | number>>): string {
-  const text = dictionaries[lang.value][key];
+  const text = words[lang.value][key] ?? words.vi[key] ?? key;
   return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
+}
+
+/** An error of the wallet's download or sync, in words. */
+export function syncErrorText(error: Pick<ApiError, 'code' | 'retryAfter'>): string {
+  if (error.code === 'unauthenticated') return tw('wallet.signInAgain');
+  if (error.code === 'device_storage' || error.code === 'device_unknown') return tw('wallet.noDeviceKey');
+  return errorText(error);
 }
 
 /** "YYYY-MM-DD" (a calendar date on a document) → "dd/mm/yyyy", as Vietnamese papers print it. */

@@ -15,6 +15,7 @@ import type { PresentationResult, Verdict } from '../../shared/credential';
 import { DocumentCard, docTypeName } from '../components/DocumentCard';
 import { Screen } from '../components/Screen';
 import { Notice } from '../components/Status';
+import '../i18n/verifier';
 import { formatAge, formatDate, formatDateTime, formatDuration, tw, type WalletMessageKey } from '../i18n/wallet';
 import { useApp } from '../state';
 import { createQrReader, hasPlatformDetector, loadFallbackDecoder, type QrReader } from '../wallet/qr-scan';

@@ -1,30 +1,31 @@
 /**
- * The document wallet (lazy, precached so it opens in airplane mode): /wallet lists the
- * documents, /wallet/<id> shows one as its card, /wallet/<id>/qr presents it (a lazy chunk of
- * its own, with the QR library). Behind the passcode (or passkey) gate; the first visit
- * downloads the documents and sets the passcode.
+ * The document wallet (/wallet lists the documents, /wallet/<id> shows one as its card,
+ * /wallet/<id>/qr presents it), precached so it opens in airplane mode. This chunk is the gate:
+ * on a cold start it is all the wallet loads before the passcode (or passkey) prompt — the
+ * wallet model, the vault, the Vietnamese wallet words. The open wallet's screens (the list and
+ * cards with the credential decoder: WalletDocuments; the QR screen with lean-qr: WalletQr)
+ * are fetched while the passcode is typed. The first visit downloads the documents and sets
+ * the passcode.
  */
-import '../wallet/wallet.css';
 import { effect } from '@preact/signals';
-import type { ComponentChildren, Ref } from 'preact';
+import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { WalletDocument } from '../../shared/api';
-import { fromBase64Url } from '../../shared/bytes';
-import { decodeCredential, type DecodedCredential } from '../../shared/credential';
 import type { ApiError } from '../api';
-import { DocumentCard, docTypeName } from '../components/DocumentCard';
 import { Screen } from '../components/Screen';
-import { ErrorAlert, Loading, Notice } from '../components/Status';
-import { errorText, t } from '../i18n';
-import { formatDate, formatDateTime, formatDay, tw } from '../i18n/wallet';
+import { ErrorAlert, Loading } from '../components/Status';
+import { t } from '../i18n';
+import { syncErrorText, tw } from '../i18n/wallet';
 import { lazy, path } from '../router';
 import { useApp, type AppState } from '../state';
 import { wallet } from '../wallet/session';
 import { isPasscodeFormat, isWeakPasscode, MAX_PASSCODE_ATTEMPTS, PASSCODE_LENGTH } from '../wallet/vault';
 
+const WalletDocuments = lazy(() => import('./WalletDocuments'));
 const WalletQr = lazy(() => import('./WalletQr'));
-/** The QR screen's chunk is fetched while the passcode is typed, so it draws at once after. */
-const prefetchQr = () => void import('./WalletQr').catch(() => undefined);
+
+// Opened from the home-screen icon straight onto a wallet address, this chunk loads beside the
+// app's own start: the stored key record is read now, so the prompt can show as the app renders.
+void wallet.load().catch(() => undefined);
 
 type Sub = { kind: 'list' } | { kind: 'doc'; id: string } | { kind: 'qr'; id: string };
 
@@ -34,17 +35,19 @@ function parse(pathname: string): Sub {
   return action === 'qr' ? { kind: 'qr', id: decodeURIComponent(id) } : { kind: 'doc', id: decodeURIComponent(id) };
 }
 
-/** The display view of a document: its full credential decoded (the wallet trusts what it received). */
-export function displayCredential(doc: WalletDocument): DecodedCredential | null {
-  const b64 = doc.credentials.full ?? doc.credentials.basic ?? Object.values(doc.credentials)[0];
-  const bytes = b64 ? fromBase64Url(b64) : null;
-  return bytes ? decodeCredential(bytes) : null;
+/** The screen the open wallet will show is fetched while the passcode is typed, so it draws at once after. */
+function prefetchOpen(): void {
+  const first = parse(path.peek()).kind === 'qr' ? WalletQr : WalletDocuments;
+  const then = first === WalletQr ? WalletDocuments : WalletQr;
+  void first.preload().then(() => then.preload());
 }
 
-/** The date a document itself stops being valid, when it has one (card expiry, BHYT end…). */
-function documentValidUntil(data: Record<string, unknown>): string | null {
-  const value = data['expiryDate'] ?? data['validTo'];
-  return typeof value === 'string' ? value : null;
+let promptMarked = false;
+/** For the cold-start benchmark (tests/bench): navigation → the passcode prompt on screen (effects run after paint). */
+function markPrompt(): void {
+  if (promptMarked) return;
+  performance.mark('vneid:passcode-prompt');
+  promptMarked = true;
 }
 
 let watching = false;
@@ -54,19 +57,14 @@ function watchApp(app: AppState): void {
   watching = true;
   let wasOnline = app.online.peek();
   effect(() => {
-    if (!app.signedIn.value) wallet.lock();
+    // Before the cached account is read nobody is signed in yet: that is no sign-out.
+    if (app.ready.value && !app.signedIn.value) wallet.lock();
   });
   effect(() => {
     const online = app.online.value;
     if (online && !wasOnline && wallet.status.peek() === 'open') void wallet.refresh();
     wasOnline = online;
   });
-}
-
-function syncErrorText(error: ApiError): string {
-  if (error.code === 'unauthenticated') return tw('wallet.signInAgain');
-  if (error.code === 'device_storage' || error.code === 'device_unknown') return tw('wallet.noDeviceKey');
-  return errorText(error);
 }
 
 export default function Wallet() {
@@ -76,12 +74,14 @@ export default function Wallet() {
     void wallet.load();
   }, []);
   const status = wallet.status.value;
-  const sub = parse(path.value);
   if (status === 'loading') return <Loading />;
-  if (status === 'absent' || status === 'wiped') return <SetUp app={app} wiped={status === 'wiped'} />;
+  // The passcode prompt may show while the cached account is being read: it shows nothing of it.
   if (status === 'locked') return <Unlock app={app} />;
-  const contents = wallet.contents.value;
-  const doc = sub.kind === 'list' ? null : (contents?.documents.find((d) => d.id === sub.id) ?? null);
+  // The rest is the account's (its documents, their download): only once the route's access rule has been checked.
+  if (!app.ready.value) return <Loading />;
+  if (status === 'absent' || status === 'wiped') return <SetUp app={app} wiped={status === 'wiped'} />;
+  const sub = parse(path.value);
+  const doc = sub.kind === 'list' ? null : (wallet.contents.value?.documents.find((d) => d.id === sub.id) ?? null);
   if (sub.kind !== 'list' && !doc) {
     return (
       <Screen title={tw('wallet.title')}>
@@ -93,8 +93,7 @@ export default function Wallet() {
     );
   }
   if (sub.kind === 'qr' && doc) return <WalletQr doc={doc} />;
-  if (sub.kind === 'doc' && doc) return <DocumentScreen doc={doc} />;
-  return <DocumentList app={app} />;
+  return <WalletDocuments app={app} doc={doc} />;
 }
 
 // ---- first download and the passcode ---------------------------------------------------
@@ -217,9 +216,17 @@ function Unlock({ app }: { app: AppState }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(prefetchQr, []);
+  useEffect(() => {
+    markPrompt();
+    prefetchOpen();
+  }, []);
   const opened = () => {
     if (app.online.peek()) void wallet.refresh();
+  };
+  const typed = (value: string) => {
+    setPasscode(value);
+    // The KDF starts on the sixth digit, while the finger moves to the button (nothing comes of it until then).
+    wallet.prepare(value);
   };
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -254,7 +261,7 @@ function Unlock({ app }: { app: AppState }) {
     <Screen title={tw('passcode.unlockTitle')}>
       <p>{tw('passcode.unlockLead')}</p>
       <form class="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <PasscodeField id="passcode" label={tw('passcode.label')} value={passcode} onValue={setPasscode} inputRef={input} autoFocus />
+        <PasscodeField id="passcode" label={tw('passcode.label')} value={passcode} onValue={typed} inputRef={input} autoFocus />
         <ErrorAlert message={message} testId="passcode-error" />
         <button type="submit" class="btn btn-primary" disabled={busy} data-testid="passcode-unlock">
           {busy ? tw('passcode.checking') : tw('passcode.unlock')}
@@ -268,132 +275,6 @@ function Unlock({ app }: { app: AppState }) {
           </button>
         </div>
       ) : null}
-    </Screen>
-  );
-}
-
-// ---- the open wallet ------------------------------------------------------------------
-
-function PasskeyOffer() {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  if (!wallet.passkeyOffer.value) {
-    return message ? <Notice message={message} /> : null;
-  }
-  const enable = async () => {
-    setBusy(true);
-    const ok = await wallet.enablePasskey();
-    setBusy(false);
-    setMessage(ok ? tw('passkey.enabled') : tw('passkey.unsupported'));
-    if (!ok) wallet.dismissPasskeyOffer();
-  };
-  return (
-    <section class="card stack" aria-labelledby="passkey-offer-h" data-testid="passkey-offer">
-      <h2 id="passkey-offer-h">{tw('passkey.offerTitle')}</h2>
-      <p>{tw('passkey.offerLead')}</p>
-      <button type="button" class="btn btn-primary" onClick={() => void enable()} disabled={busy} data-testid="passkey-enable">
-        {busy ? tw('passkey.enabling') : tw('passkey.enable')}
-      </button>
-      <button type="button" class="btn-link" onClick={() => wallet.dismissPasskeyOffer()} disabled={busy}>
-        {tw('passkey.later')}
-      </button>
-    </section>
-  );
-}
-
-function SyncStatus({ app }: { app: AppState }) {
-  const sync = wallet.sync.value;
-  const syncedAt = wallet.contents.value?.syncedAt;
-  let message: string | null = null;
-  if (sync.state === 'syncing') message = tw('wallet.syncing');
-  else if (sync.state === 'failed') message = tw('wallet.syncFailed', { reason: syncErrorText(sync.error) });
-  else if (!app.online.value) message = tw('wallet.offline');
-  else if (sync.state === 'done') message = tw('wallet.synced');
-  return (
-    <div class="wallet-status">
-      <Notice message={message} />
-      {syncedAt ? (
-        <p class="muted small" data-testid="wallet-synced-at">
-          {tw('wallet.syncedAt', { time: formatDateTime(syncedAt) })}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function DocumentTile({ doc }: { doc: WalletDocument }) {
-  const decoded = displayCredential(doc);
-  const data = (decoded?.data ?? {}) as Record<string, unknown>;
-  const until = documentValidUntil(data);
-  const expired = doc.expiresAt <= Date.now();
-  return (
-    <li>
-      <a class={`doc-tile doc-${doc.docType}`} href={`/wallet/${encodeURIComponent(doc.id)}`} data-testid={`doc-tile-${doc.docType}`}>
-        <span class="doc-tile-type">{docTypeName(doc.docType)}</span>
-        {typeof data['fullName'] === 'string' ? <span class="doc-tile-name">{data['fullName']}</span> : null}
-        {until ? <span class="doc-tile-meta">{tw('f.expiryDate')}: {formatDay(until)}</span> : null}
-        {expired ? <span class="doc-tile-warn">{tw('wallet.copyExpired')}</span> : null}
-      </a>
-    </li>
-  );
-}
-
-function DocumentList({ app }: { app: AppState }) {
-  const docs = wallet.contents.value?.documents ?? [];
-  const syncing = wallet.sync.value.state === 'syncing';
-  return (
-    <Screen title={tw('wallet.title')}>
-      <PasskeyOffer />
-      <SyncStatus app={app} />
-      {docs.length === 0 ? (
-        <p class="empty">{tw('wallet.empty')}</p>
-      ) : (
-        <>
-          <p class="muted small">{tw('wallet.count', { count: docs.length })}</p>
-          <ul class="doc-tiles" data-testid="wallet-list">
-            {docs.map((doc) => (
-              <DocumentTile key={doc.id} doc={doc} />
-            ))}
-          </ul>
-        </>
-      )}
-      <div class="actions">
-        <button type="button" class="btn btn-secondary" onClick={() => void wallet.refresh()} disabled={syncing || !app.online.value} data-testid="wallet-sync">
-          {syncing ? tw('wallet.syncing') : tw('wallet.sync')}
-        </button>
-        <button type="button" class="btn-link" onClick={() => wallet.lock()} data-testid="wallet-lock">
-          {tw('wallet.lock')}
-        </button>
-      </div>
-    </Screen>
-  );
-}
-
-function BackLink({ href, children }: { href: string; children: ComponentChildren }) {
-  return (
-    <a class="tap back-link" href={href}>
-      <span aria-hidden="true" class="back-arrow">
-        ‹
-      </span>
-      {children}
-    </a>
-  );
-}
-
-function DocumentScreen({ doc }: { doc: WalletDocument }) {
-  const decoded = displayCredential(doc);
-  const name = docTypeName(doc.docType);
-  const expired = doc.expiresAt <= Date.now();
-  return (
-    <Screen title={name}>
-      <BackLink href="/wallet">{tw('wallet.back')}</BackLink>
-      {decoded ? <DocumentCard docType={decoded.docType} view={decoded.view} data={decoded.data as Record<string, unknown>} /> : null}
-      <p class={expired ? 'alert' : 'muted small'} data-testid="copy-expiry">
-        {expired ? tw('wallet.copyExpired') : tw('wallet.copyExpires', { date: formatDate(doc.expiresAt) })}
-      </p>
-      <a class="btn btn-primary" href={`/wallet/${encodeURIComponent(doc.id)}/qr`} data-testid="show-qr">
-        {tw('wallet.showQr')}
-      </a>
     </Screen>
   );
 }

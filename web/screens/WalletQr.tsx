@@ -1,20 +1,24 @@
 /**
  * Showing a document as a QR code (its own lazy chunk, with lean-qr; precached with the
- * wallet). The citizen picks how much to share (the views the issuer signed); the device key
- * signs a new presentation every REFRESH_S seconds, so the code on screen is always fresh and
- * a screenshot of it stops verifying after the freshness window. No network is used.
+ * wallet, fetched while the passcode is typed). The citizen picks how much to share (the views
+ * the issuer signed); the device key signs a new presentation every REFRESH_S seconds, so the
+ * code on screen is always fresh and a screenshot of it stops verifying after the freshness
+ * window. No network is used.
  */
 import '../wallet/wallet.css';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WalletDocument } from '../../shared/api';
 import { fromBase64Url } from '../../shared/bytes';
-import { createPresentation, DOCUMENT_TYPES, viewFields, type View } from '../../shared/credential';
+import { createPresentation, DOCUMENT_TYPES, QR_PREFIX_COMPRESSED, viewFields, type Compression, type View } from '../../shared/credential';
 import { docTypeName, fieldLabel } from '../components/DocumentCard';
 import { Screen } from '../components/Screen';
 import { ErrorAlert } from '../components/Status';
-import { tw } from '../i18n/wallet';
+import '../i18n/documents';
+import { tw, type WalletMessageKey } from '../i18n/wallet';
+import type { StoredDeviceKey } from '../wallet/db';
 import { getDeviceKey } from '../wallet/device-key';
-import { drawQr } from '../wallet/qr-code';
+import { drawQr, warmUpQr } from '../wallet/qr-code';
+import { wallet } from '../wallet/session';
 import { FRESHNESS_S } from '../wallet/verifier';
 
 /** A new code this often (seconds); each stays valid FRESHNESS_S (120 s) at the verifier. */
@@ -52,6 +56,35 @@ function useWakeLock(): void {
 
 let firstDrawMarked = false;
 
+/** A failure the citizen is told about in words (never an exception's own English text). */
+class QrProblem extends Error {
+  constructor(readonly key: WalletMessageKey) {
+    super(key);
+  }
+}
+
+function problemText(err: unknown): string {
+  return tw('qr.failed', { reason: tw(err instanceof QrProblem ? err.key : 'qr.tryAgain') });
+}
+
+/**
+ * The device key, read while the passcode is typed (this chunk is fetched then) rather than
+ * after the wallet opens: the first screen takes it, later ones read it again.
+ */
+let earlyKey: Promise<StoredDeviceKey | null> | null = getDeviceKey().catch(() => null);
+function deviceKey(): Promise<StoredDeviceKey | null> {
+  const key = earlyKey ?? getDeviceKey().catch(() => null);
+  earlyKey = null;
+  return key;
+}
+
+// The first QR a page draws runs lean-qr's code cold (≈ 100 ms at 4× CPU, most of the time to
+// the code); a throwaway one drawn while the passcode is typed makes that run warm. Not once the
+// passcode is being checked: then the real code is next, and this would only delay it.
+setTimeout(() => {
+  if (wallet.status.peek() === 'locked' && !wallet.opening.peek()) warmUpQr();
+}, 0);
+
 export default function WalletQr({ doc }: { doc: WalletDocument }) {
   const views = VIEW_ORDER.filter((v) => (DOCUMENT_TYPES[doc.docType].views as readonly View[]).includes(v) && doc.credentials[v]);
   const [view, setView] = useState<View>(views[0] ?? 'full');
@@ -61,16 +94,27 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useWakeLock();
 
-  useEffect(() => {
+  // A layout effect: the signing starts before the first paint, not after it.
+  useLayoutEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setInterval> | undefined;
     const credential = fromBase64Url(doc.credentials[view] ?? '');
+    /**
+     * Compressed or not is decided once, on the first code ('auto' compares both): later codes
+     * differ only in their time and signature, so the answer stays the same, and the deflate is
+     * not run again every REFRESH_S seconds.
+     */
+    let compression: Compression = 'auto';
+    // Another view chosen: the code of the one before must not stay on screen under the new choice.
+    setText(null);
+    setError(null);
     const run = async () => {
-      const key = await getDeviceKey().catch(() => null);
-      if (!key) throw new Error(tw('qr.noDeviceKey'));
-      if (!credential) throw new Error('credential');
+      const key = await deviceKey();
+      if (!key) throw new QrProblem('qr.noDeviceKey');
+      if (!credential) throw new QrProblem('qr.noCredential');
       const present = async () => {
-        const next = await createPresentation({ credential, devicePrivateKey: key.keyPair.privateKey, now: Date.now() });
+        const next = await createPresentation({ credential, devicePrivateKey: key.keyPair.privateKey, now: Date.now(), compression });
+        compression = next.startsWith(QR_PREFIX_COMPRESSED) ? 'always' : 'never';
         if (!live) return;
         if (canvas.current) drawQr(canvas.current, next);
         setText(next);
@@ -87,13 +131,13 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
         left -= 1;
         if (left <= 0) {
           left = REFRESH_S;
-          void present().catch((err: unknown) => live && setError(tw('qr.failed', { reason: String(err) })));
+          void present().catch((err: unknown) => live && setError(problemText(err)));
         } else if (live) {
           setSecondsLeft(left);
         }
       }, 1000);
     };
-    run().catch((err: unknown) => live && setError(tw('qr.failed', { reason: err instanceof Error ? err.message : String(err) })));
+    run().catch((err: unknown) => live && setError(problemText(err)));
     return () => {
       live = false;
       clearInterval(timer);
@@ -128,10 +172,11 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
           data-view={view}
           data-qr-text={text ?? ''}
         />
-        {text ? null : <p class="qr-preparing">{tw('qr.preparing')}</p>}
+        {text || error ? null : <p class="qr-preparing">{tw('qr.preparing')}</p>}
       </div>
       <ErrorAlert message={error} testId="qr-error" />
-      <div class="qr-timer" role="timer" aria-live="off" data-testid="qr-countdown">
+      {/* Hidden, not removed, while there is no code: the page does not jump when it comes. */}
+      <div class={text ? 'qr-timer' : 'qr-timer qr-timer-idle'} role="timer" aria-live="off" data-testid="qr-countdown">
         <span>{tw('qr.refreshIn', { seconds: secondsLeft })}</span>
         <progress max={REFRESH_S} value={secondsLeft} aria-hidden="true" />
       </div>

@@ -1,11 +1,12 @@
 /**
  * The PWA's IndexedDB: the device key and the last account summary (so the home screen
  * opens offline); since version 2 the encrypted wallet and the verifier's cached lists
- * (read and written by wallet/wallet-store.ts). A new store: add it in `upgrade` under
- * `if (oldVersion < N)` and bump DB_VERSION.
+ * (read and written by wallet/wallet-store.ts). The stores are made by boot.ts, which opens
+ * the database at start-up: a new store goes there (and its type here).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Me } from '../../shared/api';
+import { openDatabase, takeEarlyOpen } from '../boot';
 import type { StoredVerifierList, StoredWalletDocuments, StoredWalletKey } from './wallet-store';
 
 /** The device key pair (non-extractable private key; CryptoKey is structured-cloneable) and its id. */
@@ -34,38 +35,29 @@ interface IdentityDB extends DBSchema {
   'verifier-lists': { key: 'trust-list' | 'status-list'; value: StoredVerifierList };
 }
 
-const DB_NAME = 'vneid';
-const DB_VERSION = 2;
-
 let dbPromise: Promise<IDBPDatabase<IdentityDB>> | null = null;
 
+/** The app's database: the connection boot.ts started opening at start-up, or a new one. */
 export function db(): Promise<IDBPDatabase<IdentityDB>> {
-  dbPromise ??= openDB<IdentityDB>(DB_NAME, DB_VERSION, {
-    upgrade(database, oldVersion) {
-      if (oldVersion < 1) {
-        database.createObjectStore('device-key');
-        database.createObjectStore('account');
-      }
-      if (oldVersion < 2) {
-        database.createObjectStore('wallet-key');
-        database.createObjectStore('wallet-documents');
-        database.createObjectStore('verifier-lists');
-      }
-    },
+  if (dbPromise) return dbPromise;
+  const pending: Promise<IDBPDatabase<IdentityDB>> = (takeEarlyOpen() ?? openDatabase()).then((raw) => {
+    const forget = () => {
+      if (dbPromise === pending) dbPromise = null;
+    };
     // A newer version of the app opened in another tab: let its upgrade run; reopen on next use.
-    blocking() {
-      void dbPromise?.then((d) => d.close());
-      dbPromise = null;
-    },
-    terminated() {
-      dbPromise = null;
-    },
+    raw.addEventListener('versionchange', () => {
+      raw.close();
+      forget();
+    });
+    raw.addEventListener('close', forget);
+    return wrap(raw) as unknown as IDBPDatabase<IdentityDB>;
   });
+  dbPromise = pending;
   // A failed open (private mode, storage full) is retried on the next call.
-  dbPromise.catch(() => {
-    dbPromise = null;
+  pending.catch(() => {
+    if (dbPromise === pending) dbPromise = null;
   });
-  return dbPromise;
+  return pending;
 }
 
 export async function getDeviceKey(): Promise<StoredDeviceKey | null> {

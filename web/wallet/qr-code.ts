@@ -11,6 +11,14 @@ import { correction, generate, mode } from 'lean-qr';
 /** The quiet zone the QR standard asks for, in modules. */
 export const QUIET_ZONE = 4;
 
+/**
+ * Runs lean-qr once on text of a wallet code's length and throws the result away, so that the
+ * first real code is drawn by warm (compiled) code instead of cold.
+ */
+export function warmUpQr(): void {
+  generate(mode.alphaNumeric('VN1:'.padEnd(420, '0A')), { minCorrectionLevel: correction.M });
+}
+
 /** Draws the QR at one pixel per module (the canvas is scaled with CSS, pixelated). Returns its version. */
 export function drawQr(canvas: HTMLCanvasElement, text: string): number {
   const code = generate(mode.alphaNumeric(text), { minCorrectionLevel: correction.M });

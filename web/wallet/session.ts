@@ -20,6 +20,8 @@ import {
   writeWalletDocuments,
 } from './wallet-store';
 
+/** localStorage: "this device holds a locked wallet" (see WalletDeps.hint). */
+const HINT_KEY = 'vneid:wallet';
 /** Background time after which the wallet asks for the passcode again. */
 const LOCK_AFTER_HIDDEN_MS = 5 * 60_000;
 
@@ -52,6 +54,13 @@ export const wallet = createWallet({
   sync: syncWallet,
   prf: { supported: browserSupportsPrf, evaluate: evaluatePrf },
   now: () => Date.now(),
+  hint: {
+    read: () => {
+      const value = localStorage.getItem(HINT_KEY);
+      return value === 'passcode' || value === 'passkey' ? value : null;
+    },
+    write: (hint) => (hint ? localStorage.setItem(HINT_KEY, hint) : localStorage.removeItem(HINT_KEY)),
+  },
 });
 
 let hiddenSince: number | null = null;

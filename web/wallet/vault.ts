@@ -197,6 +197,12 @@ export async function openPasscodeBox(
   return unwrapWalletKey(passcodeBox.box, kek, 'passcode', options);
 }
 
+/** Whether two stored passcode boxes are the same box (each new box has a new random salt and IV). */
+export function samePasscodeBox(a: PasscodeBox, b: PasscodeBox): boolean {
+  const equal = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.iterations === b.iterations && equal(a.salt, b.salt) && equal(a.box.iv, b.box.iv);
+}
+
 /** Makes the passkey box from a PRF output the authenticator gave for `prfSalt`. */
 export async function createPasskeyBox(options: {
   walletKey: CryptoKey;
