@@ -5,87 +5,35 @@
  * the screen decides whether it is what it expects.
  */
 import '../wallet/wallet.css';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Notice } from '../components/Status';
 import { ta } from '../i18n/accounts';
-import { createQrReader, type QrReader } from '../wallet/qr-scan';
-
-/** Camera frames are read this often (ms), as in the verifier: enough for a held-up phone, light on a cheap CPU. */
-const SCAN_INTERVAL_MS = 250;
-
-let reader: Promise<QrReader> | null = null;
-function qrReader(): Promise<QrReader> {
-  reader ??= createQrReader().catch((err: unknown) => {
-    reader = null;
-    throw err;
-  });
-  return reader;
-}
+import { useQrCamera } from '../wallet/use-qr-camera';
 
 export default function QrScanner({ onText, onClose, notice }: { onText: (text: string) => void; onClose: () => void; notice?: string | null }) {
-  const video = useRef<HTMLVideoElement>(null);
-  const stream = useRef<MediaStream | null>(null);
-  const [scanning, setScanning] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-
-  function stopCamera(): void {
-    stream.current?.getTracks().forEach((track) => track.stop());
-    stream.current = null;
-    setScanning(false);
-  }
-
-  const startCamera = async () => {
+  const camera = useQrCamera({
+    onText: (text) => {
+      setMessage(null);
+      onText(text);
+    },
+    onProblem: (problem) => setMessage(ta(problem === 'camera' ? 'scan.cameraFailed' : 'scan.noQr')),
+  });
+  const startCamera = () => {
     setMessage(null);
-    try {
-      if (!navigator.mediaDevices?.getUserMedia) throw new Error('no camera API');
-      const media = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      stream.current = media;
-      setScanning(true);
-      const read = await qrReader();
-      const el = video.current;
-      if (!el) throw new Error('no video element');
-      el.srcObject = media;
-      await el.play();
-      const loop = async () => {
-        if (!stream.current) return;
-        const found = el.readyState >= 2 ? await read(el) : null;
-        if (found) {
-          stopCamera();
-          onText(found);
-        } else if (stream.current) {
-          setTimeout(() => void loop(), SCAN_INTERVAL_MS);
-        }
-      };
-      void loop();
-    } catch {
-      stopCamera();
-      setMessage(ta('scan.cameraFailed'));
-    }
+    void camera.start();
   };
+  const stopCamera = camera.stop;
+  const scanning = camera.scanning;
+  const video = camera.video;
 
   // The camera opens with the scanner (the tap on "scan" was the request); it stops when the scanner closes.
-  useEffect(() => {
-    void startCamera();
-    return stopCamera;
-  }, []);
+  useEffect(() => startCamera(), []);
 
   const fromImage = async (file: File | undefined) => {
     if (!file) return;
     setMessage(ta('scan.reading'));
-    try {
-      const bitmap = await createImageBitmap(file);
-      const found = await (await qrReader())(bitmap);
-      bitmap.close();
-      if (!found) {
-        setMessage(ta('scan.noQr'));
-        return;
-      }
-      setMessage(null);
-      stopCamera();
-      onText(found);
-    } catch {
-      setMessage(ta('scan.noQr'));
-    }
+    await camera.readImage(file);
   };
 
   return (
@@ -109,7 +57,7 @@ export default function QrScanner({ onText, onClose, notice }: { onText: (text: 
         />
       </label>
       {scanning ? null : (
-        <button type="button" class="btn-link" onClick={() => void startCamera()} data-testid="scan-retry">
+        <button type="button" class="btn-link" onClick={startCamera} data-testid="scan-retry">
           {ta('scan.retry')}
         </button>
       )}

@@ -8,6 +8,7 @@ export const verifierEn: VerifierMessages = {
   'verify.stopScan': 'Stop scanning',
   'verify.scanning': 'Hold the QR code in the middle of the frame.',
   'verify.cameraFailed': 'The camera could not be opened. Choose a picture of the QR code or paste its text.',
+  'verify.storageFailed': 'The checking data kept on this device could not be read (storage blocked or full). Free some space or allow site storage, then try again.',
   'verify.image': 'Choose a picture of a QR code',
   'verify.readingImage': 'Reading the picture…',
   'verify.noQrInImage': 'No QR code was found in this picture.',

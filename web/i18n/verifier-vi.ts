@@ -10,6 +10,7 @@ export const verifierVi = {
   'verify.stopScan': 'Dừng quét',
   'verify.scanning': 'Đưa mã QR vào giữa khung hình.',
   'verify.cameraFailed': 'Không mở được camera. Hãy chọn ảnh có mã QR hoặc dán nội dung mã.',
+  'verify.storageFailed': 'Không đọc được dữ liệu kiểm tra lưu trên máy (bộ nhớ bị chặn hoặc đầy). Hãy giải phóng bộ nhớ hoặc cho phép trang lưu dữ liệu, rồi thử lại.',
   'verify.image': 'Chọn ảnh có mã QR',
   'verify.readingImage': 'Đang đọc ảnh…',
   'verify.noQrInImage': 'Không tìm thấy mã QR trong ảnh này.',

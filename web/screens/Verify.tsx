@@ -18,7 +18,8 @@ import { Notice } from '../components/Status';
 import '../i18n/verifier';
 import { formatAge, formatDate, formatDateTime, formatDuration, tw, type WalletMessageKey } from '../i18n/wallet';
 import { useApp } from '../state';
-import { createQrReader, hasPlatformDetector, loadFallbackDecoder, type QrReader } from '../wallet/qr-scan';
+import { hasPlatformDetector, loadFallbackDecoder } from '../wallet/qr-scan';
+import { useQrCamera } from '../wallet/use-qr-camera';
 import {
   checkQrText,
   FRESHNESS_S,
@@ -29,18 +30,6 @@ import {
   statusTtlMs,
   type VerifierLists,
 } from '../wallet/verifier';
-
-/** Camera frames are read this often (ms): enough for a held-up phone, light on a cheap CPU. */
-const SCAN_INTERVAL_MS = 250;
-
-let reader: Promise<QrReader> | null = null;
-function qrReader(): Promise<QrReader> {
-  reader ??= createQrReader().catch((err: unknown) => {
-    reader = null;
-    throw err;
-  });
-  return reader;
-}
 
 function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: VerifierLists | null; now: number; refreshing: boolean; onRefresh(): void; online: boolean }) {
   const freshness = statusFreshness(lists?.status ?? null, now);
@@ -119,9 +108,6 @@ export default function Verify() {
   const [text, setText] = useState('');
   const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<PresentationResult | null>(null);
-  const [scanning, setScanning] = useState(false);
-  const video = useRef<HTMLVideoElement>(null);
-  const stream = useRef<MediaStream | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
   const online = app.online.value;
 
@@ -151,84 +137,54 @@ export default function Verify() {
       setNow(at);
       if (navigator.onLine && statusFreshness(listsRef.current?.status ?? null, at) !== 'fresh') void refresh(true);
     }, 15_000);
-    return () => {
-      clearInterval(tick);
-      stopCamera();
-    };
+    return () => clearInterval(tick);
   }, []);
 
   const check = async (qr: string) => {
     setChecking(true);
     setResult(null);
     setNotice(null);
-    // Always the current lists and clock: a list that aged past its limit stops counting.
-    const at = Date.now();
-    const current = await loadLists(at);
-    listsRef.current = current;
-    setLists(current);
-    setNow(at);
-    setResult(await checkQrText(qr, current, at));
-    setChecking(false);
+    try {
+      // Always the current lists and clock: a list that aged past its limit stops counting.
+      const at = Date.now();
+      const current = await loadLists(at);
+      listsRef.current = current;
+      setLists(current);
+      setNow(at);
+      setResult(await checkQrText(qr, current, at));
+    } catch {
+      // The lists could not be read on this device (storage blocked or full): say so, never hang on "checking".
+      setNotice(tw('verify.storageFailed'));
+      return;
+    } finally {
+      setChecking(false);
+    }
     requestAnimationFrame(() => {
       window.scrollTo(0, 0);
       resultRef.current?.focus({ preventScroll: true });
     });
   };
 
-  function stopCamera(): void {
-    stream.current?.getTracks().forEach((track) => track.stop());
-    stream.current = null;
-    setScanning(false);
-  }
-
+  const camera = useQrCamera({
+    onText: (found) => {
+      setText(found);
+      void check(found);
+    },
+    onProblem: (problem) => setNotice(tw(problem === 'camera' ? 'verify.cameraFailed' : 'verify.noQrInImage')),
+  });
+  const { video, scanning } = camera;
+  const stopCamera = camera.stop;
   const startCamera = async () => {
     setNotice(null);
     setResult(null);
-    try {
-      const media = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      stream.current = media;
-      setScanning(true);
-      const read = await qrReader();
-      const el = video.current;
-      if (!el) throw new Error('no video element');
-      el.srcObject = media;
-      await el.play();
-      const loop = async () => {
-        if (!stream.current) return;
-        const found = el.readyState >= 2 ? await read(el) : null;
-        if (found) {
-          stopCamera();
-          setText(found);
-          await check(found);
-        } else if (stream.current) {
-          setTimeout(() => void loop(), SCAN_INTERVAL_MS);
-        }
-      };
-      void loop();
-    } catch {
-      stopCamera();
-      setNotice(tw('verify.cameraFailed'));
-    }
+    await camera.start();
   };
 
   const fromImage = async (file: File | undefined) => {
     if (!file) return;
     setNotice(tw('verify.readingImage'));
     setResult(null);
-    try {
-      const bitmap = await createImageBitmap(file);
-      const found = await (await qrReader())(bitmap);
-      bitmap.close();
-      if (!found) {
-        setNotice(tw('verify.noQrInImage'));
-        return;
-      }
-      setNotice(null);
-      setText(found);
-      await check(found);
-    } catch {
-      setNotice(tw('verify.noQrInImage'));
-    }
+    if (await camera.readImage(file)) setNotice(null);
   };
 
   const again = () => {
