@@ -5,6 +5,7 @@
  * the Worker and Node.
  */
 export { decodeBase45, encodeBase45, BASE45_ALPHABET } from './base45';
+export { CHECK_CODE_DIGITS, checkCodeNonce, isCheckCode, newCheckCode } from './check-code';
 export {
   CNF_COSE_KEY,
   COSE_KEY,

@@ -261,6 +261,46 @@ describe('wallet: sync, passcode, offline cold start, QR, verifier', () => {
     await expect.poll(() => verifier.getByTestId('verdict').getAttribute('data-verdict')).toBe('valid');
   });
 
+  it('check code: with a code shown by the verifier, a fresh screenshot is refused and the code typed on the phone passes (offline)', async () => {
+    await verifier.getByTestId('verify-again').click();
+    await verifier.getByTestId('check-code-start').click();
+    const code = (await verifier.getByTestId('check-code').getAttribute('data-code'))!;
+    expect(code).toMatch(/^\d{6}$/);
+    await shoot(verifier, 'verify-06-check-code');
+    // The screenshot of a minute ago is genuine and inside the freshness window, but it was made before the code existed.
+    expect(await verifyText(verifier, offlineQr)).toBe('nonce_mismatch');
+    await verifier.getByText(w['verdict.nonce_mismatch']).waitFor();
+    // "Check another code" gives a new code: one code, one check.
+    await verifier.getByTestId('verify-again').click();
+    const fresh = (await verifier.getByTestId('check-code').getAttribute('data-code'))!;
+    expect(fresh).toMatch(/^\d{6}$/);
+
+    await page.bringToFront();
+    const qr = page.getByTestId('qr-code');
+    const before = await qr.getAttribute('data-qr-text');
+    // Typed as it is read out, with a space: the digits are kept.
+    await page.getByTestId('qr-check-code').fill(`${fresh.slice(0, 3)} ${fresh.slice(3)}`);
+    await page.getByTestId('qr-check-code-on').waitFor();
+    await expect.poll(async () => (await qr.getAttribute('data-qr-text')) !== before).toBe(true);
+    const { decoded } = await screenshotAndDecode(page, 'wallet-10-qr-check-code');
+
+    await verifier.bringToFront();
+    // verifyText clicks "check another code" only when a verdict is on screen; here none is, so the code stays `fresh`.
+    await verifier.getByTestId('qr-text').fill(decoded);
+    await verifier.getByTestId('qr-check').click();
+    await expect.poll(() => verifier.getByTestId('verdict').getAttribute('data-verdict')).toBe('valid');
+    await verifier.getByText(w['verify.checkCode.used'].replace('{code}', `${fresh.slice(0, 3)} ${fresh.slice(3)}`)).waitFor();
+    await shoot(verifier, 'verify-07-check-code-valid');
+    // The same picture for the next check (a new code): refused.
+    expect(await verifyText(verifier, decoded)).toBe('nonce_mismatch');
+    await verifier.getByTestId('verify-again').click();
+    await verifier.getByTestId('check-code-stop').click();
+    await page.bringToFront();
+    await page.getByTestId('qr-check-code-clear').click();
+    await page.getByTestId('qr-check-code').waitFor();
+    await verifier.bringToFront();
+  });
+
   it('refuses the same text once the freshness window has passed: stale', async () => {
     await context.clock.fastForward('03:00');
     expect(await verifyText(verifier, offlineQr)).toBe('stale');

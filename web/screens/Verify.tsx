@@ -11,7 +11,7 @@
 import '../wallet/wallet.css';
 import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { PresentationResult, Verdict } from '../../shared/credential';
+import { newCheckCode, type PresentationResult, type Verdict } from '../../shared/credential';
 import { DocumentCard, docTypeName } from '../components/DocumentCard';
 import { Screen } from '../components/Screen';
 import { Notice } from '../components/Status';
@@ -70,7 +70,40 @@ function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: Veri
   );
 }
 
-function Result({ result, focusRef }: { result: PresentationResult; focusRef: Ref<HTMLDivElement> }) {
+/** A check code as it is read out: two groups of three digits. */
+const grouped = (code: string) => `${code.slice(0, 3)} ${code.slice(3)}`;
+
+/**
+ * The check code (FORMAT.md §5.1): six digits this verifier shows and the holder types on the
+ * QR screen, so that a screenshot or a relayed picture made before it existed is refused.
+ */
+function CheckCodePanel({ code, onStart, onStop }: { code: string | null; onStart(): void; onStop(): void }) {
+  return (
+    <section class="card stack check-code-panel" aria-labelledby="check-code-h" data-testid="check-code-panel">
+      <h2 id="check-code-h">{tw('verify.checkCode.title')}</h2>
+      {code ? (
+        <>
+          <p class="check-code" data-testid="check-code" data-code={code} aria-label={tw('verify.checkCode.label', { code: code.split('').join(' ') })}>
+            {grouped(code)}
+          </p>
+          <p>{tw('verify.checkCode.show')}</p>
+          <button type="button" class="btn-link" onClick={onStop} data-testid="check-code-stop">
+            {tw('verify.checkCode.stop')}
+          </button>
+        </>
+      ) : (
+        <>
+          <p class="muted small">{tw('verify.checkCode.lead')}</p>
+          <button type="button" class="btn btn-secondary" onClick={onStart} data-testid="check-code-start">
+            {tw('verify.checkCode.start')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Result({ result, focusRef, checkCode }: { result: PresentationResult; focusRef: Ref<HTMLDivElement>; checkCode: string | null }) {
   const verdict: Verdict = result.verdict;
   const ok = result.verdict === 'valid';
   return (
@@ -92,6 +125,12 @@ function Result({ result, focusRef }: { result: PresentationResult; focusRef: Re
             {tw('wallet.copyExpires', { date: formatDate(result.expiresAt) })}
             <br />
             {tw('verify.issuer', { issuer: result.issuer, kid: result.kid })}
+            {checkCode ? (
+              <>
+                <br />
+                {tw('verify.checkCode.used', { code: grouped(checkCode) })}
+              </>
+            ) : null}
           </p>
         </>
       ) : null}
@@ -108,6 +147,9 @@ export default function Verify() {
   const [text, setText] = useState('');
   const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<PresentationResult | null>(null);
+  /** The check code on show (null: none asked for), and the one the last verdict was made with. */
+  const [checkCode, setCheckCode] = useState<string | null>(null);
+  const [checkedWith, setCheckedWith] = useState<string | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
   const online = app.online.value;
 
@@ -151,7 +193,8 @@ export default function Verify() {
       listsRef.current = current;
       setLists(current);
       setNow(at);
-      setResult(await checkQrText(qr, current, at));
+      setResult(await checkQrText(qr, current, at, checkCode ?? undefined));
+      setCheckedWith(checkCode);
     } catch {
       // The lists could not be read on this device (storage blocked or full): say so, never hang on "checking".
       setNotice(tw('verify.storageFailed'));
@@ -191,13 +234,16 @@ export default function Verify() {
     setResult(null);
     setText('');
     setNotice(null);
+    // One code, one check: the next holder (or the same one again) gets a new code.
+    if (checkCode) setCheckCode(newCheckCode());
   };
 
+  const checkCodePanel = <CheckCodePanel code={checkCode} onStart={() => setCheckCode(newCheckCode())} onStop={() => setCheckCode(null)} />;
   return (
     <Screen title={tw('verify.title')}>
       {/* The verdict first: announced when it appears (polite), and focused for keyboard users. */}
       <div class="verify-result" aria-live="polite" aria-atomic="true">
-        {result ? <Result result={result} focusRef={resultRef} /> : null}
+        {result ? <Result result={result} focusRef={resultRef} checkCode={checkedWith} /> : null}
       </div>
       {result ? (
         <section class="stack" aria-label={tw('verify.result')}>
@@ -215,6 +261,8 @@ export default function Verify() {
       ) : (
         <>
           <p>{tw('verify.lead')}</p>
+          {/* Shown above the scanner while a code is in use (it is read out first); otherwise an option below it. */}
+          {checkCode ? checkCodePanel : null}
           <section class="card stack" aria-label={tw('verify.title')}>
             <div class="scan-frame" hidden={!scanning}>
               <video ref={video} class="scan-video" muted playsInline aria-label={tw('verify.scanning')} />
@@ -270,6 +318,7 @@ export default function Verify() {
               </button>
             </form>
           </section>
+          {checkCode ? null : checkCodePanel}
         </>
       )}
       <Notice message={notice} />

@@ -9,7 +9,7 @@ import '../wallet/wallet.css';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WalletDocument } from '../../shared/api';
 import { fromBase64Url } from '../../shared/bytes';
-import { createPresentation, DOCUMENT_TYPES, QR_PREFIX_COMPRESSED, viewFields, type Compression, type View } from '../../shared/credential';
+import { checkCodeNonce, createPresentation, DOCUMENT_TYPES, isCheckCode, QR_PREFIX_COMPRESSED, viewFields, type Compression, type View } from '../../shared/credential';
 import { docTypeName, fieldLabel } from '../components/DocumentCard';
 import { Screen } from '../components/Screen';
 import { ErrorAlert } from '../components/Status';
@@ -91,6 +91,9 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
   const [text, setText] = useState<string | null>(null);
   const [secondsLeft, setSecondsLeft] = useState(REFRESH_S);
   const [error, setError] = useState<string | null>(null);
+  /** What is typed in the check-code field, and the code the presentations carry (six digits, FORMAT.md §5.1). */
+  const [typed, setTyped] = useState('');
+  const checkCode = isCheckCode(typed) ? typed : null;
   const canvas = useRef<HTMLCanvasElement>(null);
   useWakeLock();
 
@@ -99,6 +102,7 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
     let live = true;
     let timer: ReturnType<typeof setInterval> | undefined;
     const credential = fromBase64Url(doc.credentials[view] ?? '');
+    const nonce = checkCode ? checkCodeNonce(checkCode) : undefined;
     /**
      * Compressed or not is decided once, on the first code ('auto' compares both): later codes
      * differ only in their time and signature, so the answer stays the same, and the deflate is
@@ -113,7 +117,7 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
       if (!key) throw new QrProblem('qr.noDeviceKey');
       if (!credential) throw new QrProblem('qr.noCredential');
       const present = async () => {
-        const next = await createPresentation({ credential, devicePrivateKey: key.keyPair.privateKey, now: Date.now(), compression });
+        const next = await createPresentation({ credential, devicePrivateKey: key.keyPair.privateKey, now: Date.now(), compression, ...(nonce ? { nonce } : {}) });
         compression = next.startsWith(QR_PREFIX_COMPRESSED) ? 'always' : 'never';
         if (!live) return;
         if (canvas.current) drawQr(canvas.current, next);
@@ -142,7 +146,7 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
       live = false;
       clearInterval(timer);
     };
-  }, [doc.id, view]);
+  }, [doc.id, view, checkCode]);
 
   const name = docTypeName(doc.docType);
   const shared = viewFields(doc.docType, view).map(fieldLabel).join(', ');
@@ -180,6 +184,33 @@ export default function WalletQr({ doc }: { doc: WalletDocument }) {
         <span>{tw('qr.refreshIn', { seconds: secondsLeft })}</span>
         <progress max={REFRESH_S} value={secondsLeft} aria-hidden="true" />
       </div>
+      {checkCode ? (
+        <div class="check-code-on" data-testid="qr-check-code-on">
+          <p>{tw('qr.checkCodeOn', { code: `${checkCode.slice(0, 3)} ${checkCode.slice(3)}` })}</p>
+          <button type="button" class="btn-link" onClick={() => setTyped('')} data-testid="qr-check-code-clear">
+            {tw('qr.checkCodeClear')}
+          </button>
+        </div>
+      ) : (
+        <div class="field">
+          <label for="qr-check-code">{tw('qr.checkCode')}</label>
+          <p id="qr-check-code-hint" class="hint">
+            {tw('qr.checkCodeHint')}
+          </p>
+          <input
+            id="qr-check-code"
+            class="check-code-input"
+            inputMode="numeric"
+            autoComplete="off"
+            pattern="[0-9]{6}"
+            value={typed}
+            // Digits only: a space or a dash typed while copying "482 915" is dropped.
+            onInput={(e) => setTyped(e.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
+            aria-describedby="qr-check-code-hint"
+            data-testid="qr-check-code"
+          />
+        </div>
+      )}
       <p class="qr-shares">{tw('qr.shares', { fields: shared })}</p>
       <ul class="qr-hints">
         <li>{tw('qr.brightness')}</li>

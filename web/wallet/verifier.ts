@@ -6,7 +6,7 @@
  */
 import { API } from '../../shared/paths';
 import { fromUtf8 } from '../../shared/bytes';
-import { parseTrustList, verifyPresentation, verifyStatusList, type PresentationResult, type StatusList, type TrustList } from '../../shared/credential';
+import { checkCodeNonce, parseTrustList, verifyPresentation, verifyStatusList, type PresentationResult, type StatusList, type TrustList } from '../../shared/credential';
 import { readVerifierList, writeVerifierList, type StoredVerifierList } from './wallet-store';
 
 /** How old (since it was issued) a status list may be before a check refuses: FORMAT.md §11, 24 h. */
@@ -97,8 +97,12 @@ export function statusTtlMs(status: StatusList | null): number {
   return (status?.ttl ?? DEFAULT_TTL_S) * 1000;
 }
 
-/** Verifies QR text offline against the kept lists. Without a trust list nothing is trusted: `unknown_issuer`. */
-export async function checkQrText(text: string, lists: VerifierLists, now: number): Promise<PresentationResult> {
+/**
+ * Verifies QR text offline against the kept lists. Without a trust list nothing is trusted:
+ * `unknown_issuer`. With `checkCode` (the six digits this verifier showed, FORMAT.md §5.1) the
+ * presentation must carry it: `nonce_mismatch` otherwise.
+ */
+export async function checkQrText(text: string, lists: VerifierLists, now: number, checkCode?: string): Promise<PresentationResult> {
   // A space is a Base45 character: only line breaks from a paste are dropped at the end.
   return verifyPresentation(text.replace(/^\s+|[\r\n\t]+$/g, ''), {
     trust: lists.trust ?? { keys: [] },
@@ -106,5 +110,6 @@ export async function checkQrText(text: string, lists: VerifierLists, now: numbe
     now,
     freshnessSeconds: FRESHNESS_S,
     statusMaxAgeSeconds: STATUS_MAX_AGE_S,
+    ...(checkCode ? { nonce: checkCodeNonce(checkCode) } : {}),
   });
 }
