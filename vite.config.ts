@@ -5,8 +5,8 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { staticHeadersFile } from './edge/http/headers';
-import { newIssuerKey, newOidcSigningKey } from './scripts/lib.mjs';
-import { precacheChunks } from './scripts/precache-chunks.mjs';
+import { newIssuerKey, newOidcSigningKey } from './edge/cli/lib.mjs';
+import { precacheChunks } from './web/build/precache-chunks.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

@@ -17,7 +17,7 @@ import { insertAccounts } from '../load/helpers/bulk-accounts';
 import { localD1Sizes } from '../load/helpers/d1-sizes';
 import { EdgeBench } from '../load/helpers/edge-session';
 import { snapshotWorker } from '../load/helpers/server';
-import { ROOT } from '../../scripts/lib.mjs';
+import { ROOT } from '../../edge/cli/lib.mjs';
 
 const PORT = Number(process.env.BENCH_SCALE_PORT ?? 8972);
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10000,100000,1000000').split(',').map(Number);

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BenchRow } from './row';
-import { buildWeb, ROOT } from '../../scripts/lib.mjs';
+import { buildWeb, ROOT } from '../../edge/cli/lib.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/helpers/browser';
 import { freshState, snapshotWorker, startServer } from '../load/helpers/server';
 import { median } from '../load/helpers/closed-loop';

@@ -1,6 +1,6 @@
 /**
  * What a benchmark file returns: `tests/bench/<name>.bench.ts` exports
- * `async function run(): Promise<BenchRow[]>`; `npm run bench` (scripts/bench.mjs) runs them
+ * `async function run(): Promise<BenchRow[]>`; `npm run bench` (tests/bench/run.mjs) runs them
  * all and prints one table. Add a file to add rows.
  */
 export interface BenchRow {

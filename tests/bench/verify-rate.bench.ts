@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib.mjs';
+import { ROOT } from '../../edge/cli/lib.mjs';
 import type { BenchRow } from './row';
 import type { RoundFigures, VerifyFigures, VerifyRuntimes } from './verify-worker';
 

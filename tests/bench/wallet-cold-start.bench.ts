@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import jsQR from 'jsqr';
 import type { CDPSession, Page } from 'playwright-core';
-import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../scripts/lib.mjs';
+import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../edge/cli/lib.mjs';
 import { API } from '../../shared/paths';
 import { parseTrustList, verifyPresentation, verifyStatusList, type StatusList, type TrustList } from '../../shared/credential';
 import { walletVi as w } from '../../web/i18n/wallet-vi';

@@ -23,7 +23,7 @@ import { accountsVi as acc } from '../../web/i18n/accounts-vi';
 import { officerVi as desk } from '../../web/i18n/officer-vi';
 import { vi as text } from '../../web/i18n/vi';
 import { walletVi as w } from '../../web/i18n/wallet-vi';
-import { createOfficerBootstrapCode } from '../../scripts/lib.mjs';
+import { createOfficerBootstrapCode } from '../../edge/cli/lib.mjs';
 import { addVirtualAuthenticator, launchBrowser, newPhone, readSmsCode, SCREENSHOT_DIR, waitForServiceWorker, waitOrAlert } from './helpers/browser';
 import { officerSession } from './helpers/services';
 import { d1 } from './helpers/wallet';

@@ -3,7 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../scripts/lib.mjs';
+import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../edge/cli/lib.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -16,7 +16,7 @@ import { checkQrText, loadLists, refreshLists, type ListStore } from '../../web/
 import type { StoredVerifierList } from '../../web/wallet/wallet-store';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 
-/** A new issuer key as ISSUER_KEYS holds it (scripts/lib.mjs newIssuerKey, without node:). */
+/** A new issuer key as ISSUER_KEYS holds it (edge/cli/lib.mjs newIssuerKey, without node:). */
 async function newIssuerKey(notBefore: number) {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const { kty, crv, x, y, d } = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;

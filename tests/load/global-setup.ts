@@ -5,7 +5,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, devSecrets, ROOT } from '../../scripts/lib.mjs';
+import { buildWeb, devSecrets, ROOT } from '../../edge/cli/lib.mjs';
 import { freshState, snapshotWorker } from './helpers/server';
 
 declare module 'vitest' {

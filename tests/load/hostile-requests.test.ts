@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { app } from '../../edge/index';
 import { ERROR_CODES } from '../../shared/errors';
-import { createOfficerBootstrapCode } from '../../scripts/lib.mjs';
+import { createOfficerBootstrapCode } from '../../edge/cli/lib.mjs';
 import { closedLoop } from './helpers/closed-loop';
 import { HttpClient, sessionCookieOf, type HttpResponse } from './helpers/http';
 import { NodeAuthenticator } from './helpers/node-authenticator';

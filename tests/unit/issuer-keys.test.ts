@@ -9,7 +9,7 @@ import { activeIssuerKey, issuerTrustList, loadIssuerKeys, MAX_CREDENTIAL_LIFETI
 import { createPresentation, createStatusBits, issueCredential, signStatusList, verifyPresentation, verifyStatusList } from '../../shared/credential';
 import { resignCredential, withTimes } from './credential/fixtures';
 import { exportDevicePublicKey, generateDeviceKey } from '../../shared/device-key';
-import { newIssuerKey } from '../../scripts/lib.mjs';
+import { newIssuerKey } from '../../edge/cli/lib.mjs';
 
 const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 23);

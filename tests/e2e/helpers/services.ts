@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
 import { vi as text } from '../../../web/i18n/vi';
-import { run } from '../../../scripts/lib.mjs';
+import { run } from '../../../edge/cli/lib.mjs';
 import { addVirtualAuthenticator, CHROMIUM, CHROMIUM_ARGS, readSmsCode, waitOrAlert } from './browser';
 
 export function newProfileDir(): string {

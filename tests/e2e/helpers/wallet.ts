@@ -5,7 +5,7 @@
  */
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
-import { run } from '../../../scripts/lib.mjs';
+import { run } from '../../../edge/cli/lib.mjs';
 
 /**
  * Decodes the QR code in a PNG screenshot with jsQR running in Node. The PNG is turned into

@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../../scripts/lib.mjs';
+import { run } from '../../../edge/cli/lib.mjs';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
 import { coseKey, deviceKeyIdOf, exportP256, newP256, rawPoint, type P256, type PhoneKeys } from './node-authenticator';
 import { d1Query } from './server';

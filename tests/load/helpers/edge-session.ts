@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWeb, ROOT } from '../../../scripts/lib.mjs';
+import { buildWeb, ROOT } from '../../../edge/cli/lib.mjs';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
 import type { LoopFigures } from './closed-loop';
 import type { CitizenDetails } from './phone';

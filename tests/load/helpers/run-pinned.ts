@@ -4,7 +4,7 @@
  * generator runs on the core the worker does not.
  */
 import { spawn } from 'node:child_process';
-import { ROOT } from '../../../scripts/lib.mjs';
+import { ROOT } from '../../../edge/cli/lib.mjs';
 
 export function runPinned<T>(cpus: string, modulePath: string, fn: string, arg: unknown, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<T> {
   const script = `

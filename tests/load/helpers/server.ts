@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { devSecrets, migrate, OFFLINE_ENV, ROOT, run, seed } from '../../../scripts/lib.mjs';
+import { devSecrets, migrate, OFFLINE_ENV, ROOT, run, seed } from '../../../edge/cli/lib.mjs';
 
 export interface Server {
   url: string;

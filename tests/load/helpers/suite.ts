@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { ROOT } from '../../../scripts/lib.mjs';
+import { ROOT } from '../../../edge/cli/lib.mjs';
 import { citizensWithPhones } from './edge-session';
 import { closedLoop } from './closed-loop';
 import type { HttpClient } from './http';

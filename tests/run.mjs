@@ -1,6 +1,6 @@
 // `npm test`: type-check everything, build the PWA (the workers pool and the e2e server
 // serve it), then run every test project in one vitest run (unit, edge in workerd, e2e).
-import { buildWeb, run } from './lib.mjs';
+import { buildWeb, run } from '../edge/cli/lib.mjs';
 
 const started = Date.now();
 try {

@@ -1,5 +1,5 @@
 // Draws the app icons (a yellow five-point star in a ring on a red rounded square) as PNGs,
-// with only node:zlib. Run from anywhere: `node scripts/make-icons.mjs`.
+// with only node:zlib. Run from anywhere: `node web/build/make-icons.mjs`.
 // The outputs are committed; run this again only when the emblem changes.
 import { deflateSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
@@ -112,7 +112,7 @@ function encodePng(width, height, rgba) {
   ]);
 }
 
-const outDir = fileURLToPath(new URL('../web/public/icons/', import.meta.url));
+const outDir = fileURLToPath(new URL('../public/icons/', import.meta.url));
 const icons = [
   // "any" icons: rounded corners, transparent outside.
   ['icon-192.png', 192, { corner: 0.2, scale: 1 }],

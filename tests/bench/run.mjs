@@ -6,7 +6,7 @@
 // also runs the opt-in scale bench (10 k, 100 k and 1 M accounts: tests/bench/edge-scale.bench.ts).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib.mjs';
+import { ROOT } from '../../edge/cli/lib.mjs';
 
 const args = process.argv.slice(2);
 const filter = args.find((a) => !a.startsWith('--')) ?? '';
