@@ -1,10 +1,11 @@
 /**
  * The published status list: 2 bits per issued document (valid, revoked, suspended), signed
- * by the issuer. It is built from the few documents that are not valid (a partial index) and
- * kept per isolate until a status changes, so serving it costs no signature per request.
+ * by the issuer. It is built from the documents that are not valid (a partial index) and kept
+ * per isolate until a status changes, so serving it costs one small counter read per request:
+ * the non-valid rows, which grow with every re-issue, are read only when the list is rebuilt.
  */
 import { createStatusBits, setStatus, signStatusList, type StatusValue } from '../../shared/credential';
-import { readStatusEntries } from '../store/documents';
+import { readNonValidStatuses, readStatusCounters } from '../store/documents';
 import type { Deps } from './deps';
 import { activeIssuerKey } from './issuer';
 
@@ -19,15 +20,18 @@ const REBUILD_AFTER_MS = (STATUS_LIST_TTL_S * 1000) / 2;
 let cached: { version: number; size: number; kid: string; builtAt: number; bytes: Uint8Array<ArrayBuffer> } | null = null;
 
 export async function currentStatusList(deps: Deps, uri: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; builtAt: number }> {
-  const [state, key] = await Promise.all([readStatusEntries(deps.db), activeIssuerKey(deps.config, deps.now)]);
+  const [state, key] = await Promise.all([readStatusCounters(deps.db), activeIssuerKey(deps.config, deps.now)]);
   const size = Math.ceil((state.size + 1) / BLOCK) * BLOCK;
   // Keyed by the signing kid too: after a rotation or a compromise the list signed by the old
   // key must not be served a minute longer.
   if (cached && cached.version === state.version && cached.size === size && cached.kid === key.kid && deps.now - cached.builtAt < REBUILD_AFTER_MS) {
     return cached;
   }
+  // Read after the counters: the rows are at least as new as `state.version`, so a change made
+  // in between is in this list or makes the next request rebuild.
+  const entries = await readNonValidStatuses(deps.db);
   const bits = createStatusBits(size);
-  for (const e of state.entries) if (e.index < size) setStatus(bits, e.index, e.status as StatusValue);
+  for (const e of entries) if (e.index < size) setStatus(bits, e.index, e.status as StatusValue);
   const bytes = await signStatusList({
     issuerKey: key.privateKey,
     kid: key.kid,

@@ -109,17 +109,19 @@ export function setAccountDocumentsStatusStatement(db: D1Database, accountId: st
 }
 
 /** The status-list state: entries allocated so far, the version, and the entries that are not valid. */
-export async function readStatusEntries(db: D1Database): Promise<{ size: number; version: number; entries: Array<{ index: number; status: number }> }> {
-  const [counters, entries] = await db.batch<{ name?: string; value?: number; status_index?: number; status?: number }>([
-    db.prepare("SELECT name, value FROM counters WHERE name IN ('status_index', 'status_version')"),
-    db.prepare('SELECT status_index, status FROM documents WHERE status <> 0'),
-  ]);
-  const values = new Map((counters?.results ?? []).map((r) => [r.name, r.value ?? 0]));
-  return {
-    size: values.get('status_index') ?? 0,
-    version: values.get('status_version') ?? 0,
-    entries: (entries?.results ?? []).map((r) => ({ index: r.status_index ?? 0, status: r.status ?? 0 })),
-  };
+/** The status list's size (indices allocated) and version (bumped on every status change): one small read. */
+export async function readStatusCounters(db: D1Database): Promise<{ size: number; version: number }> {
+  const { results } = await db
+    .prepare("SELECT name, value FROM counters WHERE name IN ('status_index', 'status_version')")
+    .all<{ name: string; value: number }>();
+  const values = new Map(results.map((r) => [r.name, r.value ?? 0]));
+  return { size: values.get('status_index') ?? 0, version: values.get('status_version') ?? 0 };
+}
+
+/** Every document that is not valid (revoked or suspended), through the partial index on status. */
+export async function readNonValidStatuses(db: D1Database): Promise<Array<{ index: number; status: number }>> {
+  const { results } = await db.prepare('SELECT status_index, status FROM documents WHERE status <> 0').all<{ status_index: number; status: number }>();
+  return results.map((r) => ({ index: r.status_index, status: r.status }));
 }
 
 export async function listAttachments(db: D1Database, accountId: string): Promise<string[]> {

@@ -9,49 +9,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/index';
 import type { Me } from '../../shared/api';
+import { countingDb } from './helpers/counting-db';
 import { freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
-
-function countingDb(db: D1Database): { db: D1Database; trips: () => number; reset: () => void } {
-  let trips = 0;
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
-    const proxy = new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === 'bind') return (...args: unknown[]) => wrap(target.bind(...args));
-        if (prop === 'first' || prop === 'run' || prop === 'all' || prop === 'raw') {
-          return (...args: unknown[]) => {
-            trips++;
-            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    real.set(proxy, stmt);
-    return proxy;
-  };
-  const counted = new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') return (sql: string) => wrap(target.prepare(sql));
-      if (prop === 'batch') {
-        return (stmts: D1PreparedStatement[]) => {
-          trips++;
-          return target.batch(stmts.map((s) => real.get(s) ?? s));
-        };
-      }
-      if (prop === 'exec') {
-        return (sql: string) => {
-          trips++;
-          return target.exec(sql);
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { db: counted, trips: () => trips, reset: () => (trips = 0) };
-}
 
 const headers = { origin: ORIGIN, 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.77' };
 
