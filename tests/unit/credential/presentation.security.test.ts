@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkCodeNonce,
   createPresentation,
   createPresentationBytes,
   issueCredential,
@@ -150,6 +151,19 @@ describe('misusing genuine pieces', () => {
     const firstScan = T0 + 25_000;
     expect((await verifyPresentation(qr, options(firstScan))).verdict).toBe('valid');
     expect((await verifyPresentation(qr, options(firstScan + 130_000))).verdict).toBe('stale');
+  });
+
+  it('replayed screenshot inside the freshness window: a QR made for one check code is nonce_mismatch under the next code', async () => {
+    // The holder types the first verifier's code; someone photographs that QR and shows the
+    // picture 20 s later at a second check, which gives its own code: still fresh, wrong code.
+    const first = '482915';
+    const second = '731064';
+    const qr = await world.present(credential, T0, checkCodeNonce(first));
+    expect((await verifyPresentation(qr, { ...options(T0 + 5_000), nonce: checkCodeNonce(first) })).verdict).toBe('valid');
+    const replayed = await verifyPresentation(qr, { ...options(T0 + 25_000), nonce: checkCodeNonce(second) });
+    expect(replayed.verdict).toBe('nonce_mismatch');
+    // Without a code the same picture would still pass at that moment: the code is what stops it.
+    expect((await verifyPresentation(qr, options(T0 + 25_000))).verdict).toBe('valid');
   });
 
   it('a stolen credential presented from another device is tampered (device signature)', async () => {
