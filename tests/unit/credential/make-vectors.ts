@@ -1,7 +1,9 @@
 /**
  * Writes shared/credential/test-vectors.json: presentations made with fixed test keys, each
  * with the `now` to verify it at and the verdict a conforming verifier must give. ECDSA
- * signatures are randomised, so every run writes different bytes with the same meaning;
+ * signatures are randomised, so a new vector's bytes differ from run to run; a vector already
+ * in the file keeps its bytes (and the status list token its own) as long as the code still
+ * gives it the verdict and claims it states, so that regenerating changes only what changed.
  * vectors.test.ts checks the committed file against the code.
  *
  *   npx esbuild tests/unit/credential/make-vectors.ts --bundle --platform=node --format=esm \
@@ -9,25 +11,31 @@
  *
  * The private keys below are TEST KEYS, published on purpose. Never use them for anything else.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { toBase64Url } from '../../../shared/bytes';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { fromBase64Url, toBase64Url } from '../../../shared/bytes';
 import {
   buildTrustList,
   createPresentationBytes,
   createStatusBits,
   decodeCoseSign1,
+  decompressP256,
   encodeQrText,
   issueCredential,
   issuerKid,
   projectView,
   setStatus,
+  signCoseSign1,
   signStatusList,
+  sigStructure,
   verifyPresentation,
   verifyStatusList,
 } from '../../../shared/credential';
 import type { DocType, Verdict, View } from '../../../shared/credential';
 import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
-import { CWT_CLAIM } from '../../../shared/credential/claims';
+import { CNF_COSE_KEY, COSE_KEY, CWT_CLAIM } from '../../../shared/credential/claims';
+import { encodeBase45 } from '../../../shared/credential/base45';
+import { deflate } from '../../../shared/credential/deflate';
 import { DAY, ECDSA_P256, resignCredential, SAMPLE_DOCUMENTS, T0, withTimes, YEAR } from './fixtures';
 
 const TEST_KEYS = {
@@ -95,19 +103,31 @@ const trust = await buildTrustList(
   T0 - DAY,
 );
 
+if (!existsSync('shared/credential/FORMAT.md')) throw new Error('run from the repository root');
+/** The file as committed: its vectors and status list token are kept while they still hold. */
+const committed = existsSync(OUT)
+  ? (JSON.parse(readFileSync(OUT, 'utf8')) as { statusList?: { token?: string }; vectors?: Vector[] })
+  : {};
+
 const bits = createStatusBits(64);
 setStatus(bits, INDEX.revoked, 1);
 setStatus(bits, INDEX.suspended, 2);
-const statusToken = await signStatusList({
-  issuerKey: issuer.privateKey,
-  kid,
-  issuer: ISSUER,
-  uri: 'https://id.example.vn/status/1',
-  iat: T0 - 3_600_000,
-  exp: T0 + 2 * DAY,
-  ttl: 3600,
-  bits,
-});
+const STATUS_LIST = { issuer: ISSUER, uri: 'https://id.example.vn/status/1', iat: T0 - 3_600_000, exp: T0 + 2 * DAY, ttl: 3600 };
+
+/** The committed status list token, if it still verifies and says exactly what a new one would. */
+async function committedStatusToken(): Promise<Uint8Array<ArrayBuffer> | null> {
+  const token = committed.statusList?.token ? fromBase64Url(committed.statusList.token) : null;
+  if (!token) return null;
+  const result = await verifyStatusList(token, trust, T0);
+  if (!result.ok) return null;
+  const { list } = result;
+  const same =
+    list.issuer === STATUS_LIST.issuer && list.uri === STATUS_LIST.uri && list.kid === kid && list.issuedAt === STATUS_LIST.iat &&
+    list.expiresAt === STATUS_LIST.exp && list.ttl === STATUS_LIST.ttl && isDeepStrictEqual([...list.bits], [...bits]);
+  return same ? token : null;
+}
+
+const statusToken = (await committedStatusToken()) ?? (await signStatusList({ issuerKey: issuer.privateKey, kid, ...STATUS_LIST, bits }));
 const statusVerified = await verifyStatusList(statusToken, trust, T0);
 if (!statusVerified.ok) throw new Error(`status list: ${statusVerified.error}`);
 
@@ -177,13 +197,30 @@ async function add(
   }
   if (made.presentation) vector.presentationHex = hex(made.presentation);
   if (made.credential) vector.credentialHex = hex(made.credential);
+  const check = (text: string) =>
+    verifyPresentation(text, {
+      trust,
+      status: vector.useStatusList && statusVerified.ok ? statusVerified.list : null,
+      now,
+      ...(extra.nonce ? { nonce: extra.nonce } : {}),
+    });
+  // A committed vector keeps its bytes while the code gives it what this vector states.
+  const old = committed.vectors?.find((v) => v.name === name);
+  if (old && old.now === now && old.nonce === vector.nonce && old.useStatusList === vector.useStatusList) {
+    const result = await check(old.qr);
+    const claims = result.verdict === 'valid' ? result.claims : undefined;
+    if (result.verdict === expected && isDeepStrictEqual(claims, vector.expected.claims)) {
+      vector.qr = old.qr;
+      delete vector.presentationHex;
+      delete vector.credentialHex;
+      if (old.presentationHex) vector.presentationHex = old.presentationHex;
+      if (old.credentialHex) vector.credentialHex = old.credentialHex;
+      vectors.push(vector);
+      return;
+    }
+  }
   // Refuse to write a vector the code disagrees with.
-  const result = await verifyPresentation(qr, {
-    trust,
-    status: vector.useStatusList ? statusVerified.ok ? statusVerified.list : null : null,
-    now,
-    ...(extra.nonce ? { nonce: extra.nonce } : {}),
-  });
+  const result = await check(qr);
   if (result.verdict !== expected) throw new Error(`${name}: expected ${expected}, got ${result.verdict} (${'reason' in result ? result.reason : ''})`);
   vectors.push(vector);
 }
@@ -294,6 +331,87 @@ for (const view of ['full', 'basic', 'age_over_18'] as const) {
 await add('wrong_format_prefix', 'Not VN1 text.', { qr: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N' }, T0, 'wrong_format');
 await add('wrong_format_base45', 'VN1 prefix, invalid Base45 (a triple above 65535).', { qr: 'VN1:GGW' }, T0, 'wrong_format');
 
+// ---- wrong_format: one rule broken, everything else genuine ----
+// Each is signed by the genuine issuer and device keys, so a verifier that skipped the rule
+// would answer valid (or, for the cnf one, fail later for another reason).
+
+/** Signs `payload` under an arbitrary protected header (signCoseSign1 writes only the profile's). */
+async function signUnderHeader(protectedBytes: Uint8Array<ArrayBuffer>, payload: Uint8Array<ArrayBuffer>, key: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+  const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, sigStructure(protectedBytes, payload)));
+  return encodeCbor([protectedBytes, new Map(), payload, signature]);
+}
+/** A presentation whose payload bytes are written by hand, signed by the genuine device key. */
+const presentPayload = (payload: number[]) => signCoseSign1({ payload: new Uint8Array(payload), privateKey: device.privateKey });
+const bstrHead = (n: number) => (n < 24 ? [0x40 | n] : n < 256 ? [0x58, n] : [0x59, n >> 8, n & 0xff]);
+const uint32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+const issuerKidBytes = fromBase64Url(kid)!;
+{
+  const cred = await credential({ view: 'basic' });
+  // {1: -7, 3: 61 (content type application/cwt), 4: kid}: label 3 is outside the profile.
+  const header = encodeCbor(new Map<number, unknown>([[1, -7], [3, 61], [4, issuerKidBytes]]));
+  const extra = await signUnderHeader(header, decodeCoseSign1(cred)!.payload, issuer.privateKey);
+  await add('wrong_format_protected_header_label', 'The credential\'s protected header carries label 3 (content type 61, application/cwt) besides alg and kid; signed by the genuine issuer key over that header. Only labels 1, 4 and 16 are allowed (§3).', { credential: extra, presentation: await present(extra, T0) }, T0, 'wrong_format');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const time = Math.floor(T0 / 1000);
+  const payload = [0xa2, 0x01, ...bstrHead(cred.length), ...cred, 0x02, 0xc1, 0x1a, ...uint32(time)];
+  await add('wrong_format_tag_in_payload', 'The presentation time is tagged as an epoch date-time (tag 1, c1 1a …); signed by the genuine device key. The format uses no tags (§2).', { credential: cred, presentation: await presentPayload(payload) }, T0, 'wrong_format');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const tagged = new Uint8Array([0xd2, ...(await present(cred, T0))]);
+  await add('wrong_format_tagged_envelope', 'A genuine presentation carried as a tagged COSE_Sign1 (tag 18, d2 84 …), as RFC 9052 libraries write by default; the signatures are untouched. The envelope is untagged (§3).', { credential: cred, presentation: tagged }, T0, 'wrong_format');
+}
+{
+  // The first x (counting up from zero) with no point on P-256.
+  const x = new Uint8Array(32);
+  while (decompressP256(x, false)) x[31]!++;
+  const genuine = await credential({ view: 'basic' });
+  const cred = await resignCredential(genuine, issuer.privateKey, kid, (claims) => {
+    claims.set(CWT_CLAIM.cnf, new Map([[CNF_COSE_KEY, new Map<number, unknown>([[COSE_KEY.kty, COSE_KEY.ktyEc2], [COSE_KEY.crv, COSE_KEY.crvP256], [COSE_KEY.x, x], [COSE_KEY.y, false]])]]));
+  });
+  await add('wrong_format_cnf_not_on_curve', `Signed by the genuine issuer key, with a cnf whose x (${hex(x)}) is not the x of any P-256 point (§6, §11 step 5; the issuer signature verifies first).`, { credential: cred, presentation: await present(cred, T0) }, T0, 'wrong_format');
+}
+{
+  const genuine = await credential({ view: 'basic' });
+  const cred = await resignCredential(genuine, issuer.privateKey, kid, (claims) => {
+    (claims.get(CWT_CLAIM.document) as [number, number, number, Map<number, unknown>])[3].set(5, 'VN');
+  });
+  await add('wrong_format_claim_outside_view', 'A basic-view e-ID credential, signed by the genuine issuer key, that also carries nationality (key 5), a field outside the basic view (§7.2).', { credential: cred, presentation: await present(cred, T0) }, T0, 'wrong_format');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const time = Math.floor(T0 / 1000);
+  const payload = [0xa2, 0x02, 0x1a, ...uint32(time), 0x01, ...bstrHead(cred.length), ...cred];
+  await add('wrong_format_unsorted_keys', 'The presentation payload map written with key 2 (time) before key 1 (credential); signed by the genuine device key. Map keys are sorted bytewise (§2).', { credential: cred, presentation: await presentPayload(payload) }, T0, 'wrong_format');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const float = new Uint8Array(9);
+  float[0] = 0xfb;
+  new DataView(float.buffer).setFloat64(1, Math.floor(T0 / 1000));
+  const payload = [0xa2, 0x01, ...bstrHead(cred.length), ...cred, 0x02, ...float];
+  await add('wrong_format_float_time', 'The presentation time written as an integral float64 (fb …); signed by the genuine device key. The format has no floats (§2, §5).', { credential: cred, presentation: await presentPayload(payload) }, T0, 'wrong_format');
+}
+{
+  // The document array [2, 1, 5, …] after its claim key -65537: statusIndex 5 written as 18 05.
+  const genuine = await credential({ view: 'basic' });
+  const claims = decodeCoseSign1(genuine)!.payload;
+  const at = Buffer.from(claims).indexOf(Buffer.from([0x3a, 0x00, 0x01, 0x00, 0x00, 0x84, 0x02, 0x01, INDEX.valid]));
+  if (at < 0) throw new Error('document array not found');
+  const longer = new Uint8Array([...claims.subarray(0, at + 8), 0x18, ...claims.subarray(at + 8)]);
+  const cred = await signCoseSign1({ payload: longer, privateKey: issuer.privateKey, kid: issuerKidBytes });
+  await add('wrong_format_non_shortest_integer', `The credential's statusIndex ${INDEX.valid} written in a two-byte head (18 0${INDEX.valid}) instead of one byte; signed by the genuine issuer key. Integers take their shortest form (§2).`, { credential: cred, presentation: await present(cred, T0) }, T0, 'wrong_format');
+}
+{
+  const cred = await credential({ view: 'basic' });
+  const presentation = await present(cred, T0);
+  const z = await deflate(presentation);
+  const qr = 'VN1Z:' + encodeBase45(new Uint8Array([...z, 0x00, 0x00]));
+  await add('wrong_format_zlib_trailing_data', 'A genuine presentation under VN1Z: whose zlib stream is followed by two zero bytes (Node\'s DecompressionStream ignores them). zlib data with anything after its Adler-32 is refused (§4).', { credential: cred, qr }, T0, 'wrong_format');
+}
+
 const devicePublicJwk = { kty: 'EC', crv: 'P-256', x: TEST_KEYS.device.x, y: TEST_KEYS.device.y };
 const file = {
   format: 'VN1',
@@ -314,6 +432,5 @@ const file = {
   },
   vectors,
 };
-if (!existsSync('shared/credential/FORMAT.md')) throw new Error('run from the repository root');
 writeFileSync(OUT, JSON.stringify(file, null, 2) + '\n');
 console.log(`wrote ${vectors.length} vectors to ${OUT}`);

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkCodeNonce,
   createPresentation,
   createPresentationBytes,
   issueCredential,
@@ -90,12 +91,79 @@ describe('tampering with the bytes', () => {
   });
 });
 
+describe('a second byte form of a signed value (FORMAT.md §2: one deterministic encoding)', () => {
+  // The holder's own device key signs these, so the signatures verify: only the encoding rule
+  // refuses them. A verifier that accepted them would disagree with one that follows FORMAT.md.
+  const time = T0 / 1000;
+  const head = (n: number) => (n < 24 ? [0x40 | n] : n < 256 ? [0x58, n] : [0x59, n >> 8, n & 0xff]);
+  const credentialEntry = [0x01, ...head(credential.length), ...credential];
+  const timeEntry = [0x02, 0x1a, (time >>> 24) & 0xff, (time >>> 16) & 0xff, (time >>> 8) & 0xff, time & 0xff];
+  const signPayload = async (payload: number[]) =>
+    encodeQrText(await signCoseSign1({ payload: new Uint8Array(payload), privateKey: world.device.privateKey }), 'never');
+  const float64 = (value: number) => {
+    const bytes = new Uint8Array(9);
+    bytes[0] = 0xfb;
+    new DataView(bytes.buffer).setFloat64(1, value);
+    return [...bytes];
+  };
+
+  it('the deterministic payload, written by hand, is valid (the attacks below change one thing each)', async () => {
+    expect((await verifyPresentation(await signPayload([0xa2, ...credentialEntry, ...timeEntry]), options())).verdict).toBe('valid');
+  });
+
+  it.each([
+    ['the time as an integral float64', () => [0xa2, ...credentialEntry, 0x02, ...float64(time)]],
+    ['the keys out of order (2 before 1)', () => [0xa2, ...timeEntry, ...credentialEntry]],
+    ['the time in an 8-byte head', () => [0xa2, ...credentialEntry, 0x02, 0x1b, 0, 0, 0, 0, ...timeEntry.slice(2)]],
+    ['the time tagged as an epoch date (tag 1)', () => [0xa2, ...credentialEntry, 0x02, 0xc1, ...timeEntry.slice(1)]],
+    ['the credential length in a longer head', () => [0xa2, 0x01, 0x59, credential.length >> 8, credential.length & 0xff, ...credential, ...timeEntry]],
+    ['an indefinite-length map', () => [0xbf, ...credentialEntry, ...timeEntry, 0xff]],
+    ['key 2 twice (a second time a lax decoder would keep)', () => [0xa3, ...credentialEntry, ...timeEntry, 0x02, 0x00]],
+  ])('a presentation payload with %s is wrong_format', async (_name, payload) => {
+    const result = await verifyPresentation(await signPayload(payload()), options());
+    expect(result.verdict).toBe('wrong_format');
+    expect(result.verdict !== 'valid' && result.reason).toBe('presentation payload');
+  });
+
+  it('the presentation carried as a tagged COSE_Sign1 (tag 18) is wrong_format', async () => {
+    const tagged = new Uint8Array([0xd2, ...presentation]);
+    expect((await verifyPresentation(await encodeQrText(tagged, 'never'), options())).verdict).toBe('wrong_format');
+  });
+
+  it('an issuer-signed credential whose claims are out of key order is wrong_format, before any signature is believed', async () => {
+    const { decodeCoseSign1 } = await import('../../../shared/credential/cose-sign1');
+    const { fromBase64Url } = await import('../../../shared/bytes');
+    const claims = decodeCoseSign1(credential)!.payload;
+    // a5 01 62 56 4e (iss "VN") 04 1a… (exp): swap iss behind exp.
+    expect([...claims.subarray(0, 6)]).toEqual([0xa5, 0x01, 0x62, 0x56, 0x4e, 0x04]);
+    const swapped = new Uint8Array([0xa5, ...claims.subarray(5, 11), ...claims.subarray(1, 5), ...claims.subarray(11)]);
+    expect(swapped.length).toBe(claims.length);
+    const resigned = await signCoseSign1({ payload: swapped, privateKey: world.issuerKeys.privateKey, kid: fromBase64Url(world.kid)! });
+    const result = await verifyPresentation(await world.present(resigned), options());
+    expect(result.verdict).toBe('wrong_format');
+    expect(result.verdict !== 'valid' && result.docType).toBeUndefined();
+  });
+});
+
 describe('misusing genuine pieces', () => {
   it('replayed screenshot: the same QR read again 130 s after a first scan is stale', async () => {
     const qr = await world.present(credential, T0);
     const firstScan = T0 + 25_000;
     expect((await verifyPresentation(qr, options(firstScan))).verdict).toBe('valid');
     expect((await verifyPresentation(qr, options(firstScan + 130_000))).verdict).toBe('stale');
+  });
+
+  it('replayed screenshot inside the freshness window: a QR made for one check code is nonce_mismatch under the next code', async () => {
+    // The holder types the first verifier's code; someone photographs that QR and shows the
+    // picture 20 s later at a second check, which gives its own code: still fresh, wrong code.
+    const first = '482915';
+    const second = '731064';
+    const qr = await world.present(credential, T0, checkCodeNonce(first));
+    expect((await verifyPresentation(qr, { ...options(T0 + 5_000), nonce: checkCodeNonce(first) })).verdict).toBe('valid');
+    const replayed = await verifyPresentation(qr, { ...options(T0 + 25_000), nonce: checkCodeNonce(second) });
+    expect(replayed.verdict).toBe('nonce_mismatch');
+    // Without a code the same picture would still pass at that moment: the code is what stops it.
+    expect((await verifyPresentation(qr, options(T0 + 25_000))).verdict).toBe('valid');
   });
 
   it('a stolen credential presented from another device is tampered (device signature)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deflate } from '../../../shared/credential/deflate';
+import { deflate, inflate } from '../../../shared/credential/deflate';
 import { encodeBase45 } from '../../../shared/credential/base45';
 import {
   decodeQrText,
@@ -35,6 +35,25 @@ describe('QR text layer', () => {
     expect(await decodeQrText('VN1Z:' + encodeBase45(z))).toBeNull();
     const truncated = (await deflate(new Uint8Array(100).fill(1))).subarray(0, 5);
     expect(await decodeQrText('VN1Z:' + encodeBase45(truncated))).toBeNull();
+  });
+
+  it('refuses zlib with data after its end, cut short anywhere, or a wrong Adler-32, though Node\'s DecompressionStream alone keeps data after the end', async () => {
+    const presentation = new Uint8Array(200).map((_, i) => (i * 31) % 7);
+    const z = await deflate(presentation);
+    const text = (bytes: Uint8Array) => 'VN1Z:' + encodeBase45(bytes);
+    expect(await decodeQrText(text(z))).toEqual(presentation);
+    // Trailing junk; one zero byte; the Adler-32 written twice (the stream then still ends with
+    // its own checksum); a second whole stream.
+    for (const tail of [[0xde, 0xad], [0x00], [...z.subarray(-4)], [...z]]) {
+      expect(await decodeQrText(text(new Uint8Array([...z, ...tail]))), `tail ${tail.length}`).toBeNull();
+      expect(await inflate(new Uint8Array([...z, ...tail]), 1 << 20)).toBeNull();
+    }
+    for (let cut = 0; cut < z.length; cut++) expect(await inflate(z.slice(0, cut), 1 << 20), `cut at ${cut}`).toBeNull();
+    for (let i = 1; i <= 4; i++) {
+      const bad = z.slice();
+      bad[bad.length - i]! ^= 0x10;
+      expect(await decodeQrText(text(bad)), `Adler-32 byte ${i} from the end`).toBeNull();
+    }
   });
 
   it('stops inflating a decompression bomb at the limit', async () => {

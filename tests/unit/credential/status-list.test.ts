@@ -6,9 +6,12 @@ import {
   issuerKid,
   packStatuses,
   setStatus,
+  signCoseSign1,
   signStatusList,
+  STATUS_LIST_TYP,
   verifyStatusList,
 } from '../../../shared/credential';
+import { fromBase64Url } from '../../../shared/bytes';
 import { decodeCbor } from '../../../shared/credential/cbor';
 import { decodeCoseSign1 } from '../../../shared/credential/cose-sign1';
 import { inflate } from '../../../shared/credential/deflate';
@@ -80,6 +83,19 @@ describe('Status List Token', () => {
     const credential = await world.issue();
     expect(await verifyStatusList(credential, world.trust, T0)).toEqual({ ok: false, error: 'wrong_format' });
     expect(await verifyStatusList(new Uint8Array([1, 2, 3]), world.trust, T0)).toEqual({ ok: false, error: 'wrong_format' });
+  });
+
+  it('refuses a genuinely signed token whose claims are not in the deterministic encoding (FORMAT.md §2)', async () => {
+    const world = await makeWorld();
+    const claims = decodeCoseSign1(world.statusBytes)!.payload;
+    // "bits": 2 → "bits": 2.0 as a float16 (f9 4000), which a lax decoder reads as 2.
+    const bitsAt = Buffer.from(claims).indexOf(Buffer.from([0x64, 0x62, 0x69, 0x74, 0x73, 0x02]));
+    expect(bitsAt).toBeGreaterThan(0);
+    const floatBits = new Uint8Array([...claims.subarray(0, bitsAt + 5), 0xf9, 0x40, 0x00, ...claims.subarray(bitsAt + 6)]);
+    const sign = (payload: Uint8Array<ArrayBuffer>) =>
+      signCoseSign1({ payload, privateKey: world.issuerKeys.privateKey, kid: fromBase64Url(world.kid)!, typ: STATUS_LIST_TYP });
+    expect((await verifyStatusList(await sign(claims), world.trust, T0)).ok).toBe(true);
+    expect(await verifyStatusList(await sign(floatBits), world.trust, T0)).toEqual({ ok: false, error: 'wrong_format' });
   });
 
   it('is refused when signed by a trusted key of another issuer window', async () => {

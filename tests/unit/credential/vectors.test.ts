@@ -2,6 +2,7 @@
  * The published test vectors (shared/credential/test-vectors.json) must verify as they say,
  * so the file can never drift from the code. Regenerate with make-vectors.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url } from '../../../shared/bytes';
 import {
@@ -45,6 +46,15 @@ describe('test vectors', () => {
     expect(verdictOf('unknown_issuer_lifetime_beyond_maximum')).toBe('unknown_issuer');
     expect(verdictOf('valid_retired_key')).toBe('valid');
     expect(trust.keys.find((k) => k.kid === file.retiredIssuer.kid)?.retiredAt).toBe(file.retiredIssuer.retiredAt);
+  });
+
+  it('list in FORMAT.md §14 every wrong_format vector, and only those', () => {
+    const spec = readFileSync(new URL('../../../shared/credential/FORMAT.md', import.meta.url), 'utf8');
+    const section = spec.slice(spec.indexOf('## 14. Test vectors'));
+    const documented = [...section.matchAll(/^\| `(wrong_format_\w+)` \|/gm)].map((m) => m[1]).sort();
+    const inFile = file.vectors.filter((v) => v.expected.verdict === 'wrong_format').map((v) => v.name).sort();
+    expect(documented).toEqual(inFile);
+    expect(inFile.length).toBeGreaterThanOrEqual(11);
   });
 
   it.each(file.vectors.map((v) => [v.name, v] as const))('%s', async (_name, vector) => {
