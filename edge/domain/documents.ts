@@ -32,7 +32,7 @@ import type { SectoralRegistries } from '../registries/sectoral';
 import { newId, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { activeIssuerKey, MAX_CREDENTIAL_LIFETIME_MS, trustedIssuerKids } from './issuer';
+import { activeIssuerKey, issuerKeyNotAfter, MAX_CREDENTIAL_LIFETIME_MS, signingIssuerKey, trustedIssuerKids } from './issuer';
 
 const DAY = 24 * 60 * 60_000;
 /** Credentials are re-issued when fewer than this many days remain. */
@@ -202,7 +202,14 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   }
   const wanted = await entitlements(deps, account);
   const current = await listCurrentDocuments(deps.db, account.id);
-  const [stored, trustedKids] = await Promise.all([listCredentials(deps.db, current.map((d) => d.id)), trustedIssuerKids(deps.config)]);
+  const [stored, trustedKids, signer] = await Promise.all([
+    listCredentials(deps.db, current.map((d) => d.id)),
+    trustedIssuerKids(deps.config),
+    signingIssuerKey(deps.config, deps.now),
+  ]);
+  // No credential outlives the key that signs it (FORMAT.md §12): past its notAfter verifiers drop
+  // the key. Without a key that can sign, current documents are still returned; issuing is refused below.
+  const keyNotAfter = signer ? issuerKeyNotAfter(signer) : Infinity;
   const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
   const keep: DocumentRow[] = [];
   const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
@@ -211,7 +218,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     const existing = byKey.get(key);
     byKey.delete(key);
     const dataHash = await sha256Base64Url(JSON.stringify(e.data));
-    const expiresAt = Math.min(e.validUntil ?? Infinity, deps.now + MAX_CREDENTIAL_LIFETIME_MS - DAY);
+    const expiresAt = Math.min(e.validUntil ?? Infinity, deps.now + MAX_CREDENTIAL_LIFETIME_MS - DAY, keyNotAfter);
     if (expiresAt <= deps.now) {
       if (existing) issue.push({ ...e, dataHash, expiresAt: 0, replaces: existing }); // revoke only
       continue;
@@ -232,7 +239,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     return present(keep, stored);
   }
 
-  const key = await activeIssuerKey(deps.config, deps.now);
+  const key = signer ?? (await activeIssuerKey(deps.config, deps.now)); // throws: no key can sign
   const firstIndex = toIssue.length ? await allocateStatusIndices(deps.db, toIssue.length) : 0;
   const statements: D1PreparedStatement[] = [];
   for (const old of [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))]) {
