@@ -86,14 +86,6 @@ function holderRelation(word: string): Relation {
   }
 }
 
-/** The earlier ID cards of a citizen: a 9-digit CMND for those old enough to have had one. */
-function previousIds(c: Citizen): DocumentData<'eid_card'>['previousIds'] {
-  const year = Number(c.birthDate.slice(0, 4));
-  if (year > 2002) return [];
-  const cmndIssued = `${Math.max(year + 16, 1995)}${c.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
-  return [{ number: `${c.idNumber.slice(3, 6)}${c.idNumber.slice(-6)}`, kind: 'CMND', issueDate: cmndIssued }];
-}
-
 /** The sectoral registry's record of one attachable document for a citizen, or null when it holds none. */
 export async function sectoral(registries: SectoralRegistries, docType: DocType, c: Citizen): Promise<DocumentData | null> {
   switch (docType) {
@@ -124,6 +116,7 @@ export async function entitlements(deps: Deps, account: Account): Promise<Entitl
     if (account.level === 1) return base;
     return [...base, ...(await level2Extras(deps, account, citizen, today))];
   }
+  const [previousIds, extras] = await Promise.all([deps.registry.findPreviousIdCards(citizen.idNumber), level2Extras(deps, account, citizen, today)]);
   const card: Entitlement = {
     docType: 'eid_card',
     subject: citizen.idNumber,
@@ -132,11 +125,12 @@ export async function entitlements(deps: Deps, account: Account): Promise<Entitl
       issueDate: citizen.cardIssued,
       ...(citizen.cardExpires !== NO_EXPIRY ? { expiryDate: citizen.cardExpires } : {}),
       ethnicity: citizen.ethnicity,
-      previousIds: previousIds(citizen),
+      // The registry's history of earlier ID cards, as it records them (oldest first).
+      previousIds: previousIds.map((p) => ({ number: p.number, kind: p.kind, ...(p.issueDate !== null ? { issueDate: p.issueDate } : {}) })),
     },
     validUntil: citizen.cardExpires !== NO_EXPIRY ? endOfDay(citizen.cardExpires) : null,
   };
-  return [card, ...(await level2Extras(deps, account, citizen, today))];
+  return [card, ...extras];
 }
 
 async function level2Extras(deps: Deps, account: Account, citizen: Citizen, today: string): Promise<Entitlement[]> {
