@@ -132,8 +132,8 @@ export async function seed({ count = 3000, persistTo, force = false } = {}) {
   let n = 0;
   for (const database of map.bindings) n += (await d1Json('SELECT count(*) AS n FROM registry_citizens', persistTo, false, database))[0].n;
   if (n > 0 && !force) return { seeded: 0, total: n };
-  const { DEMO_CITIZENS, DEMO_RELATIONS, syntheticCitizen } = await importTs('edge/registries/synthetic.ts');
-  const { citizensInsertSql, relationsInsertSql } = await importTs('edge/store/registry.ts');
+  const { DEMO_CITIZENS, DEMO_RELATIONS, syntheticCitizen, syntheticPreviousIdCards } = await importTs('edge/registries/synthetic.ts');
+  const { citizensInsertSql, previousIdCardsInsertSql, relationsInsertSql } = await importTs('edge/store/registry.ts');
   const tmp = join(ROOT, '.tmp');
   mkdirSync(tmp, { recursive: true });
   const CHUNK = 20_000;
@@ -147,7 +147,12 @@ export async function seed({ count = 3000, persistTo, force = false } = {}) {
       if (inShard.length === 0 && !relations.has(database)) continue;
       const rows = [];
       // D1 caps one statement at 100 KB: 200 rows stay well under it.
-      for (let i = 0; i < inShard.length; i += 200) rows.push(citizensInsertSql(inShard.slice(i, i + 200)));
+      for (let i = 0; i < inShard.length; i += 200) {
+        const slice = inShard.slice(i, i + 200);
+        rows.push(citizensInsertSql(slice));
+        const cards = previousIdCardsInsertSql(slice.map((c) => ({ idNumber: c.idNumber, cards: syntheticPreviousIdCards(c) })));
+        if (cards) rows.push(cards);
+      }
       if (relations.has(database)) rows.push(relationsInsertSql(relations.get(database)));
       const file = join(tmp, `seed-${process.pid}-${database}-${start}.sql`); // per process: parallel seeds must not share a file
       writeFileSync(file, rows.join('\n'));

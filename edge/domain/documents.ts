@@ -32,7 +32,7 @@ import type { SectoralRegistries } from '../registries/sectoral';
 import { newId, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
-import { activeIssuerKey, MAX_CREDENTIAL_LIFETIME_MS, trustedIssuerKids } from './issuer';
+import { activeIssuerKey, issuerKeyNotAfter, MAX_CREDENTIAL_LIFETIME_MS, signingIssuerKey, trustedIssuerKids } from './issuer';
 
 const DAY = 24 * 60 * 60_000;
 /** Credentials are re-issued when fewer than this many days remain. */
@@ -86,14 +86,6 @@ function holderRelation(word: string): Relation {
   }
 }
 
-/** The earlier ID cards of a citizen: a 9-digit CMND for those old enough to have had one. */
-function previousIds(c: Citizen): DocumentData<'eid_card'>['previousIds'] {
-  const year = Number(c.birthDate.slice(0, 4));
-  if (year > 2002) return [];
-  const cmndIssued = `${Math.max(year + 16, 1995)}${c.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
-  return [{ number: `${c.idNumber.slice(3, 6)}${c.idNumber.slice(-6)}`, kind: 'CMND', issueDate: cmndIssued }];
-}
-
 /** The sectoral registry's record of one attachable document for a citizen, or null when it holds none. */
 export async function sectoral(registries: SectoralRegistries, docType: DocType, c: Citizen): Promise<DocumentData | null> {
   switch (docType) {
@@ -124,6 +116,7 @@ export async function entitlements(deps: Deps, account: Account): Promise<Entitl
     if (account.level === 1) return base;
     return [...base, ...(await level2Extras(deps, account, citizen, today))];
   }
+  const [previousIds, extras] = await Promise.all([deps.registry.findPreviousIdCards(citizen.idNumber), level2Extras(deps, account, citizen, today)]);
   const card: Entitlement = {
     docType: 'eid_card',
     subject: citizen.idNumber,
@@ -132,11 +125,12 @@ export async function entitlements(deps: Deps, account: Account): Promise<Entitl
       issueDate: citizen.cardIssued,
       ...(citizen.cardExpires !== NO_EXPIRY ? { expiryDate: citizen.cardExpires } : {}),
       ethnicity: citizen.ethnicity,
-      previousIds: previousIds(citizen),
+      // The registry's history of earlier ID cards, as it records them (oldest first).
+      previousIds: previousIds.map((p) => ({ number: p.number, kind: p.kind, ...(p.issueDate !== null ? { issueDate: p.issueDate } : {}) })),
     },
     validUntil: citizen.cardExpires !== NO_EXPIRY ? endOfDay(citizen.cardExpires) : null,
   };
-  return [card, ...(await level2Extras(deps, account, citizen, today))];
+  return [card, ...extras];
 }
 
 async function level2Extras(deps: Deps, account: Account, citizen: Citizen, today: string): Promise<Entitlement[]> {
@@ -202,7 +196,14 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   }
   const wanted = await entitlements(deps, account);
   const current = await listCurrentDocuments(deps.db, account.id);
-  const [stored, trustedKids] = await Promise.all([listCredentials(deps.db, current.map((d) => d.id)), trustedIssuerKids(deps.config)]);
+  const [stored, trustedKids, signer] = await Promise.all([
+    listCredentials(deps.db, current.map((d) => d.id)),
+    trustedIssuerKids(deps.config),
+    signingIssuerKey(deps.config, deps.now),
+  ]);
+  // No credential outlives the key that signs it (FORMAT.md §12): past its notAfter verifiers drop
+  // the key. Without a key that can sign, current documents are still returned; issuing is refused below.
+  const keyNotAfter = signer ? issuerKeyNotAfter(signer) : Infinity;
   const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
   const keep: DocumentRow[] = [];
   const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
@@ -211,7 +212,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     const existing = byKey.get(key);
     byKey.delete(key);
     const dataHash = await sha256Base64Url(JSON.stringify(e.data));
-    const expiresAt = Math.min(e.validUntil ?? Infinity, deps.now + MAX_CREDENTIAL_LIFETIME_MS - DAY);
+    const expiresAt = Math.min(e.validUntil ?? Infinity, deps.now + MAX_CREDENTIAL_LIFETIME_MS - DAY, keyNotAfter);
     if (expiresAt <= deps.now) {
       if (existing) issue.push({ ...e, dataHash, expiresAt: 0, replaces: existing }); // revoke only
       continue;
@@ -232,7 +233,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     return present(keep, stored);
   }
 
-  const key = await activeIssuerKey(deps.config, deps.now);
+  const key = signer ?? (await activeIssuerKey(deps.config, deps.now)); // throws: no key can sign
   const firstIndex = toIssue.length ? await allocateStatusIndices(deps.db, toIssue.length) : 0;
   const statements: D1PreparedStatement[] = [];
   for (const old of [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))]) {

@@ -19,6 +19,12 @@ import { AppError } from './errors';
 export const MAX_CREDENTIAL_LIFETIME_MS = MAX_CREDENTIAL_LIFETIME_S * 1000;
 /** How long an active key is listed as trusted ahead (rotation is expected well before). */
 const ACTIVE_KEY_HORIZON_MS = 5 * 366 * 24 * 60 * 60_000;
+/**
+ * A key signs only while verifiers will trust it this much longer: what it signs expires by
+ * its `notAfter` (FORMAT.md §12), and a credential or status list (24 h) that dies within the
+ * day is worth nothing.
+ */
+const MIN_SIGNING_HORIZON_MS = 24 * 60 * 60_000;
 
 export interface IssuerKey {
   kid: string;
@@ -56,12 +62,38 @@ export function loadIssuerKeys(config: Config): Promise<IssuerKey[]> {
   return keys;
 }
 
-/** The key that signs at `now`: the newest started, unretired, uncompromised one. */
-export async function activeIssuerKey(config: Config, now: number): Promise<IssuerKey> {
+/**
+ * Until when verifiers trust a key (its `notAfter` in the trust list): a retired key one
+ * credential lifetime past retiring, an active one a fixed horizon past its start.
+ */
+export function issuerKeyNotAfter(key: IssuerKey): number {
+  return key.retiredAt !== undefined ? key.retiredAt + MAX_CREDENTIAL_LIFETIME_MS : key.notBefore + ACTIVE_KEY_HORIZON_MS;
+}
+
+/** The key that signs at `now` (see activeIssuerKey), or null when none can. */
+export async function signingIssuerKey(config: Config, now: number): Promise<IssuerKey | null> {
   const keys = await loadIssuerKeys(config);
-  const usable = keys.filter((k) => k.compromisedAt === undefined && k.notBefore <= now && (k.retiredAt === undefined || k.retiredAt > now));
-  const newest = usable.sort((a, b) => b.notBefore - a.notBefore)[0];
-  if (!newest) throw new AppError('internal', 'No issuer key is active.');
+  const usable = keys.filter(
+    (k) =>
+      k.compromisedAt === undefined &&
+      k.notBefore <= now &&
+      (k.retiredAt === undefined || k.retiredAt > now) &&
+      issuerKeyNotAfter(k) - now >= MIN_SIGNING_HORIZON_MS,
+  );
+  return usable.sort((a, b) => b.notBefore - a.notBefore)[0] ?? null;
+}
+
+/**
+ * The key that signs at `now`: the newest started, unretired, uncompromised one that verifiers
+ * will trust for at least another day. None → a clear refusal (the operator must add a key),
+ * never a credential that outlives its key.
+ */
+export async function activeIssuerKey(config: Config, now: number): Promise<IssuerKey> {
+  const newest = await signingIssuerKey(config, now);
+  if (!newest) {
+    console.error(JSON.stringify({ level: 'error', message: 'no issuer key can sign: every key has not started, is retired or compromised, or leaves the trust list within a day; add a key to ISSUER_KEYS' }));
+    throw new AppError('internal', 'No issuer key can sign documents now. Please try again later.');
+  }
   return newest;
 }
 
@@ -90,7 +122,7 @@ export async function issuerTrustList(config: Config, now: number): Promise<Trus
           kid: k.kid,
           jwk: k.publicJwk,
           notBefore: k.notBefore,
-          notAfter: k.retiredAt !== undefined ? k.retiredAt + MAX_CREDENTIAL_LIFETIME_MS : k.notBefore + ACTIVE_KEY_HORIZON_MS,
+          notAfter: issuerKeyNotAfter(k),
         };
         if (k.retiredAt !== undefined) entry.retiredAt = k.retiredAt;
         return entry;

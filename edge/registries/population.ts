@@ -23,8 +23,19 @@ export interface Dependant {
   relation: string;
 }
 
+/** An ID card a citizen held before the current chip card, as the registry records it. */
+export interface PreviousIdCard {
+  /** 9 digits for a CMND; 12 for a CCCD (the personal ID number itself). */
+  number: string;
+  kind: 'CMND' | 'CCCD';
+  /** YYYY-MM-DD, or null where the registry does not know it. */
+  issueDate: string | null;
+}
+
 export interface PopulationRegistry {
   findCitizen(idNumber: string): Promise<Citizen | null>;
+  /** The citizen's earlier ID cards, oldest first (none for most young citizens). */
+  findPreviousIdCards(idNumber: string): Promise<PreviousIdCard[]>;
   /** Children and wards recorded for a parent or guardian. */
   findDependants(idNumber: string): Promise<Dependant[]>;
 }

@@ -1,10 +1,10 @@
 /**
  * A deterministic synthetic population: realistic Vietnamese names, 12-digit ID numbers
  * laid out as the CCCD is (province code ‖ century-and-sex digit ‖ year of birth ‖ six
- * digits), dates of birth, addresses and chip-card dates. Same seed, same citizens, on
- * every machine. Pure code (no D1, no Node): the seed script and tests both use it.
+ * digits), dates of birth, addresses, chip-card dates and earlier ID cards. Same seed, same
+ * citizens, on every machine. Pure code (no D1, no Node): the seed script and tests both use it.
  */
-import type { Citizen } from './population';
+import type { Citizen, PreviousIdCard } from './population';
 
 /** Province codes of the CCCD (Circular 07/2016/TT-BCA) with the province's name. */
 export const PROVINCES: ReadonlyArray<readonly [code: string, name: string]> = [
@@ -72,6 +72,23 @@ export const DEMO_RELATIONS: ReadonlyArray<{ holder: string; dependant: string; 
   { holder: '001090012345', dependant: '001216008888', relation: 'Cha' },
 ];
 
+/**
+ * The demo citizens' earlier ID cards (README): Nguyễn Văn An had a CMND, then the barcode CCCD
+ * his chip card replaced in 2021; Trần Thị Bích Ngọc and Phạm Thu Hà a CMND each; Lê Minh Khang
+ * and the child Nguyễn Gia Bảo none.
+ */
+export const DEMO_PREVIOUS_ID_CARDS: ReadonlyArray<{ idNumber: string; cards: readonly PreviousIdCard[] }> = [
+  {
+    idNumber: '001090012345',
+    cards: [
+      { number: '013125697', kind: 'CMND', issueDate: '2006-08-15' },
+      { number: '001090012345', kind: 'CCCD', issueDate: '2017-09-15' },
+    ],
+  },
+  { idNumber: '079185004321', cards: [{ number: '025487316', kind: 'CMND', issueDate: '2003-12-20' }] },
+  { idNumber: '031162005555', cards: [{ number: '030912457', kind: 'CMND', issueDate: '1998-04-02' }] },
+];
+
 /** SplitMix32-style PRNG: tiny, fast, deterministic. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -135,4 +152,41 @@ export function syntheticCitizen(index: number, seed = 2024): Citizen {
     cardIssued: isoDate(issued),
     cardExpires: cardExpires.replace(/-02-29$/, '-02-28'),
   };
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+/** CMND cards from 1976 (Decision 143/CP); 12-digit barcode CCCD cards from 2016 until the chip card took over in 2021. */
+const CMND_FROM = Date.UTC(1976, 0, 1);
+const CCCD_FROM = Date.UTC(2016, 0, 1);
+const CHIP_FROM = Date.UTC(2021, 0, 1);
+
+/**
+ * A citizen's earlier ID cards, oldest first: the demo citizens' fixed ones, otherwise
+ * generated from the citizen's record (deterministic in the ID number). Nine in ten born
+ * before 2000 had a CMND (first issued between 14 and 19, not before 1976, renewed every 15
+ * years while CMNDs were issued); about a third of those 14 or older between 2016 and 2020 had a
+ * barcode CCCD that their chip card replaced at least a year later (the same 12-digit number).
+ */
+export function syntheticPreviousIdCards(c: Citizen, seed = 2024): PreviousIdCard[] {
+  const demo = DEMO_PREVIOUS_ID_CARDS.find((d) => d.idNumber === c.idNumber);
+  if (demo) return demo.cards.map((card) => ({ ...card }));
+  // FNV-1a over the ID number: the history follows the citizen, whichever index made them.
+  let h = seed >>> 0;
+  for (const ch of c.idNumber) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  const rand = prng(h);
+  const day = (ms: number) => isoDate(new Date(Math.floor(ms / 86_400_000) * 86_400_000));
+  const at14 = Date.parse(`${c.birthDate}T00:00:00Z`) + 14 * YEAR_MS;
+  const chip = Date.parse(`${c.cardIssued}T00:00:00Z`);
+  const cards: PreviousIdCard[] = [];
+  let last = -Infinity;
+  if (Number(c.birthDate.slice(0, 4)) < 2000 && rand() < 0.9) {
+    let issued = Math.max(at14 + rand() * 5 * YEAR_MS, CMND_FROM + rand() * 10 * YEAR_MS);
+    while (issued + 15 * YEAR_MS < CCCD_FROM) issued += 15 * YEAR_MS;
+    cards.push({ number: `${c.provinceCode.slice(1)}${pad(Math.floor(rand() * 10_000_000), 7)}`, kind: 'CMND', issueDate: day(issued) });
+    last = issued;
+  }
+  const from = Math.max(CCCD_FROM, at14, last + YEAR_MS);
+  const to = Math.min(chip - YEAR_MS, CHIP_FROM);
+  if (from < to && rand() < 0.35) cards.push({ number: c.idNumber, kind: 'CCCD', issueDate: day(from + rand() * (to - from)) });
+  return cards;
 }

@@ -1,8 +1,9 @@
 /**
  * D1 access for the seeded synthetic population registry (see registries/synthetic.ts), split
- * across registry shards by ID-number prefix (store/shards.ts). Relations live on the holder's shard.
+ * across registry shards by ID-number prefix (store/shards.ts). Relations live on the holder's
+ * shard, earlier ID cards on the citizen's.
  */
-import type { Citizen, Dependant } from '../registries/population';
+import type { Citizen, Dependant, PreviousIdCard } from '../registries/population';
 import { partitionByShard, type Shards } from './shards';
 
 interface CitizenRow {
@@ -42,6 +43,16 @@ export async function readCitizen(shards: Shards, idNumber: string): Promise<Cit
     .bind(idNumber)
     .first<CitizenRow>();
   return r ? toCitizen(r) : null;
+}
+
+/** A citizen's earlier ID cards, oldest first. */
+export async function readPreviousIdCards(shards: Shards, idNumber: string): Promise<PreviousIdCard[]> {
+  const { results } = await shards
+    .dbFor(idNumber)
+    .prepare('SELECT card_number, kind, issue_date FROM registry_id_cards WHERE id_number = ? ORDER BY seq')
+    .bind(idNumber)
+    .all<{ card_number: string; kind: PreviousIdCard['kind']; issue_date: string | null }>();
+  return results.map((r) => ({ number: r.card_number, kind: r.kind, issueDate: r.issue_date }));
 }
 
 /**
@@ -89,4 +100,12 @@ export function citizensInsertSql(citizens: readonly Citizen[]): string {
       `(${q(c.idNumber)},${q(c.fullName)},${q(c.birthDate)},${q(c.sex)},${q(c.phone)},${q(c.provinceCode)},${q(c.hometown)},${q(c.address)},${q(c.ethnicity)},${q(c.cardIssued)},${q(c.cardExpires)})`,
   );
   return `INSERT OR IGNORE INTO registry_citizens (id_number, full_name, birth_date, sex, phone, province_code, hometown, address, ethnicity, card_issued, card_expires) VALUES\n${rows.join(',\n')};`;
+}
+
+/** SQL that records citizens' earlier ID cards, oldest first (ignoring ones already there); null when there are none. */
+export function previousIdCardsInsertSql(histories: ReadonlyArray<{ idNumber: string; cards: readonly PreviousIdCard[] }>): string | null {
+  const q = (s: string | null) => (s === null ? 'NULL' : `'${s.replace(/'/g, "''")}'`);
+  const rows = histories.flatMap((h) => h.cards.map((c, i) => `(${q(h.idNumber)},${i + 1},${q(c.number)},${q(c.kind)},${q(c.issueDate)})`));
+  if (rows.length === 0) return null;
+  return `INSERT OR IGNORE INTO registry_id_cards (id_number, seq, card_number, kind, issue_date) VALUES\n${rows.join(',\n')};`;
 }

@@ -1,7 +1,7 @@
 /**
  * QR characters and QR version for every view of every document type, on the synthetic demo
  * data exactly as the edge issues it (edge/domain/documents.ts `entitlements`, over the demo
- * citizens and the synthetic sectoral registries), signed with a freshly generated issuer key,
+ * citizens, their earlier ID cards and the synthetic sectoral registries), signed with a freshly generated issuer key,
  * bound to a fresh device key, with a realistic status index (123,456,789) and no nonce.
  * The version is `qrVersionFor` (ECC M, alphanumeric) and is checked against lean-qr, the
  * encoder the wallet draws with (one alphanumeric segment at M).
@@ -11,7 +11,7 @@ import type { Account } from '../../edge/store/accounts';
 import { ATTACHABLE, entitlements } from '../../edge/domain/documents';
 import type { Deps } from '../../edge/domain/deps';
 import { syntheticSectoralRegistries } from '../../edge/registries/sectoral';
-import { DEMO_CITIZENS, DEMO_RELATIONS } from '../../edge/registries/synthetic';
+import { DEMO_CITIZENS, DEMO_RELATIONS, syntheticPreviousIdCards } from '../../edge/registries/synthetic';
 import {
   createPresentation,
   DOC_TYPE_NAMES,
@@ -48,6 +48,7 @@ async function demoDocuments(now: number): Promise<Map<DocType, DocumentData>> {
     now,
     registry: {
       findCitizen: async (id: string) => byId.get(id) ?? null,
+      findPreviousIdCards: async (id: string) => syntheticPreviousIdCards(byId.get(id)!),
       findDependants: async (id: string) => DEMO_RELATIONS.filter((r) => r.holder === id).map((r) => ({ citizen: byId.get(r.dependant)!, relation: r.relation })),
     },
     sectoral: syntheticSectoralRegistries(() => today),

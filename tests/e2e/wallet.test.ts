@@ -1,13 +1,14 @@
 /**
  * The wallet end to end in Chromium against the real edge (wrangler dev, local D1):
- * Lê Minh Khang (048204000777; no other e2e file registers him) registers, downloads his
- * documents, sets a wallet passcode (and passkey unlock through the PRF extension); an officer
+ * Lê Minh Khang (048204000777; no other e2e file registers him) registers, signs out and signs
+ * in again with his passkey, downloads his documents, sets a wallet passcode (and passkey unlock through the PRF extension); an officer
  * makes the account level 2 and attaches documents; the wallet syncs them. The verifier is
  * opened once online (it downloads the trust and status lists). Then the phone goes offline and
  * the browser is closed and opened again on the same profile: the wallet opens with the
  * passcode, shows a QR; a screenshot of it is decoded by jsQR, and the decoded text verifies
  * in the verifier offline (valid, with only the shared fields) and, three minutes later, is
- * stale. A revoked document is refused; five wrong passcodes wipe the wallet.
+ * stale. A revoked document is refused; five wrong passcodes wipe the wallet; a day later the
+ * verifier flags its issuer keys, a week later it trusts none.
  * Screenshots go to test-output/screens/wallet-*.png and verify-*.png.
  */
 import { rmSync } from 'node:fs';
@@ -102,8 +103,19 @@ describe('wallet: sync, passcode, offline cold start, QR, verifier', () => {
     });
   });
 
-  it('registers Lê Minh Khang (level 1) and offers the wallet on the home screen', async () => {
+  it('registers Lê Minh Khang (level 1), signs out, and signs in again with the passkey (usernameless) and the device key', async () => {
     await registerThroughApp(page, baseUrl, KHANG);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(`${baseUrl}/welcome`);
+    expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401);
+    await page.getByTestId('welcome-signin').click();
+    await page.getByTestId('signin-passkey').click();
+    await waitOrAlert(page, page.getByTestId('account-card'));
+    expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(200);
+  });
+
+  it('offers the wallet on the home screen, empty until the first sync', async () => {
     await page.getByTestId('wallet').getByText(text['home.walletEmpty']).waitFor();
     expect((await readRawWallet(page)).walletKey).toBeNull();
   });
@@ -329,6 +341,25 @@ describe('wallet: sync, passcode, offline cold start, QR, verifier', () => {
     expect(raw.ciphertext).toBeNull();
     expect(raw.deviceKeyId).toBe(deviceKeyId);
     await shoot(page, 'wallet-09-wiped');
+  });
+
+  it('as the kept lists age offline: past a day the issuer keys are flagged, past seven days no key is trusted (unknown_issuer)', async () => {
+    await verifier.bringToFront();
+    expect(await verifier.getByTestId('trust-age').getAttribute('data-freshness')).toBe('fresh');
+    await context.clock.fastForward(25 * 3600_000);
+    // A check reads the lists again at the current time: the screenshot is long stale, the keys still trusted.
+    expect(await verifyText(verifier, offlineQr)).toBe('stale');
+    await verifier.getByTestId('verify-again').click();
+    await verifier.getByTestId('trust-old').waitFor();
+    expect(await verifier.getByTestId('trust-age').getAttribute('data-freshness')).toBe('old');
+    // The status list (24 h, past its exp) no longer counts at all.
+    expect(await verifier.getByTestId('status-age').getAttribute('data-freshness')).toBe('missing');
+    await shoot(verifier, 'verify-08-lists-old');
+    await context.clock.fastForward(6 * 24 * 3600_000);
+    // Issuer keys are checked before the presentation's time (FORMAT.md §11 step 2): nothing is trusted now.
+    expect(await verifyText(verifier, offlineQr)).toBe('unknown_issuer');
+    await verifier.getByTestId('trust-too-old').waitFor();
+    await shoot(verifier, 'verify-09-trust-too-old');
   });
 });
 

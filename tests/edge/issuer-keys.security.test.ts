@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { API } from '../../shared/api';
 import type { WalletSyncResponse } from '../../shared/api';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
-import { createPresentation, decodeCoseSign1, getStatus, issuerKid, parseTrustList, verifyStatusList } from '../../shared/credential';
+import { createPresentation, decodeCoseSign1, decodeCredential, getStatus, issuerKid, parseTrustList, verifyStatusList } from '../../shared/credential';
 import { app } from '../../edge/index';
 import type { Env } from '../../edge/env';
 import { checkQrText, loadLists, refreshLists, type ListStore } from '../../web/wallet/verifier';
@@ -44,9 +44,13 @@ async function withIssuerKeys(keys: unknown[]) {
   return { request, fetchFn: ((url: string) => request(url)) as unknown as typeof fetch };
 }
 
-async function syncWith(request: Awaited<ReturnType<typeof withIssuerKeys>>['request'], phone: TestPhone): Promise<WalletSyncResponse> {
+async function syncResponse(request: Awaited<ReturnType<typeof withIssuerKeys>>['request'], phone: TestPhone): Promise<Response> {
   const { challenge } = (await (await request('/api/wallet/challenge', { body: {}, cookie: phone.cookie })).json()) as { challenge: string };
-  const res = await request('/api/wallet/sync', { body: { challenge, signature: await phone.sign('issue', challenge) }, cookie: phone.cookie });
+  return request('/api/wallet/sync', { body: { challenge, signature: await phone.sign('issue', challenge) }, cookie: phone.cookie });
+}
+
+async function syncWith(request: Awaited<ReturnType<typeof withIssuerKeys>>['request'], phone: TestPhone): Promise<WalletSyncResponse> {
+  const res = await syncResponse(request, phone);
   expect(res.status).toBe(200);
   return (await res.json()) as WalletSyncResponse;
 }
@@ -113,5 +117,56 @@ describe('issuer key compromise', () => {
     const [signing] = JSON.parse(env.ISSUER_KEYS!) as Array<{ jwk: JsonWebKey }>;
     expect(res.body.keys.map((k) => k.kid)).toEqual([await kidOf(signing!)]);
     expect((await SELF.fetch(`${ORIGIN}${API.statusList}`)).status).toBe(200);
+  });
+});
+
+const DAY = 86_400_000;
+/** How long an active key is listed ahead of its start (edge/domain/issuer.ts). */
+const ACTIVE_KEY_HORIZON = 5 * 366 * DAY;
+
+describe('a signing key near the end of its trust-list window', () => {
+  it('a credential never outlives its signing key: exp is clamped to the key\'s notAfter in the trust list, valid until then, kept at the next sync', async () => {
+    // A key in service for five years less 100 days: verifiers drop it in 100 days.
+    const old = await newIssuerKey(Date.now() - ACTIVE_KEY_HORIZON + 100 * DAY);
+    const { request, fetchFn } = await withIssuerKeys([old]);
+    const [listed] = (await parseTrustList(await (await request(API.trustList)).json()))!.keys;
+    expect(listed!.notAfter).toBe(old.notBefore + ACTIVE_KEY_HORIZON);
+    const phone = await TestPhone.create();
+    await phone.register(await freshCitizen());
+    const { documents } = await syncWith(request, phone);
+    expect(documents.length).toBeGreaterThan(0);
+    for (const doc of documents) {
+      // Personal information has no end of its own: without the clamp it would live 364 days.
+      expect(doc.expiresAt).toBe(listed!.notAfter);
+      for (const b64 of Object.values(doc.credentials)) {
+        const credential = decodeCredential(fromBase64Url(b64!)!)!;
+        expect(credential.expiresAt).toBeLessThanOrEqual(listed!.notAfter);
+      }
+    }
+    const verifier = memoryLists();
+    expect(await refreshLists(Date.now(), fetchFn, verifier)).toBe(true);
+    const qr = await createPresentation({ credential: fromBase64Url(documents[0]!.credentials.basic!)!, devicePrivateKey: phone.device.privateKey, now: Date.now() });
+    expect((await checkQrText(qr, await loadLists(Date.now(), verifier), Date.now())).verdict).toBe('valid');
+    // Clamped once, kept: the next sync does not re-issue what cannot last longer.
+    expect((await syncWith(request, phone)).documents.map((d) => d.id)).toEqual(documents.map((d) => d.id));
+  });
+
+  it('a key with less than a day of trust left signs nothing: the sync is refused with a clear error, nothing is issued; a newer key takes over', async () => {
+    const ending = await newIssuerKey(Date.now() - ACTIVE_KEY_HORIZON + 12 * 3600_000);
+    const phone = await TestPhone.create();
+    const me = await phone.register(await freshCitizen());
+    const { request } = await withIssuerKeys([ending]);
+    const refused = await syncResponse(request, phone);
+    expect(refused.status).toBe(500);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('internal');
+    expect(body.error.message).toMatch(/No issuer key can sign/);
+    const count = await env.DB.prepare('SELECT count(*) AS n FROM documents WHERE account_id = ?').bind(me.accountId).first<{ n: number }>();
+    expect(count!.n).toBe(0);
+
+    const newer = await newIssuerKey(Date.now() - 1000);
+    const { request: rotated } = await withIssuerKeys([ending, newer]);
+    const { documents } = await syncWith(rotated, phone);
+    expect(new Set(documents.flatMap((d) => kidsOf(d.credentials)))).toEqual(new Set([await kidOf(newer)]));
   });
 });

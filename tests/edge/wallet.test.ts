@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { WalletDocument, WalletSyncResponse } from '../../shared/api';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
-import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
+import { DEMO_CITIZENS, syntheticPreviousIdCards } from '../../edge/registries/synthetic';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
 
@@ -31,6 +31,24 @@ async function present(phone: TestPhone, doc: WalletDocument, view: 'full' | 'ba
 
 async function setLevel(accountId: string, level: 1 | 2) {
   await env.DB.prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
+}
+
+/**
+ * Nguyễn Văn An (the demo father of Nguyễn Gia Bảo) registered once, at level 2 with a driving
+ * licence attached: D1 persists across the tests of a file, and an ID number registers once.
+ */
+let an: Promise<{ phone: TestPhone; accountId: string }> | null = null;
+function anAtLevel2() {
+  an ??= (async () => {
+    const phone = await TestPhone.create();
+    const me = await phone.register(DEMO_CITIZENS[0]!);
+    await setLevel(me.accountId, 2);
+    await env.DB.prepare("INSERT INTO attachments (account_id, doc_type, attached_by, attached_at) VALUES (?, 'driving_licence', 'officer:test', ?)")
+      .bind(me.accountId, Date.now())
+      .run();
+    return { phone, accountId: me.accountId };
+  })();
+  return an;
 }
 
 describe('wallet issuance', () => {
@@ -118,12 +136,7 @@ describe('wallet issuance', () => {
 
   it('issues a parent the dependant document of a child under 14, and attached documents after an officer attaches them', async () => {
     const an = DEMO_CITIZENS[0]!;
-    const phone = await TestPhone.create();
-    const me = await phone.register(an);
-    await setLevel(me.accountId, 2);
-    await env.DB.prepare("INSERT INTO attachments (account_id, doc_type, attached_by, attached_at) VALUES (?, 'driving_licence', 'officer:test', ?)")
-      .bind(me.accountId, Date.now())
-      .run();
+    const { phone } = await anAtLevel2();
     const docs = (await sync(phone)).body.documents;
     expect(docs.map((d) => `${d.docType}:${d.subject}`).sort()).toEqual([
       'dependant:001216008888',
@@ -141,6 +154,66 @@ describe('wallet issuance', () => {
     // The registry's word ("Cha") travels as a code, which each language renders.
     const childFull = decodeCredential(fromBase64Url(docs.find((d) => d.docType === 'dependant')!.credentials.full!)!)!;
     expect(childFull.data).toMatchObject({ holderRelation: 'father' });
+  });
+
+  it('issues Nguyễn Văn An\'s e-ID card with exactly the earlier ID cards the registry holds for him: his CMND, then the CCCD his chip card replaced', async () => {
+    const { phone } = await anAtLevel2();
+    const history = [
+      { number: '013125697', kind: 'CMND', issueDate: '2006-08-15' },
+      { number: '001090012345', kind: 'CCCD', issueDate: '2017-09-15' },
+    ];
+    // The registry shard holds these rows; the issuer reads them through the registry adapter.
+    const { results } = await registryDb('001090012345')
+      .prepare('SELECT card_number AS number, kind, issue_date AS issueDate FROM registry_id_cards WHERE id_number = ? ORDER BY seq')
+      .bind('001090012345')
+      .all();
+    expect(results).toEqual(history);
+    const card = (await sync(phone)).body.documents.find((d) => d.docType === 'eid_card')!;
+    expect(decodeCredential(fromBase64Url(card.credentials.full!)!)!.data).toMatchObject({ previousIds: history });
+    // Only the full view carries them: basic shares ID number, name, date of birth and sex.
+    expect(decodeCredential(fromBase64Url(card.credentials.basic!)!)!.data).not.toHaveProperty('previousIds');
+    const { trust, status } = await verifierState();
+    const shown = await verifyPresentation(await present(phone, card, 'full'), { trust, status, now: Date.now() });
+    expect(shown.verdict).toBe('valid');
+    expect(shown.verdict === 'valid' && (shown.claims as { previousIds?: unknown }).previousIds).toEqual(history);
+  });
+
+  it('any citizen\'s e-ID card lists what the registry holds: a CMND and an earlier CCCD for one, nothing for one who had no earlier card', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const kinds of [['CMND', 'CCCD'], []]) {
+      const citizen = await freshCitizen((c) => c.cardExpires > today && syntheticPreviousIdCards(c).map((k) => k.kind).join() === kinds.join());
+      const { results } = await registryDb(citizen.idNumber)
+        .prepare('SELECT card_number AS number, kind, issue_date AS issueDate FROM registry_id_cards WHERE id_number = ? ORDER BY seq')
+        .bind(citizen.idNumber)
+        .all();
+      expect(results.map((r) => r.kind)).toEqual(kinds);
+      const phone = await TestPhone.create();
+      const me = await phone.register(citizen);
+      await setLevel(me.accountId, 2);
+      const card = (await sync(phone)).body.documents.find((d) => d.docType === 'eid_card')!;
+      expect((decodeCredential(fromBase64Url(card.credentials.full!)!)!.data as { previousIds?: unknown[] }).previousIds ?? []).toEqual(results);
+    }
+  });
+
+  it('a parent presents the child\'s dependant document (basic view) with the parent\'s own device key: valid, with the child\'s claims; the same credential shown with another phone\'s key is refused', async () => {
+    const { phone } = await anAtLevel2();
+    const bao = DEMO_CITIZENS[4]!;
+    const dependant = (await sync(phone)).body.documents.find((d) => d.docType === 'dependant')!;
+    expect(dependant.subject).toBe(bao.idNumber);
+    const { trust, status } = await verifierState();
+    const result = await verifyPresentation(await present(phone, dependant, 'basic'), { trust, status, now: Date.now() });
+    expect(result.verdict).toBe('valid');
+    if (result.verdict !== 'valid') return;
+    expect(result.docType).toBe('dependant');
+    expect(result.view).toBe('basic');
+    expect(result.claims).toEqual({ idNumber: bao.idNumber, fullName: bao.fullName, birthDate: bao.birthDate, sex: 'male' });
+    // Bound to the parent's phone: the child has no device of its own.
+    expect(toBase64Url(result.holderPublicKey)).toBe(toBase64Url(phone.devicePublicKey));
+
+    // Attack: the credential taken from that QR, presented from another phone (its own device key).
+    const other = await TestPhone.create();
+    const copied = await createPresentation({ credential: fromBase64Url(dependant.credentials.basic!)!, devicePrivateKey: other.device.privateKey, now: Date.now() });
+    expect((await verifyPresentation(copied, { trust, status, now: Date.now() })).verdict).toBe('tampered');
   });
 
   it('suspends documents in the published status list (verifier sees "suspended")', async () => {

@@ -98,6 +98,21 @@ describe('issuer key rotation', () => {
   });
 });
 
+describe('issuer key horizon', () => {
+  it('a key with less than a day of trust left stops signing: a newer one takes over, and with none signing is refused', async () => {
+    const ending = await newIssuerKey(now - 5 * 366 * DAY + 12 * 3600_000);
+    const alone = { issuerKeys: [ending] } as unknown as Config;
+    expect((await issuerTrustList(alone, now)).keys[0]!.notAfter - now).toBe(12 * 3600_000);
+    await expect(activeIssuerKey(alone, now)).rejects.toThrow(/No issuer key can sign/);
+    const newer = await newIssuerKey(now - DAY);
+    const rotated = { issuerKeys: [ending, newer] } as unknown as Config;
+    expect((await activeIssuerKey(rotated, now)).kid).toBe((await loadIssuerKeys(rotated))[1]!.kid);
+    // A day and a second left: still the key that signs.
+    const lastDay = { issuerKeys: [await newIssuerKey(now - 5 * 366 * DAY + DAY + 1000)] } as unknown as Config;
+    expect((await activeIssuerKey(lastDay, now)).kid).toBe((await loadIssuerKeys(lastDay))[0]!.kid);
+  });
+});
+
 describe('issuer key compromise', () => {
   async function compromisedConfig() {
     const { config, old, current } = await rotatedConfig();

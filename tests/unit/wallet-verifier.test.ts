@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { API } from '../../shared/api';
-import { checkQrText, loadLists, refreshLists, statusFreshness, type ListStore } from '../../web/wallet/verifier';
+import { checkQrText, loadLists, refreshLists, statusFreshness, trustFreshness, type ListStore } from '../../web/wallet/verifier';
 import type { StoredVerifierList } from '../../web/wallet/wallet-store';
-import { DAY, INDEX, makeWorld, T0 } from './credential/fixtures';
+import { createStatusBits, signStatusList, verifyStatusList, type StatusList } from '../../shared/credential';
+import { DAY, INDEX, makeWorld, T0, type World } from './credential/fixtures';
 
 function memoryLists(): ListStore & { data: Map<string, StoredVerifierList> } {
   const data = new Map<string, StoredVerifierList>();
@@ -15,6 +16,14 @@ function memoryLists(): ListStore & { data: Map<string, StoredVerifierList> } {
     read: async (name) => data.get(name) ?? null,
     write: async (name, list) => void data.set(name, list),
   };
+}
+
+/** A status list the world's issuer signed at `at`: current then, whatever else has aged. */
+async function statusListAt(world: World, at: number): Promise<StatusList> {
+  const bytes = await signStatusList({ issuerKey: world.issuerKeys.privateKey, kid: world.kid, issuer: 'VN', uri: 'https://id.example.vn/status/1', iat: at, ttl: 3600, bits: createStatusBits(1024) });
+  const verified = await verifyStatusList(bytes, world.trust, at);
+  if (!verified.ok) throw new Error(`status list: ${verified.error}`);
+  return verified.list;
 }
 
 async function setUp() {
@@ -66,10 +75,39 @@ describe('verifier lists', () => {
     expect((await checkQrText(suspended, await at(T0), T0)).verdict).toBe('suspended');
   });
 
+  it('warns once the trust list is more than a day old, and past seven days trusts no key (unknown_issuer)', async () => {
+    const { world, store, fetchFn } = await setUp();
+    await refreshLists(T0, fetchFn, store);
+    // The issuer keys, checked at `at`, with a status list new at that moment (only the trust list ages here).
+    const checkAt = async (at: number) => {
+      const lists = { ...(await loadLists(at, store)), status: await statusListAt(world, at) };
+      const qr = await world.present(await world.issue(), at);
+      return { freshness: trustFreshness(lists, at), verdict: (await checkQrText(qr, lists, at)).verdict };
+    };
+    expect(await checkAt(T0 + DAY)).toEqual({ freshness: 'fresh', verdict: 'valid' });
+    expect(await checkAt(T0 + DAY + 1000)).toEqual({ freshness: 'old', verdict: 'valid' });
+    expect(await checkAt(T0 + 7 * DAY)).toEqual({ freshness: 'old', verdict: 'valid' });
+    expect(await checkAt(T0 + 7 * DAY + 1000)).toEqual({ freshness: 'too_old', verdict: 'unknown_issuer' });
+    // Refreshed, the same keys count again.
+    await refreshLists(T0 + 8 * DAY, fetchFn, store);
+    expect(trustFreshness(await loadLists(T0 + 8 * DAY, store), T0 + 8 * DAY)).toBe('fresh');
+  });
+
+  it('attack: a trust list served from a stale cache is as old as its updatedAt says, not as its download', async () => {
+    const { world, store, served, fetchFn } = await setUp();
+    served.trust = JSON.stringify({ ...world.trust, updatedAt: T0 - 7 * DAY - 1000 });
+    await refreshLists(T0, fetchFn, store);
+    const lists = await loadLists(T0, store);
+    expect(lists.trustFetchedAt).toBe(T0);
+    expect(trustFreshness(lists, T0)).toBe('too_old');
+    expect((await checkQrText(await world.present(await world.issue(), T0), lists, T0)).verdict).toBe('unknown_issuer');
+  });
+
   it('without any list nothing is trusted: unknown_issuer', async () => {
     const { world } = await setUp();
     const lists = await loadLists(T0, memoryLists());
     expect(lists.trust).toBeNull();
+    expect(trustFreshness(lists, T0)).toBe('missing');
     const qr = await world.present(await world.issue(), T0);
     expect((await checkQrText(qr, lists, T0)).verdict).toBe('unknown_issuer');
   });

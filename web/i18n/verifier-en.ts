@@ -36,6 +36,8 @@ export const verifierEn: VerifierMessages = {
   'verify.refreshFailed': 'Could not update (no network?). The saved data is still used.',
   'verify.statusOld': 'The revocation list is older than {ttl}: update it when online. Past {max} from its issue, documents cannot be confirmed.',
   'verify.statusTooOld': 'The revocation list is older than {max}: documents cannot be confirmed as still valid. Connect to update it.',
+  'verify.trustOld': 'The issuer keys were downloaded more than {age} ago: update them when online (a key found compromised is dropped only by an update). Past {max}, this device trusts no key.',
+  'verify.trustTooOld': 'The issuer keys were downloaded more than {max} ago: this device trusts no key now, and every code is refused. Connect to update them.',
   'verify.noTrust': 'No issuer keys yet: connect to the network once to download them.',
   'verify.result': 'Result',
   'verify.presentedAt': 'Code made {time}',

@@ -38,6 +38,8 @@ export const verifierVi = {
   'verify.refreshFailed': 'Không cập nhật được (không có mạng?). Vẫn dùng dữ liệu đã lưu.',
   'verify.statusOld': 'Danh sách thu hồi đã cũ hơn {ttl}: nên cập nhật khi có mạng. Quá {max} kể từ khi phát hành, máy sẽ không xác nhận được giấy tờ.',
   'verify.statusTooOld': 'Danh sách thu hồi đã quá {max}: không thể xác nhận giấy tờ còn hiệu lực. Hãy kết nối mạng để cập nhật.',
+  'verify.trustOld': 'Khóa của cơ quan cấp được tải về cách đây hơn {age}: nên cập nhật khi có mạng (khóa bị lộ chỉ bị loại bỏ khi cập nhật). Quá {max}, máy sẽ không tin khóa nào nữa.',
+  'verify.trustTooOld': 'Khóa của cơ quan cấp được tải về cách đây hơn {max}: máy không còn tin khóa nào, mọi mã sẽ bị từ chối. Hãy kết nối mạng để cập nhật.',
   'verify.noTrust': 'Chưa có khóa của cơ quan cấp: hãy kết nối mạng một lần để tải về.',
   'verify.result': 'Kết quả kiểm tra',
   'verify.presentedAt': 'Mã được tạo {time}',

@@ -28,19 +28,24 @@ import {
   STATUS_MAX_AGE_S,
   statusFreshness,
   statusTtlMs,
+  TRUST_MAX_AGE_S,
+  TRUST_WARN_AGE_S,
+  trustFreshness,
   type VerifierLists,
 } from '../wallet/verifier';
 
 function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: VerifierLists | null; now: number; refreshing: boolean; onRefresh(): void; online: boolean }) {
   const freshness = statusFreshness(lists?.status ?? null, now);
+  const trust = trustFreshness(lists, now);
   const max = formatDuration(STATUS_MAX_AGE_S * 1000);
+  const trustMax = formatDuration(TRUST_MAX_AGE_S * 1000);
   return (
     <section class="card lists-panel" aria-labelledby="lists-h" data-testid="verifier-lists">
       <h2 id="lists-h">{tw('verify.lists')}</h2>
       <dl class="facts">
         <div>
           <dt>{tw('verify.trustList')}</dt>
-          <dd data-testid="trust-age">{lists?.trust && lists.trustFetchedAt ? tw('verify.fetched', { age: formatAge(lists.trustFetchedAt, now) }) : tw('verify.missing')}</dd>
+          <dd data-testid="trust-age" data-freshness={trust}>{lists?.trust && lists.trustFetchedAt ? tw('verify.fetched', { age: formatAge(lists.trustFetchedAt, now) }) : tw('verify.missing')}</dd>
         </div>
         <div>
           <dt>{tw('verify.statusList')}</dt>
@@ -50,6 +55,16 @@ function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: Veri
         </div>
       </dl>
       {!lists?.trust ? <p class="alert">{tw('verify.noTrust')}</p> : null}
+      {trust === 'old' ? (
+        <p class="warn" data-testid="trust-old">
+          {tw('verify.trustOld', { age: formatDuration(TRUST_WARN_AGE_S * 1000), max: trustMax })}
+        </p>
+      ) : null}
+      {trust === 'too_old' ? (
+        <p class="alert" data-testid="trust-too-old">
+          {tw('verify.trustTooOld', { max: trustMax })}
+        </p>
+      ) : null}
       {freshness === 'old' ? (
         <p class="warn" data-testid="status-old">
           {tw('verify.statusOld', { ttl: formatDuration(statusTtlMs(lists?.status ?? null)), max })}
@@ -177,7 +192,8 @@ export default function Verify() {
     const tick = setInterval(() => {
       const at = Date.now();
       setNow(at);
-      if (navigator.onLine && statusFreshness(listsRef.current?.status ?? null, at) !== 'fresh') void refresh(true);
+      const kept = listsRef.current;
+      if (navigator.onLine && (statusFreshness(kept?.status ?? null, at) !== 'fresh' || trustFreshness(kept, at) !== 'fresh')) void refresh(true);
     }, 15_000);
     return () => clearInterval(tick);
   }, []);

@@ -6,10 +6,14 @@
  *   wallet key ─wrap─▶ passcode box            KEK = HMAC(device secret, PBKDF2-SHA256(passcode, salt, N))
  *   wallet key ─wrap─▶ passkey box (optional)  KEK = HKDF-SHA256(WebAuthn PRF output)
  *
- * The device secret is a non-extractable HMAC key kept beside the boxes: script that can
- * read IndexedDB (an injected script, a copied profile through the browser) gets a CryptoKey
- * it cannot export, so the six-digit passcode cannot be guessed off the device at GPU speed;
- * each guess has to run here, at PBKDF2 speed, and five wrong ones wipe the wallet.
+ * The device secret is a non-extractable HMAC key kept beside the boxes: page script that
+ * can read IndexedDB (an injected script) gets a CryptoKey it cannot export, so its passcode
+ * guesses run here, at PBKDF2 speed, and five wrong ones wipe the wallet. Non-extractable is
+ * not beyond file access: Chromium keeps the key material inside the IndexedDB record in the
+ * profile on disk, so whoever can read the profile's files (malware with file access, a
+ * rooted phone, a backup) has the device secret too and can try all 10⁶ passcodes offline at
+ * GPU speed (≈ a minute at 600,000 iterations), where no wipe applies. Against that only the
+ * operating system's file protection stands (THREAT-MODEL.md §4).
  *
  * A wrong passcode or PRF output shows as a failed AES-GCM unwrap (the tag does not verify):
  * nothing about the passcode is stored. Every box binds its purpose as additional data, so

@@ -2,7 +2,8 @@
 import { env } from 'cloudflare:test';
 import { registryShards } from '../../../edge/http/app';
 import type { Citizen } from '../../../edge/registries/population';
-import { citizensInsertSql, relationsInsertSql } from '../../../edge/store/registry';
+import { syntheticPreviousIdCards } from '../../../edge/registries/synthetic';
+import { citizensInsertSql, previousIdCardsInsertSql, relationsInsertSql } from '../../../edge/store/registry';
 import { partitionByShard } from '../../../edge/store/shards';
 
 /** The registry shard that holds this ID number, as the worker's router picks it. */
@@ -10,11 +11,13 @@ export function registryDb(idNumber: string): D1Database {
   return registryShards(env).dbFor(idNumber);
 }
 
-/** Inserts citizens, each on the shard of their ID number. */
+/** Inserts citizens with their earlier ID cards (as the seed does), each on the shard of their ID number. */
 export async function insertCitizens(citizens: readonly Citizen[]): Promise<void> {
   const shards = registryShards(env);
   for (const [binding, inShard] of partitionByShard(shards.map, citizens, (c) => c.idNumber)) {
     await shards.db(binding).exec(citizensInsertSql(inShard).replace(/\n/g, ' '));
+    const cards = previousIdCardsInsertSql(inShard.map((c) => ({ idNumber: c.idNumber, cards: syntheticPreviousIdCards(c) })));
+    if (cards) await shards.db(binding).exec(cards.replace(/\n/g, ' '));
   }
 }
 
