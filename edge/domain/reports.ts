@@ -78,9 +78,10 @@ async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 
 /**
  * Submits a report with its photos, once per idempotency key. Photos are written to R2
- * first, under keys made from the account and the idempotency key, so a retry after a
- * dropped connection overwrites the same objects instead of leaving orphans; the row is
- * written last, so a stored report always has its photos.
+ * first, the row last, so a stored report always has its photos. The object keys carry this
+ * request's own report id: two requests racing with one key (or a key reused for other
+ * photos) never write over each other's objects, and the one whose row was not stored
+ * deletes what it wrote.
  */
 export async function submitReport(
   deps: ServicesDeps,
@@ -98,35 +99,45 @@ export async function submitReport(
   if (input.occurredAt > deps.now + CLOCK_SKEW_MS || input.occurredAt < deps.now - REPORT_MAX_AGE_DAYS * DAY) {
     throw new AppError('validation_failed', 'Invalid field: occurredAt.');
   }
+  const id = newId();
   const photoKeys: string[] = [];
-  if (photos.length > 0) {
-    if (!deps.photos) throw new Error('PHOTOS (R2) binding missing');
-    for (const [i, p] of photos.entries()) {
-      const key = `reports/${account.id}/${idempotencyKey}/${i}.jpg`;
-      await deps.photos.put(key, p.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
-      photoKeys.push(key);
+  let stored: ReportRow | null = null;
+  try {
+    if (photos.length > 0) {
+      if (!deps.photos) throw new Error('PHOTOS (R2) binding missing');
+      for (const [i, p] of photos.entries()) {
+        const key = `reports/${account.id}/${idempotencyKey}/${id}/${i}.jpg`;
+        photoKeys.push(key);
+        await deps.photos.put(key, p.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
+      }
+    }
+    stored = await insertReportOnce(deps.db, {
+      id,
+      accountId: account.id,
+      idempotencyKey,
+      requestHash: hash,
+      category: input.category,
+      description: input.description,
+      occurredAt: input.occurredAt,
+      communeCode: input.communeCode,
+      place: input.place,
+      anonymous: input.anonymous,
+      photoKeys,
+      status: 'sent',
+      submittedAt: deps.now,
+      receivedAt: null,
+      answeredAt: null,
+      handledBy: null,
+      reply: null,
+    });
+  } finally {
+    // Not this request's row (another request with the key stored first, or storing failed): its photos are nobody's.
+    if (stored?.id !== id && photoKeys.length && deps.photos) {
+      await deps.photos.delete(photoKeys).catch((err: unknown) => {
+        console.error(JSON.stringify({ level: 'error', message: 'orphan report photos not deleted', keys: photoKeys, error: err instanceof Error ? err.message : String(err) }));
+      });
     }
   }
-  const id = newId();
-  const stored = await insertReportOnce(deps.db, {
-    id,
-    accountId: account.id,
-    idempotencyKey,
-    requestHash: hash,
-    category: input.category,
-    description: input.description,
-    occurredAt: input.occurredAt,
-    communeCode: input.communeCode,
-    place: input.place,
-    anonymous: input.anonymous,
-    photoKeys,
-    status: 'sent',
-    submittedAt: deps.now,
-    receivedAt: null,
-    answeredAt: null,
-    handledBy: null,
-    reply: null,
-  });
   return { report: toReport(replayOf(stored, hash)), replayed: stored.id !== id };
 }
 

@@ -89,7 +89,7 @@ describe('reports: idempotent submission with photos', () => {
     const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
     const listed = await env.PHOTOS!.list({ prefix: `reports/${me.accountId}/` });
-    expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/0.jpg`, `reports/${me.accountId}/${key}/1.jpg`]);
+    expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/${first.body.id}/0.jpg`, `reports/${me.accountId}/${key}/${first.body.id}/1.jpg`]);
 
     // The author reads a photo back, byte for byte; the same key with other photos is refused.
     const res = await SELF.fetch(`${ORIGIN}/api/services/reports/${first.body.id}/photos/1`, { headers: { cookie: phone.cookie } });
