@@ -282,15 +282,26 @@ export const OfficerInboxQuery = v.object({
 export const AcknowledgeRequest = v.object({ note: v.optional(text(0, 500, 'note')) });
 export const ReplyRequest = v.object({ reply: text(5, 2000, 'reply') });
 
-/** A residence notification in an officer's inbox. */
+/** A residence notification an officer opened (the opening is audited: it names people). */
 export interface OfficerResidenceNotice extends Omit<ResidenceNotice, 'submissionKey'> {
   submittedBy: ResidencePerson;
 }
 
-/** A report in an officer's inbox: no reporter when it was sent anonymously. */
+/** A report an officer opened: no reporter when it was sent anonymously (a named one's opening is audited). */
 export interface OfficerReport extends Omit<Report, 'submissionKey'> {
   reporter: (ResidencePerson & { phoneMasked: string }) | null;
 }
+
+/**
+ * A residence notification in an officer's inbox list: where, when, how many, but no one's
+ * name or ID number. Those show when the officer opens it, which the audit log records.
+ */
+export interface OfficerResidenceSummary extends Omit<OfficerResidenceNotice, 'people' | 'submittedBy'> {
+  peopleCount: number;
+}
+
+/** A report in an officer's inbox list: what and where, not who (that is in the opened report). */
+export type OfficerReportSummary = Omit<OfficerReport, 'reporter'>;
 
 export interface OfficerInbox<T> {
   items: T[];

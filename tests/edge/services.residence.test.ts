@@ -174,11 +174,11 @@ describe('residence notification: history and status', () => {
     expect((await history()).find((n) => n.id === id)?.status).toBe('sent');
 
     const deps = testServicesDeps();
-    const scope = { officerId: 'officer-test-1', communes: ['26740'] };
+    const scope = { officerId: 'officer-test-1', unitCode: '26740', communes: ['26740'] };
     const inbox = await residenceInbox(deps, scope, {});
     expect(inbox.items.map((n) => n.id)).toContain(id);
     // An officer of another commune does not see it, and cannot open it.
-    const other = { officerId: 'officer-test-2', communes: ['00070'] };
+    const other = { officerId: 'officer-test-2', unitCode: '00070', communes: ['00070'] };
     expect((await residenceInbox(deps, other, {})).items.map((n) => n.id)).not.toContain(id);
     await expect(openResidenceNotice(deps, other, id)).rejects.toMatchObject({ code: 'not_found' });
 

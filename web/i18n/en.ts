@@ -330,6 +330,11 @@ export const en: Messages = {
   'off.pushed': 'Pushing the warning ({sent} phones so far).',
   'off.occurredAt': 'Happened {time}',
   'off.open': 'Open',
+  'off.openItem': 'Open to handle',
+  'off.openHint': 'Names and ID numbers show only when opened; every opening is logged and the citizen can see it.',
+  'off.peopleCount': 'people staying: {count}',
+  'off.named': 'Reporter: named (open to see)',
+  'off.pushSupervisorOnly': 'Only a supervisor can push a warning to everyone.',
 
   'errors.network': 'Could not reach the server. Check your connection and try again.',
   'errors.passkey_cancelled': 'The passkey was not used (cancelled or timed out). Please try again.',

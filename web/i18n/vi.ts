@@ -331,6 +331,11 @@ export const vi = {
   'off.pushed': 'Đã bắt đầu gửi cảnh báo ({sent} điện thoại).',
   'off.occurredAt': 'Xảy ra lúc {time}',
   'off.open': 'Xem',
+  'off.openItem': 'Mở để xử lý',
+  'off.openHint': 'Họ tên, số định danh chỉ hiện khi mở; mỗi lần mở được ghi vào nhật ký và công dân xem được.',
+  'off.peopleCount': 'số người: {count}',
+  'off.named': 'Người phản ánh: có ghi tên (mở để xem)',
+  'off.pushSupervisorOnly': 'Chỉ cán bộ giám sát mới gửi được cảnh báo tới mọi người.',
 
   'errors.network': 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
   'errors.passkey_cancelled': 'Khóa truy cập chưa được dùng (đã hủy hoặc quá thời gian). Hãy thử lại.',
