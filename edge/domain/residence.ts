@@ -20,6 +20,7 @@ import {
   type ResidenceNoticeRow,
 } from '../store/residence-notices';
 import { newId } from './crypto';
+import { sameName } from './enrolment';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { replayOf, requestHash } from './idempotency';
@@ -65,7 +66,13 @@ export async function household(deps: Deps, account: Account): Promise<Household
   };
 }
 
-/** Resolves the people of a notification to registry names, applying the role's rules. */
+/**
+ * The people of a notification, by the role's rules. A guest's dependants come from the
+ * account's household, with their registry names. A host's guests are checked against the
+ * registry as typed (ID number and full name, as on the card) and kept as typed: an unknown
+ * ID number and a name that is not its holder's get the same answer, pointing at the row
+ * only, and nothing the host did not type is returned (the form must not be a look-up).
+ */
 async function resolvePeople(deps: Deps, account: Account, input: ResidenceNoticeInput): Promise<ResidencePerson[]> {
   if (input.role === 'guest') {
     const home = await household(deps, account);
@@ -81,11 +88,13 @@ async function resolvePeople(deps: Deps, account: Account, input: ResidenceNotic
     return out;
   }
   const out: ResidencePerson[] = [];
-  for (const [i, id] of input.people.entries()) {
-    if (id === account.idNumber) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
-    const c = await deps.registry.findCitizen(id);
-    if (!c) throw new AppError('person_unknown', `The population registry has no citizen with the ID number at people.${i}.`);
-    out.push({ idNumber: c.idNumber, fullName: c.fullName });
+  for (const [i, guest] of input.people.entries()) {
+    if (guest.idNumber === account.idNumber) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
+    const c = await deps.registry.findCitizen(guest.idNumber);
+    if (!c || !sameName(c.fullName, guest.fullName)) {
+      throw new AppError('guest_mismatch', `The ID number and full name of the guest at people.${i} do not match the national population registry.`).at(`people.${i}`);
+    }
+    out.push({ idNumber: guest.idNumber, fullName: guest.fullName });
   }
   return out;
 }
