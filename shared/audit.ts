@@ -29,6 +29,13 @@ export const CITIZEN_AUDIT_ACTIONS = [
   'officer.viewed',
   'officer.level2',
   'officer.attached',
+  /** An officer opened the citizen's residence notification (it shows the people's ID numbers). */
+  'residence.viewed',
+  'residence.acknowledge',
+  /** An officer opened the citizen's named report (it shows the reporter's ID number and phone). */
+  'report.viewed',
+  /** A reply to a named report; one to an anonymous report is `report.reply.anonymous`, with no citizen. */
+  'report.reply',
 ] as const;
 
 /**
@@ -43,8 +50,8 @@ export const OTHER_AUDIT_ACTIONS = [
   'officer.registered',
   'officer.invited',
   'officer.disabled',
-  'report.reply',
-  'residence.acknowledge',
+  /** The police never learn who sent an anonymous report, so its reply names no citizen. */
+  'report.reply.anonymous',
   'news.publish',
   'news.push',
   'portal.registered',

@@ -41,7 +41,8 @@ export const ERROR_CODES = [
   'card_expired',
   // citizen services
   'idempotency_key_reused',
-  'person_unknown',
+  /** A host's guest whose ID number and full name are not a pair in the registry (one answer for either). */
+  'guest_mismatch',
   // single sign-on
   'sso_request_invalid',
   'sso_reauthentication_required',
@@ -54,7 +55,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId?: string; retryAfter?: number };
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId?: string;
+    retryAfter?: number;
+    /** The input at fault as a dot path ("people.1"), where the client can point at it. */
+    field?: string;
+  };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { findCommune } from './communes';
-import { IdNumber, IsoDate } from './api';
+import { FullName, IdNumber, IsoDate } from './api';
 
 // Paths and transport constants live in a schema-free module (the PWA's first screen and its
 // outbox use them); re-exported here.
@@ -47,32 +47,51 @@ export const MAX_STAY_DAYS = 180;
 /** At most this many people in one notification (besides the citizen as guest). */
 export const MAX_PEOPLE = 10;
 
+/**
+ * A guest as the host types them from the guest's card. The edge checks the pair against the
+ * population registry and answers one error for any mismatch, naming the row but neither the
+ * field nor whether the ID number exists: the host's form is not a registry look-up.
+ */
+export const ResidenceGuest = v.object({ idNumber: IdNumber, fullName: FullName });
+export type ResidenceGuest = v.InferInput<typeof ResidenceGuest>;
+
+const stay = {
+  communeCode: CommuneCode,
+  address: StreetAddress,
+  from: IsoDate,
+  to: IsoDate,
+  reason: text(0, 500, 'reason'),
+};
+
 export const ResidenceNoticeRequest = v.pipe(
-  v.object({
-    /** guest: "I (and my dependants) stay here"; host: "these guests stay at my place". */
-    role: v.picklist(RESIDENCE_ROLES),
-    communeCode: CommuneCode,
-    address: StreetAddress,
-    /**
-     * ID numbers of the people staying. As guest: the citizen is always included, and the
-     * others must be the citizen's dependants. As host: the guests, at least one.
-     */
-    people: v.pipe(
-      v.array(IdNumber),
-      v.maxLength(MAX_PEOPLE, 'people'),
-      v.check((ids) => new Set(ids).size === ids.length, 'people'),
-    ),
-    from: IsoDate,
-    to: IsoDate,
-    reason: text(0, 500, 'reason'),
-  }),
+  v.variant('role', [
+    v.object({
+      /** "I (and my dependants) stay here." */
+      role: v.literal('guest'),
+      ...stay,
+      /** ID numbers of the citizen's dependants who stay too (from the account's household); the citizen is always included. */
+      people: v.pipe(
+        v.array(IdNumber),
+        v.maxLength(MAX_PEOPLE, 'people'),
+        v.check((ids) => new Set(ids).size === ids.length, 'people'),
+      ),
+    }),
+    v.object({
+      /** "These guests stay at my place." */
+      role: v.literal('host'),
+      ...stay,
+      /** The guests, at least one, each with ID number and full name as on their card. */
+      people: v.pipe(
+        v.array(ResidenceGuest),
+        v.minLength(1, 'people'),
+        v.maxLength(MAX_PEOPLE, 'people'),
+        v.check((guests) => new Set(guests.map((g) => g.idNumber)).size === guests.length, 'people'),
+      ),
+    }),
+  ]),
   v.forward(
     v.partialCheck([['from'], ['to']], (i) => i.from <= i.to && daysBetween(i.from, i.to) <= MAX_STAY_DAYS, 'dates'),
     ['to'],
-  ),
-  v.forward(
-    v.partialCheck([['role'], ['people']], (i) => i.role === 'guest' || i.people.length > 0, 'people'),
-    ['people'],
   ),
 );
 export type ResidenceNoticeRequest = v.InferInput<typeof ResidenceNoticeRequest>;
@@ -282,15 +301,26 @@ export const OfficerInboxQuery = v.object({
 export const AcknowledgeRequest = v.object({ note: v.optional(text(0, 500, 'note')) });
 export const ReplyRequest = v.object({ reply: text(5, 2000, 'reply') });
 
-/** A residence notification in an officer's inbox. */
+/** A residence notification an officer opened (the opening is audited: it names people). */
 export interface OfficerResidenceNotice extends Omit<ResidenceNotice, 'submissionKey'> {
   submittedBy: ResidencePerson;
 }
 
-/** A report in an officer's inbox: no reporter when it was sent anonymously. */
+/** A report an officer opened: no reporter when it was sent anonymously (a named one's opening is audited). */
 export interface OfficerReport extends Omit<Report, 'submissionKey'> {
   reporter: (ResidencePerson & { phoneMasked: string }) | null;
 }
+
+/**
+ * A residence notification in an officer's inbox list: where, when, how many, but no one's
+ * name or ID number. Those show when the officer opens it, which the audit log records.
+ */
+export interface OfficerResidenceSummary extends Omit<OfficerResidenceNotice, 'people' | 'submittedBy'> {
+  peopleCount: number;
+}
+
+/** A report in an officer's inbox list: what and where, not who (that is in the opened report). */
+export type OfficerReportSummary = Omit<OfficerReport, 'reporter'>;
 
 export interface OfficerInbox<T> {
   items: T[];

@@ -33,6 +33,8 @@ export interface ApiError {
   message: string;
   /** Seconds to wait, for `rate_limited` and `code_locked`. */
   retryAfter?: number;
+  /** The input at fault as a dot path ("people.1"), when the edge names one. */
+  field?: string;
 }
 
 /** `serverTime` is the response's Date header: countdowns use it so a phone's wrong clock does not matter. */
@@ -76,6 +78,7 @@ export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, b
   const code: ErrorCode = isErrorCode(error?.code) ? error.code : res.status === 401 ? 'unauthenticated' : res.status === 404 ? 'not_found' : 'internal';
   const result: ApiError = { code, message: typeof error?.message === 'string' ? error.message : res.statusText };
   if (typeof error?.retryAfter === 'number') result.retryAfter = error.retryAfter;
+  if (typeof error?.field === 'string') result.field = error.field;
   return { ok: false, error: result };
 }
 

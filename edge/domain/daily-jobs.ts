@@ -4,21 +4,22 @@
  * the dedupe key (kind, account, day), so a second run on the same day, or a run retried
  * after a failure, sends nothing twice.
  *
- * The day's birthdays and expiries are index look-ups in account_reminders, which the cron
- * fills by walking new accounts in creation order (a cursor), one registry read per new
- * account: no job ever scans all the accounts.
+ * The day's birthdays and expiries are index look-ups in account_reminders. A new account
+ * queues itself in the transaction that creates it (a trigger, migration 0011) and the cron
+ * gives it its first row, one registry read each; after that the row follows the registry
+ * whenever the account's record is read anyway (a wallet sync, a re-issue, a level change:
+ * documents.ts), so a renewed card is warned about by its new date. No job scans the accounts.
  */
 import { formatDay, vietnamDay } from '../../shared/services';
 import { insertNotificationsFrom } from '../store/notifications';
-import { birthdaySelect, cardExpirySelect, listAccountsAfter, readJobState, upsertReminderStatement, writeJobStateStatement, type AccountCursor } from '../store/reminders';
+import { birthdaySelect, cardExpirySelect, dequeueAccountsStatement, insertReminderStatement, listQueuedAccounts } from '../store/reminders';
 import { continueNewsPushes } from './news';
 import { deliverPendingPushes } from './notifications';
 import type { ServicesDeps } from './services-deps';
 
-const CURSOR = 'reminders.cursor';
-/** Accounts enrolled into reminders per run (pages of 100); the rest wait for the next run. */
-const ENROL_PAGES = 50;
-const PAGE = 100;
+/** Accounts enrolled into reminders per run (pages of 50, one bound parameter each); the rest wait for the next run. */
+const ENROL_PAGES = 100;
+const PAGE = 50;
 /** Warnings before the card expires, in days (and on the day itself). */
 export const CARD_WARNING_DAYS = [30, 7, 0] as const;
 /** Pushes sent per run beyond those sent at once. */
@@ -40,25 +41,21 @@ function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** Copies birthday and card expiry of accounts created since the last run from the registry. */
+/** Gives the accounts queued since the last run their first reminder row, from the registry. */
 export async function enrolNewAccounts(deps: ServicesDeps): Promise<number> {
-  const stored = await readJobState(deps.db, CURSOR);
-  let cursor: AccountCursor = stored ? (JSON.parse(stored) as AccountCursor) : { createdAt: 0, id: '' };
   let enrolled = 0;
   for (let page = 0; page < ENROL_PAGES; page++) {
-    const accounts = await listAccountsAfter(deps.db, cursor, PAGE);
-    if (accounts.length === 0) break;
+    const queued = await listQueuedAccounts(deps.db, PAGE);
+    if (queued.length === 0) break;
     const statements: D1PreparedStatement[] = [];
-    for (const a of accounts) {
-      const citizen = await deps.registry.findCitizen(a.idNumber);
-      if (citizen) statements.push(upsertReminderStatement(deps.db, { accountId: a.id, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires }, deps.now));
+    for (const a of queued) {
+      const citizen = a.idNumber ? await deps.registry.findCitizen(a.idNumber) : null;
+      if (citizen) statements.push(insertReminderStatement(deps.db, { accountId: a.accountId, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires }, deps.now));
     }
-    const last = accounts[accounts.length - 1]!;
-    cursor = { createdAt: last.createdAt, id: last.id };
-    // The reminders and the cursor move together: a run that stops half-way repeats nothing.
-    await deps.db.batch([...statements, writeJobStateStatement(deps.db, CURSOR, JSON.stringify(cursor))]);
+    // The rows and the dequeue commit together: a run that stops half-way loses nothing.
+    await deps.db.batch([...statements, dequeueAccountsStatement(deps.db, queued.map((a) => a.accountId))]);
     enrolled += statements.length;
-    if (accounts.length < PAGE) break;
+    if (queued.length < PAGE) break;
   }
   return enrolled;
 }

@@ -27,6 +27,7 @@ import {
   supersedeDocumentStatement,
   type DocumentRow,
 } from '../store/documents';
+import { readReminder, upsertReminderStatement } from '../store/reminders';
 import type { Citizen } from '../registries/population';
 import type { SectoralRegistries } from '../registries/sectoral';
 import { newId, sha256Base64Url } from './crypto';
@@ -104,9 +105,9 @@ export async function sectoral(registries: SectoralRegistries, docType: DocType,
   }
 }
 
-/** What an account is entitled to now, read from the registries. */
-export async function entitlements(deps: Deps, account: Account): Promise<Entitlement[]> {
-  const citizen = await deps.registry.findCitizen(account.idNumber);
+/** What an account is entitled to now, read from the registries (the citizen's record given when already read). */
+export async function entitlements(deps: Deps, account: Account, record?: Citizen): Promise<Entitlement[]> {
+  const citizen = record ?? (await deps.registry.findCitizen(account.idNumber));
   if (!citizen) throw new AppError('not_found', 'The registry has no record for this account.');
   const today = isoDay(deps.now);
   const cardValid = citizen.cardExpires >= today;
@@ -194,16 +195,23 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   if (!device || device.revokedAt !== null || device.accountId !== account.id) {
     throw new AppError('device_unknown', 'This device is not bound to the account.');
   }
-  const wanted = await entitlements(deps, account);
+  const citizen = await deps.registry.findCitizen(account.idNumber);
+  if (!citizen) throw new AppError('not_found', 'The registry has no record for this account.');
+  const wanted = await entitlements(deps, account, citizen);
   const current = await listCurrentDocuments(deps.db, account.id);
-  const [stored, trustedKids, signer] = await Promise.all([
+  const [stored, trustedKids, signer, reminder] = await Promise.all([
     listCredentials(deps.db, current.map((d) => d.id)),
     trustedIssuerKids(deps.config),
     signingIssuerKey(deps.config, deps.now),
+    readReminder(deps.db, account.id),
   ]);
   // No credential outlives the key that signs it (FORMAT.md §12): past its notAfter verifiers drop
   // the key. Without a key that can sign, current documents are still returned; issuing is refused below.
   const keyNotAfter = signer ? issuerKeyNotAfter(signer) : Infinity;
+  // The daily cron's copy of the birthday and card expiry follows the registry read here: a
+  // renewed card is then warned about by its new date, and no longer by the old one.
+  const fresh = { accountId: account.id, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires };
+  const reminderUpdate = reminder?.birthMd === fresh.birthMd && reminder.cardExpires === fresh.cardExpires ? null : upsertReminderStatement(deps.db, fresh, deps.now);
   const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
   const keep: DocumentRow[] = [];
   const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
@@ -230,6 +238,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   const retired = [...byKey.values()]; // no longer due: revoke
   const toIssue = issue.filter((i) => i.expiresAt > 0);
   if (toIssue.length === 0 && retired.length === 0 && issue.length === 0) {
+    if (reminderUpdate) await reminderUpdate.run();
     return present(keep, stored);
   }
 
@@ -278,6 +287,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     issued.push(row);
   }
   if (retired.length || issue.some((i) => i.replaces)) statements.push(bumpStatusVersionStatement(deps.db));
+  if (reminderUpdate) statements.push(reminderUpdate);
   // One transaction: old versions are revoked exactly when the new ones exist.
   try {
     await deps.db.batch(statements);

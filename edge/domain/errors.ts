@@ -5,6 +5,9 @@ import type { ErrorCode } from '../../shared/errors';
  * the HTTP layer maps the code to a status. `message` is safe to show: never a secret.
  */
 export class AppError extends Error {
+  /** The input at fault as a dot path ("people.1"), where the client can point at it. */
+  field?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -12,5 +15,11 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** The same error, pointing at one input. */
+  at(field: string): this {
+    this.field = field;
+    return this;
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { NewsFeed, NewsItem, NewsPushResult, NewsRequest, PushMessage } from '../../shared/services';
 import { insertAudit } from '../store/audit';
+import type { Officer } from '../store/officers';
 import { listPushSubscriptionsAfter } from '../store/notifications';
 import { advanceNewsPush, insertNews, listNews, listRunningNewsPushes, readNews, startNewsPush, type NewsRow } from '../store/news';
 import { newId } from './crypto';
@@ -14,6 +15,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { sendPush, vapidKeys } from './notifications';
 import type { OfficerScope } from './officer-scope';
+import { officerAudit, requireRole } from './officers';
 import { checkPhotos, type Photo } from './reports';
 import type { ServicesDeps } from './services-deps';
 
@@ -72,13 +74,17 @@ export async function newsImage(deps: ServicesDeps, id: string): Promise<R2Objec
   return object;
 }
 
-/** Starts pushing a warning to every subscribed browser (once), and sends the first page now. */
-export async function pushWarning(deps: ServicesDeps, scope: OfficerScope, id: string): Promise<NewsPushResult> {
+/**
+ * Starts pushing a warning to every subscribed browser (once), and sends the first page now.
+ * Supervisors only: one click reaches every citizen's phone, so it is not any officer's to give.
+ */
+export async function pushWarning(deps: ServicesDeps, officer: Officer, id: string): Promise<NewsPushResult> {
+  requireRole(officer, 'supervisor');
   const n = await readNews(deps.db, id);
   if (!n) throw new AppError('not_found', 'No such article.');
   if (n.kind !== 'warning') throw new AppError('bad_request', 'Only warnings are pushed to everyone.');
   if (await startNewsPush(deps.db, id)) {
-    await insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'news.push', subject: id });
+    await officerAudit(deps, officer, 'news.push', id).run();
   }
   deps.background(continueNewsPushes(deps, BROADCAST_PAGE * 2));
   const now = await readNews(deps.db, id);

@@ -8,9 +8,14 @@
  *     notifications or reports until it is mapped to communes.
  */
 import { COMMUNES, findCommune } from '../../shared/communes';
+import type { AuditAction } from '../../shared/audit';
+import { insertAudit } from '../store/audit';
+import type { Deps } from './deps';
 
 export interface OfficerScope {
   officerId: string;
+  /** The officer's unit, recorded with what they do (the citizen's history names the unit, not the officer). */
+  unitCode: string;
   /** Commune codes whose residence notifications and reports reach this officer. */
   communes: readonly string[];
 }
@@ -24,5 +29,10 @@ export function communesOfUnit(unitCode: string): string[] {
 }
 
 export function officerScope(officer: { id: string; unitCode: string }): OfficerScope {
-  return { officerId: officer.id, communes: communesOfUnit(officer.unitCode) };
+  return { officerId: officer.id, unitCode: officer.unitCode, communes: communesOfUnit(officer.unitCode) };
+}
+
+/** An audit row for an officer's act in the services: who (officer and unit), what, whom, when. */
+export function auditScoped(deps: Deps, scope: OfficerScope, action: AuditAction, subject: string | null, detail: Record<string, string> = {}): Promise<void> {
+  return insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action, subject, detail: { ...detail, unit: scope.unitCode } });
 }

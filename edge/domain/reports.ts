@@ -5,12 +5,11 @@
  * reply; the citizen sees the reply and is notified. An anonymous report's author is never
  * shown to the police: the link to the account is kept only to bring the reply back.
  */
-import { MAX_PHOTO_BYTES, MAX_PHOTOS, REPORT_MAX_AGE_DAYS, type OfficerReport, type Report, type ReportInput } from '../../shared/services';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS, REPORT_MAX_AGE_DAYS, type OfficerReport, type OfficerReportSummary, type Report, type ReportInput } from '../../shared/services';
 import { maskPhone } from '../../shared/api';
 import { toBase64Url } from '../../shared/bytes';
 import type { Account } from '../store/accounts';
 import { readAccount } from '../store/accounts';
-import { insertAudit } from '../store/audit';
 import {
   insertReportOnce,
   listReportInbox,
@@ -26,7 +25,7 @@ import type { Deps } from './deps';
 import { AppError } from './errors';
 import { replayOf, requestHash } from './idempotency';
 import { notify } from './notifications';
-import type { OfficerScope } from './officer-scope';
+import { auditScoped, type OfficerScope } from './officer-scope';
 import { enforceRateLimit } from './rate-limit';
 import type { ServicesDeps } from './services-deps';
 
@@ -78,9 +77,10 @@ async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 
 /**
  * Submits a report with its photos, once per idempotency key. Photos are written to R2
- * first, under keys made from the account and the idempotency key, so a retry after a
- * dropped connection overwrites the same objects instead of leaving orphans; the row is
- * written last, so a stored report always has its photos.
+ * first, the row last, so a stored report always has its photos. The object keys carry this
+ * request's own report id: two requests racing with one key (or a key reused for other
+ * photos) never write over each other's objects, and the one whose row was not stored
+ * deletes what it wrote.
  */
 export async function submitReport(
   deps: ServicesDeps,
@@ -98,35 +98,45 @@ export async function submitReport(
   if (input.occurredAt > deps.now + CLOCK_SKEW_MS || input.occurredAt < deps.now - REPORT_MAX_AGE_DAYS * DAY) {
     throw new AppError('validation_failed', 'Invalid field: occurredAt.');
   }
+  const id = newId();
   const photoKeys: string[] = [];
-  if (photos.length > 0) {
-    if (!deps.photos) throw new Error('PHOTOS (R2) binding missing');
-    for (const [i, p] of photos.entries()) {
-      const key = `reports/${account.id}/${idempotencyKey}/${i}.jpg`;
-      await deps.photos.put(key, p.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
-      photoKeys.push(key);
+  let stored: ReportRow | null = null;
+  try {
+    if (photos.length > 0) {
+      if (!deps.photos) throw new Error('PHOTOS (R2) binding missing');
+      for (const [i, p] of photos.entries()) {
+        const key = `reports/${account.id}/${idempotencyKey}/${id}/${i}.jpg`;
+        photoKeys.push(key);
+        await deps.photos.put(key, p.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
+      }
+    }
+    stored = await insertReportOnce(deps.db, {
+      id,
+      accountId: account.id,
+      idempotencyKey,
+      requestHash: hash,
+      category: input.category,
+      description: input.description,
+      occurredAt: input.occurredAt,
+      communeCode: input.communeCode,
+      place: input.place,
+      anonymous: input.anonymous,
+      photoKeys,
+      status: 'sent',
+      submittedAt: deps.now,
+      receivedAt: null,
+      answeredAt: null,
+      handledBy: null,
+      reply: null,
+    });
+  } finally {
+    // Not this request's row (another request with the key stored first, or storing failed): its photos are nobody's.
+    if (stored?.id !== id && photoKeys.length && deps.photos) {
+      await deps.photos.delete(photoKeys).catch((err: unknown) => {
+        console.error(JSON.stringify({ level: 'error', message: 'orphan report photos not deleted', keys: photoKeys, error: err instanceof Error ? err.message : String(err) }));
+      });
     }
   }
-  const id = newId();
-  const stored = await insertReportOnce(deps.db, {
-    id,
-    accountId: account.id,
-    idempotencyKey,
-    requestHash: hash,
-    category: input.category,
-    description: input.description,
-    occurredAt: input.occurredAt,
-    communeCode: input.communeCode,
-    place: input.place,
-    anonymous: input.anonymous,
-    photoKeys,
-    status: 'sent',
-    submittedAt: deps.now,
-    receivedAt: null,
-    answeredAt: null,
-    handledBy: null,
-    reply: null,
-  });
   return { report: toReport(replayOf(stored, hash)), replayed: stored.id !== id };
 }
 
@@ -161,6 +171,12 @@ async function forOfficer(deps: Deps, r: ReportRow): Promise<OfficerReport> {
   };
 }
 
+/** The inbox's line: what and where, never who (a named reporter is read by opening the report, which is audited). */
+function toSummary(r: ReportRow): OfficerReportSummary {
+  const { submissionKey: _key, ...report } = toReport(r);
+  return report;
+}
+
 async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<ReportRow> {
   const r = await readReport(deps.db, id);
   if (!r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such report in your area.');
@@ -171,16 +187,22 @@ export async function reportInbox(
   deps: Deps,
   scope: OfficerScope,
   query: { status?: 'open' | 'all' | undefined; commune?: string | undefined; before?: number | undefined },
-): Promise<{ items: OfficerReport[]; next: number | null }> {
+): Promise<{ items: OfficerReportSummary[]; next: number | null }> {
   const communes = query.commune ? scope.communes.filter((c) => c === query.commune) : scope.communes;
   const statuses = query.status === 'all' ? (['sent', 'received', 'answered'] as const) : (['sent', 'received'] as const);
   const PAGE = 50;
   const rows = await listReportInbox(deps.db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE);
-  return { items: await Promise.all(rows.map((r) => forOfficer(deps, r))), next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
+  return { items: rows.map(toSummary), next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
 }
 
+/**
+ * Opens a report. A named one shows its reporter's ID number, name and phone: each opening
+ * is audited with the reporter as whom (their security history shows it). An anonymous one
+ * shows no one, and nothing links it to its author in the audit log either.
+ */
 export async function openReport(deps: Deps, scope: OfficerScope, id: string): Promise<OfficerReport> {
   const r = await inScope(deps, scope, id);
+  if (!r.anonymous) await auditScoped(deps, scope, 'report.viewed', r.accountId, { report: id });
   if (r.status === 'sent') {
     await markReportReceived(deps.db, id, scope.officerId, deps.now);
     return forOfficer(deps, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
@@ -198,7 +220,9 @@ export async function replyToReport(deps: ServicesDeps, scope: OfficerScope, id:
   const changed = await markReportAnswered(deps.db, id, scope.officerId, reply, deps.now);
   if (!changed) throw new AppError('bad_request', 'This report has already been answered.');
   const r = (await readReport(deps.db, id))!;
-  await insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'report.reply', subject: id });
+  // An anonymous report's author is never written beside an officer's act (supervisors read the log).
+  if (r.anonymous) await auditScoped(deps, scope, 'report.reply.anonymous', null, { report: id });
+  else await auditScoped(deps, scope, 'report.reply', r.accountId, { report: id });
   await notify(deps, {
     accountId: r.accountId,
     kind: 'report_reply',

@@ -6,10 +6,9 @@
  * the citizen sees the status (sent → received → acknowledged) and is notified.
  */
 import { communeLabel } from '../../shared/communes';
-import { daysBetween, formatDay, vietnamDay, type Household, type OfficerResidenceNotice, type ResidenceNotice, type ResidenceNoticeInput, type ResidencePerson } from '../../shared/services';
+import { daysBetween, formatDay, vietnamDay, type Household, type OfficerResidenceNotice, type OfficerResidenceSummary, type ResidenceNotice, type ResidenceNoticeInput, type ResidencePerson } from '../../shared/services';
 import type { Account } from '../store/accounts';
 import { readAccount } from '../store/accounts';
-import { insertAudit } from '../store/audit';
 import {
   insertResidenceNoticeOnce,
   listResidenceInbox,
@@ -21,11 +20,12 @@ import {
   type ResidenceNoticeRow,
 } from '../store/residence-notices';
 import { newId } from './crypto';
+import { sameName } from './enrolment';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { replayOf, requestHash } from './idempotency';
 import { notify } from './notifications';
-import type { OfficerScope } from './officer-scope';
+import { auditScoped, type OfficerScope } from './officer-scope';
 import { enforceRateLimit } from './rate-limit';
 import type { ServicesDeps } from './services-deps';
 
@@ -66,7 +66,13 @@ export async function household(deps: Deps, account: Account): Promise<Household
   };
 }
 
-/** Resolves the people of a notification to registry names, applying the role's rules. */
+/**
+ * The people of a notification, by the role's rules. A guest's dependants come from the
+ * account's household, with their registry names. A host's guests are checked against the
+ * registry as typed (ID number and full name, as on the card) and kept as typed: an unknown
+ * ID number and a name that is not its holder's get the same answer, pointing at the row
+ * only, and nothing the host did not type is returned (the form must not be a look-up).
+ */
 async function resolvePeople(deps: Deps, account: Account, input: ResidenceNoticeInput): Promise<ResidencePerson[]> {
   if (input.role === 'guest') {
     const home = await household(deps, account);
@@ -82,11 +88,13 @@ async function resolvePeople(deps: Deps, account: Account, input: ResidenceNotic
     return out;
   }
   const out: ResidencePerson[] = [];
-  for (const [i, id] of input.people.entries()) {
-    if (id === account.idNumber) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
-    const c = await deps.registry.findCitizen(id);
-    if (!c) throw new AppError('person_unknown', `The population registry has no citizen with the ID number at people.${i}.`);
-    out.push({ idNumber: c.idNumber, fullName: c.fullName });
+  for (const [i, guest] of input.people.entries()) {
+    if (guest.idNumber === account.idNumber) throw new AppError('validation_failed', `Invalid field: people.${i}.`);
+    const c = await deps.registry.findCitizen(guest.idNumber);
+    if (!c || !sameName(c.fullName, guest.fullName)) {
+      throw new AppError('guest_mismatch', `The ID number and full name of the guest at people.${i} do not match the national population registry.`).at(`people.${i}`);
+    }
+    out.push({ idNumber: guest.idNumber, fullName: guest.fullName });
   }
   return out;
 }
@@ -152,6 +160,12 @@ async function withSubmitter(deps: Deps, r: ResidenceNoticeRow): Promise<Officer
   };
 }
 
+/** The inbox's line: no names or ID numbers (those are read by opening it, which is audited). */
+function toSummary(r: ResidenceNoticeRow): OfficerResidenceSummary {
+  const { submissionKey: _key, people, ...notice } = toResidenceNotice(r);
+  return { ...notice, peopleCount: people.length };
+}
+
 /** A notification the officer may handle: in a commune of their unit, else "not found" (no probing other areas). */
 async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<ResidenceNoticeRow> {
   const r = await readResidenceNotice(deps.db, id);
@@ -164,18 +178,22 @@ export async function residenceInbox(
   deps: Deps,
   scope: OfficerScope,
   query: { status?: 'open' | 'all' | undefined; commune?: string | undefined; before?: number | undefined },
-): Promise<{ items: OfficerResidenceNotice[]; next: number | null }> {
+): Promise<{ items: OfficerResidenceSummary[]; next: number | null }> {
   const communes = query.commune ? scope.communes.filter((c) => c === query.commune) : scope.communes;
   const statuses = query.status === 'all' ? (['sent', 'received', 'acknowledged'] as const) : (['sent', 'received'] as const);
   const PAGE = 50;
   const rows = await listResidenceInbox(deps.db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE);
-  const items = await Promise.all(rows.map((r) => withSubmitter(deps, r)));
-  return { items, next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
+  return { items: rows.map(toSummary), next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
 }
 
-/** Opens a notification; the first officer to open it moves it from sent to received. */
+/**
+ * Opens a notification: the people's ID numbers and who sent it. Every opening is audited
+ * with the citizen as whom, so it shows in their security history. The first officer to
+ * open it moves it from sent to received.
+ */
 export async function openResidenceNotice(deps: Deps, scope: OfficerScope, id: string): Promise<OfficerResidenceNotice> {
   const r = await inScope(deps, scope, id);
+  await auditScoped(deps, scope, 'residence.viewed', r.accountId, { notice: id });
   if (r.status === 'sent') {
     await markResidenceReceived(deps.db, id, scope.officerId, deps.now);
     return withSubmitter(deps, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
@@ -189,7 +207,7 @@ export async function acknowledgeResidenceNotice(deps: ServicesDeps, scope: Offi
   const changed = await markResidenceAcknowledged(deps.db, id, scope.officerId, note, deps.now);
   const r = (await readResidenceNotice(deps.db, id))!;
   if (changed) {
-    await insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'residence.acknowledge', subject: id });
+    await auditScoped(deps, scope, 'residence.acknowledge', r.accountId, { notice: id });
     await notify(deps, {
       accountId: r.accountId,
       kind: 'residence_ack',

@@ -42,15 +42,16 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   not_ready: 409,
   card_expired: 409,
   idempotency_key_reused: 409,
-  person_unknown: 400,
+  guest_mismatch: 400,
   sso_request_invalid: 400,
   sso_reauthentication_required: 401,
   portal_exists: 409,
   internal: 500,
 };
 
-export function errorResponse(c: AppContext, code: ErrorCode, message: string, retryAfter?: number): Response {
+export function errorResponse(c: AppContext, code: ErrorCode, message: string, retryAfter?: number, field?: string): Response {
   const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') } };
+  if (field !== undefined) body.error.field = field;
   if (retryAfter !== undefined) {
     body.error.retryAfter = retryAfter;
     c.header('Retry-After', String(retryAfter));
@@ -59,7 +60,7 @@ export function errorResponse(c: AppContext, code: ErrorCode, message: string, r
 }
 
 export function onError(err: Error, c: AppContext): Response {
-  if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.retryAfter);
+  if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.retryAfter, err.field);
   if (err instanceof HTTPException) {
     const status = err.status;
     const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : status === 401 ? 'unauthenticated' : 'bad_request';

@@ -21,7 +21,9 @@ import {
   type NewsPushResult,
   type OfficerInbox,
   type OfficerReport,
+  type OfficerReportSummary,
   type OfficerResidenceNotice,
+  type OfficerResidenceSummary,
 } from '../../shared/services';
 import { AppError } from '../domain/errors';
 import { publishNews, pushWarning } from '../domain/news';
@@ -33,6 +35,7 @@ import { errorResponse } from '../http/errors';
 import { readMultipart } from '../http/multipart';
 import { requireOfficer } from '../http/officer-session';
 import { servicesDepsFor } from '../http/services-deps';
+import type { Officer } from '../store/officers';
 import { readJson, readQuery } from '../http/validate';
 
 function idParam(c: AppContext): string {
@@ -41,17 +44,21 @@ function idParam(c: AppContext): string {
   return r.output;
 }
 
-function scopeOf(c: AppContext): OfficerScope {
+function officerOf(c: AppContext): Officer {
   const officer = c.get('officer');
   if (!officer) throw new AppError('unauthenticated', 'Please sign in as an officer.');
-  return officerScope(officer.officer);
+  return officer.officer;
+}
+
+function scopeOf(c: AppContext): OfficerScope {
+  return officerScope(officerOf(c));
 }
 
 export const servicesOfficer = createRouter()
   .use('*', requireOfficer)
   .get('/residence', async (c) => {
     const query = readQuery(c, OfficerInboxQuery);
-    const result: OfficerInbox<OfficerResidenceNotice> = await residenceInbox(depsFor(c), scopeOf(c), query);
+    const result: OfficerInbox<OfficerResidenceSummary> = await residenceInbox(depsFor(c), scopeOf(c), query);
     return c.json(result);
   })
   .get('/residence/:id', async (c) => {
@@ -65,7 +72,7 @@ export const servicesOfficer = createRouter()
   })
   .get('/reports', async (c) => {
     const query = readQuery(c, OfficerInboxQuery);
-    const result: OfficerInbox<OfficerReport> = await reportInbox(depsFor(c), scopeOf(c), query);
+    const result: OfficerInbox<OfficerReportSummary> = await reportInbox(depsFor(c), scopeOf(c), query);
     return c.json(result);
   })
   .get('/reports/:id', async (c) => {
@@ -94,6 +101,6 @@ export const servicesOfficer = createRouter()
     },
   )
   .post('/news/:id/push', async (c) => {
-    const result: NewsPushResult = await pushWarning(servicesDepsFor(c), scopeOf(c), idParam(c));
+    const result: NewsPushResult = await pushWarning(servicesDepsFor(c), officerOf(c), idParam(c));
     return c.json(result, 202);
   });

@@ -1,6 +1,7 @@
 /**
  * D1 access for the daily cron: the per-account dates it needs (birthday, card expiry),
- * the walk over new accounts that fills them, and small named job state.
+ * the queue of new accounts that fills them (migration 0011), and their refresh whenever
+ * the account's registry record is read anyway.
  */
 export interface ReminderRow {
   accountId: string;
@@ -10,20 +11,35 @@ export interface ReminderRow {
   cardExpires: string;
 }
 
-export interface AccountCursor {
-  createdAt: number;
-  id: string;
-}
-
-/** Accounts created after the cursor, in creation order (index accounts_created). */
-export async function listAccountsAfter(db: D1Database, cursor: AccountCursor, limit: number): Promise<Array<{ id: string; idNumber: string; createdAt: number }>> {
+/** Accounts waiting for their first reminder row (queued by a trigger as they are created), with their ID numbers. */
+export async function listQueuedAccounts(db: D1Database, limit: number): Promise<Array<{ accountId: string; idNumber: string | null }>> {
   const { results } = await db
-    .prepare('SELECT id, id_number, created_at FROM accounts WHERE (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?')
-    .bind(cursor.createdAt, cursor.id, limit)
-    .all<{ id: string; id_number: string; created_at: number }>();
-  return results.map((r) => ({ id: r.id, idNumber: r.id_number, createdAt: r.created_at }));
+    .prepare('SELECT q.account_id, a.id_number FROM reminder_queue q LEFT JOIN accounts a ON a.id = q.account_id LIMIT ?')
+    .bind(limit)
+    .all<{ account_id: string; id_number: string | null }>();
+  return results.map((r) => ({ accountId: r.account_id, idNumber: r.id_number }));
 }
 
+export function dequeueAccountsStatement(db: D1Database, accountIds: readonly string[]): D1PreparedStatement {
+  return db.prepare(`DELETE FROM reminder_queue WHERE account_id IN (${accountIds.map(() => '?').join(',')})`).bind(...accountIds);
+}
+
+export async function readReminder(db: D1Database, accountId: string): Promise<ReminderRow | null> {
+  const r = await db
+    .prepare('SELECT account_id, birth_md, card_expires FROM account_reminders WHERE account_id = ?')
+    .bind(accountId)
+    .first<{ account_id: string; birth_md: string; card_expires: string }>();
+  return r ? { accountId: r.account_id, birthMd: r.birth_md, cardExpires: r.card_expires } : null;
+}
+
+/** The first row of an account; one already there (written from a fresher registry read) stays. */
+export function insertReminderStatement(db: D1Database, r: ReminderRow, now: number): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO account_reminders (account_id, birth_md, card_expires, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO NOTHING')
+    .bind(r.accountId, r.birthMd, r.cardExpires, now);
+}
+
+/** The row as the registry has it now (after a card renewal, a corrected birth date). */
 export function upsertReminderStatement(db: D1Database, r: ReminderRow, now: number): D1PreparedStatement {
   return db
     .prepare(
@@ -47,13 +63,4 @@ export function cardExpirySelect(expiry: string, daysLeft: number): { sql: strin
     sql: `SELECT account_id, 'card_expiry:' || account_id || ':' || card_expires || ':' || ? AS dedupe_key FROM account_reminders WHERE card_expires = ?`,
     params: [String(daysLeft), expiry],
   };
-}
-
-export async function readJobState(db: D1Database, name: string): Promise<string | null> {
-  const r = await db.prepare('SELECT value FROM job_state WHERE name = ?').bind(name).first<{ value: string }>();
-  return r?.value ?? null;
-}
-
-export function writeJobStateStatement(db: D1Database, name: string, value: string): D1PreparedStatement {
-  return db.prepare('INSERT INTO job_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').bind(name, value);
 }

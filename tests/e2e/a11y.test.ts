@@ -394,6 +394,15 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
     await a.getByTestId('residence-submit').click();
     await expect.poll(() => new URL(a.url()).pathname).toBe('/services/residence');
     await audit(a, 'residence: list with a notice', a.getByTestId('residence-item').first());
+    // As host: each guest's ID number and full name, errors at the row's fields.
+    await a.goto(`${baseUrl}/services/residence/new`);
+    await a.getByTestId('role-host').check();
+    await a.getByLabel(text['res.commune']).selectOption(COMMUNE);
+    await a.getByLabel(text['res.address']).fill('Số 12 Phố Hoàng Văn Thụ');
+    await a.getByLabel(text['res.guestId'].replace('{n}', '1'), { exact: true }).fill('123');
+    await a.getByTestId('residence-submit').click();
+    await audit(a, 'residence: host form with guest errors', a.getByText(text['res.err.guestName']));
+    await expectFocusOnFirstError(a, 'residence host form', 'guest-0-id');
 
     await a.goto(`${baseUrl}/services/reports/new`);
     const report = a.getByTestId('report-form');

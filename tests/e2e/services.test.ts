@@ -9,6 +9,8 @@
  *    the notification and replies to the report; the citizen sees the status, the reply and
  *    the notifications; a published warning is readable offline;
  *  - Background Sync: with the app closed, the service worker's sync event sends the outbox;
+ *  - a host declares guests by ID number and full name; a guest whose pair does not match
+ *    the registry comes back refused at its row, is corrected in its form and sent once;
  *  - fault: the connection drops after the edge stored a submission; the retry does not
  *    duplicate it.
  * Screenshots at 360×740 go to test-output/screens/.
@@ -21,7 +23,7 @@ import { hasHorizontalOverflow, launchBrowser, newPhone, screenshot, waitForServ
 import { cameraPhoto, newProfileDir, officerSession, openPersistentPhone, readOutbox, registerThroughApp, servicesCitizens } from './helpers/services';
 
 type Citizen = ReturnType<typeof servicesCitizens>[number];
-const [CITIZEN, FAULT_CITIZEN, SYNC_CITIZEN] = servicesCitizens(3) as [Citizen, Citizen, Citizen];
+const [CITIZEN, FAULT_CITIZEN, SYNC_CITIZEN, HOST_CITIZEN] = servicesCitizens(4) as [Citizen, Citizen, Citizen, Citizen];
 const COMMUNE = '00070'; // Phường Hàng Bạc, Hà Nội
 const OFFICER_UNIT = COMMUNE; // the commune police of Hàng Bạc
 
@@ -170,6 +172,9 @@ describe('services: offline outbox, exactly once, officer handling', () => {
       await officer.goto(`${baseUrl}/officer/services`);
       const notice = officer.getByTestId('officer-residence-item').first();
       await waitOrAlert(officer, notice);
+      // The inbox list names no one: the people show when the officer opens it (audited).
+      expect(await notice.getByText(CITIZEN.fullName).count()).toBe(0);
+      await notice.getByTestId('officer-open').click();
       await notice.getByText(CITIZEN.fullName).first().waitFor();
       await shoot(officer, 'svc-09-officer-residence');
       await notice.getByLabel(text['off.note']).fill('Đã tiếp nhận, chúc gia đình vui vẻ.');
@@ -181,6 +186,9 @@ describe('services: offline outbox, exactly once, officer handling', () => {
       await waitOrAlert(officer, report);
       await report.locator('img').first().waitFor();
       await expect.poll(() => report.locator('img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1280);
+      await report.getByText(text['off.named']).waitFor();
+      await report.getByTestId('officer-open').click();
+      await report.getByText(CITIZEN.fullName, { exact: false }).waitFor();
       await report.getByLabel(text['off.replyLabel']).fill('Công an phường đã tiếp nhận, đang xác minh và tăng cường tuần tra khu vực.');
       await shoot(officer, 'svc-10-officer-report');
       await report.getByRole('button', { name: text['off.sendReply'] }).click();
@@ -194,6 +202,9 @@ describe('services: offline outbox, exactly once, officer handling', () => {
       await officer.locator('form[data-image="ready"]').waitFor(); // resized on the desk before publishing
       await officer.getByRole('button', { name: text['off.publish'] }).click();
       await officer.getByText(text['off.published']).waitFor();
+      // A plain officer cannot push it to everyone: the console says a supervisor does.
+      await officer.getByTestId('push-supervisor-only').waitFor();
+      expect(await officer.getByRole('button', { name: text['off.pushWarning'] }).count()).toBe(0);
     } finally {
       await deskBrowser.close();
     }
@@ -230,6 +241,87 @@ describe('services: offline outbox, exactly once, officer handling', () => {
       await page.locator('[data-testid="notification"][data-kind="report_reply"]').waitFor();
     } finally {
       await context.setOffline(false);
+    }
+  });
+});
+
+describe('services: a host declares guests by ID number and full name', () => {
+  const baseUrl = inject('baseUrl');
+
+  it('offline: rows are checked on the phone; online: a guest whose details do not match comes back refused at its row, is corrected and sent once', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { context, page } = await newPhone(browser);
+      await registerThroughApp(page, baseUrl, HOST_CITIZEN);
+      await waitForServiceWorker(page);
+      await waitForScreensCached(page);
+      await context.setOffline(true);
+      await page.goto(`${baseUrl}/services/residence/new`);
+      await page.getByTestId('role-host').check();
+      await page.getByLabel(text['res.commune']).selectOption(COMMUNE);
+      await page.getByLabel(text['res.address']).fill('Số 15 Phố Hàng Bạc');
+      const id = (n: number) => page.getByLabel(text['res.guestId'].replace('{n}', String(n)), { exact: true });
+      const name = (n: number) => page.getByLabel(text['res.guestName'].replace('{n}', String(n)), { exact: true });
+
+      // On the phone, with the edge's schema: each error at its row's field.
+      await id(1).fill('03116200555');
+      await page.getByTestId('residence-submit').click();
+      await page.getByText(text['res.err.guestId']).waitFor();
+      await page.getByText(text['res.err.guestName']).waitFor();
+      expect(await id(1).getAttribute('aria-invalid')).toBe('true');
+      expect(await name(1).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('guest-0-id');
+      await shoot(page, 'svc-16-residence-host-errors');
+
+      await id(1).fill('031162005555');
+      await name(1).fill('Phạm Thu Hà');
+      await page.getByRole('button', { name: text['res.addGuest'] }).click();
+      await id(2).fill('048204000777');
+      await name(2).fill('Lê Minh Khanh'); // not the name on this guest's card
+      await shoot(page, 'svc-17-residence-host-form');
+      await page.getByTestId('residence-submit').click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/services/residence');
+      await page.getByTestId('residence-item').first().getByText(text['svc.status.pending']).waitFor();
+
+      // Online: the edge refuses it, pointing at guest 2 only.
+      await context.setOffline(false);
+      await page.evaluate(() => window.dispatchEvent(new Event('online')));
+      const item = page.getByTestId('residence-item').first();
+      await item.getByText(text['svc.status.rejected']).waitFor({ timeout: 30_000 });
+      await item.getByText(text['res.err.guestMismatchRow'].replace('{n}', '2')).waitFor();
+      await shoot(page, 'svc-18-residence-host-refused');
+
+      // Corrected in its form: row 2 marked (both fields, one message), the rest as typed.
+      await item.getByTestId('outbox-fix').click();
+      await page.getByTestId('guest-mismatch').waitFor();
+      expect(await id(2).getAttribute('aria-invalid')).toBe('true');
+      expect(await name(2).getAttribute('aria-invalid')).toBe('true');
+      expect(await id(1).getAttribute('aria-invalid')).toBeNull();
+      expect(await name(1).inputValue()).toBe('Phạm Thu Hà');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('guest-1-id');
+      await shoot(page, 'svc-19-residence-host-fix');
+      await name(2).fill('Lê Minh Khang');
+      expect(await page.getByTestId('guest-mismatch').count()).toBe(0);
+      await page.getByTestId('residence-submit').click();
+
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/services/residence');
+      await page.getByTestId('residence-item').first().getByText(text['svc.status.sent']).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('residence-item').count()).toBe(1);
+      await shoot(page, 'svc-20-residence-host-sent');
+      const records = await page.evaluate(async () => ((await (await fetch('/api/services/residence')).json()) as { notices: Array<{ role: string; people: unknown }> }).notices);
+      expect(records).toEqual([
+        expect.objectContaining({
+          role: 'host',
+          people: [
+            { idNumber: '031162005555', fullName: 'Phạm Thu Hà' },
+            { idNumber: '048204000777', fullName: 'Lê Minh Khang' },
+          ],
+        }),
+      ]);
+      expect((await readOutbox(page)).map((i) => i.state)).toEqual(['sent']);
+      await context.close();
+    } finally {
+      await browser.close();
     }
   });
 });

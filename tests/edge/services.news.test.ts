@@ -6,11 +6,13 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { continueNewsPushes, publishNews, pushWarning } from '../../edge/domain/news';
 import { subscribePush } from '../../edge/domain/notifications';
+import type { Officer } from '../../edge/store/officers';
 import type { NewsFeed, PushMessage } from '../../shared/services';
 import { api, ORIGIN } from './helpers/phone';
 import { browserSubscription, decryptPushMessage, fakeJpeg, signedInPhone, testServicesDeps } from './helpers/services';
 
-const scope = { officerId: 'officer-news-1', communes: ['00070'] };
+const scope = { officerId: 'officer-news-1', unitCode: '00070', communes: ['00070'] };
+const supervisor: Officer = { id: 'officer-news-1', name: 'Nguyễn Thị Trưởng', role: 'supervisor', unitCode: 'CA-001', status: 'active', createdBy: 'test', createdAt: 0, updatedAt: 0 };
 
 describe('news', () => {
   it('an article with its image appears in the public feed, newest first', async () => {
@@ -44,12 +46,12 @@ describe('news', () => {
       subs.push(sub);
     }
     const warning = await publishNews(deps, scope, { kind: 'warning', category: 'cyber', title: 'Cảnh báo đường link giả mạo VNeID', body: 'Không bấm vào đường link lạ tự xưng là ứng dụng định danh.' }, null);
-    const first = await pushWarning(deps, scope, warning.id);
+    const first = await pushWarning(deps, supervisor, warning.id);
     await deps.settle();
     expect(first.done).toBe(false); // the push runs after the response
     expect(deps.pushed).toHaveLength(7);
     // Starting again, or another worker continuing, sends nothing twice.
-    await pushWarning(deps, scope, warning.id);
+    await pushWarning(deps, supervisor, warning.id);
     await deps.settle();
     expect(await continueNewsPushes(deps, 100)).toBe(0);
     expect(deps.pushed).toHaveLength(7);

@@ -7,7 +7,7 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { describe, expect, it } from 'vitest';
 import worker from '../../edge/index';
 import type { Citizen } from '../../edge/registries/population';
-import { vietnamDay } from '../../shared/services';
+import { formatDay, vietnamDay } from '../../shared/services';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
 import { AGENCIES, agencyRequest, signedInPhone } from './helpers/services';
@@ -102,6 +102,17 @@ async function citizenBornOn(day: string, cardExpires = '2099-12-31'): Promise<C
   return c;
 }
 
+async function reminderOf(accountId: string): Promise<{ birthMd: string; cardExpires: string } | null> {
+  const row = await env.DB.prepare('SELECT birth_md, card_expires FROM account_reminders WHERE account_id = ?').bind(accountId).first<{ birth_md: string; card_expires: string }>();
+  return row ? { birthMd: row.birth_md, cardExpires: row.card_expires } : null;
+}
+
+/** The phone's wallet sync: a device challenge, signed, then the documents (re-)issued. */
+async function walletSync(phone: TestPhone) {
+  const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
+  return api('/api/wallet/sync', { body: { challenge: body.challenge, signature: await phone.sign('issue', body.challenge) }, cookie: phone.cookie });
+}
+
 /** Runs the worker's real scheduled handler as the cron trigger would, at `scheduledTime`. */
 async function runCron(scheduledTime: number): Promise<void> {
   const controller = createScheduledController({ scheduledTime, cron: '0 1 * * *' });
@@ -152,13 +163,52 @@ describe('daily cron', () => {
     expect((await inbox(phone)).notifications.filter((n) => n.kind === 'birthday')).toHaveLength(1);
   });
 
-  it('fills the reminders of new accounts without scanning: the cursor moves past them', async () => {
+  it('enrols every new account, also one committed after a later-stamped one (no cursor to pass it over)', async () => {
     const { me } = await signedInPhone();
     await runCron(Date.now());
-    const row = await env.DB.prepare('SELECT birth_md FROM account_reminders WHERE account_id = ?').bind(me.accountId).first<{ birth_md: string }>();
-    expect(row?.birth_md).toBe(me.birthDate.slice(5));
-    const cursor = JSON.parse((await env.DB.prepare("SELECT value FROM job_state WHERE name = 'reminders.cursor'").first<{ value: string }>())!.value);
-    expect(cursor.createdAt).toBeGreaterThan(0);
+    expect((await reminderOf(me.accountId))?.birthMd).toBe(me.birthDate.slice(5));
+    // A registration stamped a minute ago commits only now, after the run above had seen a
+    // later account: the old walk's cursor was already past its created_at.
+    const late = await freshCitizen();
+    const id = `late-${crypto.randomUUID()}`;
+    const stamped = Date.now() - 60_000;
+    await env.DB.prepare("INSERT INTO accounts (id, id_number, level, status, phone, email, created_at, updated_at) VALUES (?, ?, 1, 'active', ?, NULL, ?, ?)")
+      .bind(id, late.idNumber, late.phone, stamped, stamped)
+      .run();
+    expect(await reminderOf(id)).toBeNull();
+    await runCron(Date.now());
+    expect(await reminderOf(id)).toEqual({ birthMd: late.birthDate.slice(5), cardExpires: late.cardExpires });
+    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reminder_queue WHERE account_id IN (?, ?)').bind(id, me.accountId).first<{ n: number }>())!;
+    expect(n).toBe(0);
+  });
+
+  it('after a card renewal in the registry and a wallet sync, warnings follow the new date and none is sent for the old one', async () => {
+    const now = Date.now();
+    const DAY = 86_400_000;
+    const oldExpiry = vietnamDay(now + 30 * DAY);
+    const newExpiry = vietnamDay(now + 45 * DAY);
+    const citizen = await citizenBornOn(vietnamDay(now + 100 * DAY), oldExpiry);
+    const phone = await TestPhone.create();
+    const me = await phone.register(citizen);
+    await runCron(now);
+    const warnings = async () => (await inbox(phone)).notifications.filter((n) => n.kind === 'card_expiry');
+    expect((await warnings()).map((w) => w.body)).toEqual([expect.stringContaining(`ngày ${formatDay(oldExpiry)} (còn 30 ngày)`)]);
+
+    // The citizen renews the card at the police station; the registry has the new date.
+    await registryDb(citizen.idNumber).prepare('UPDATE registry_citizens SET card_expires = ? WHERE id_number = ?').bind(newExpiry, citizen.idNumber).run();
+    expect((await walletSync(phone)).status).toBe(200);
+    expect((await reminderOf(me.accountId))?.cardExpires).toBe(newExpiry);
+
+    await runCron(now + 15 * DAY); // 30 days before the new date
+    await runCron(now + 23 * DAY); // 7 days before the old one: nothing
+    await runCron(now + 30 * DAY); // the old date itself: nothing
+    await runCron(now + 38 * DAY); // 7 days before the new date…
+    await runCron(now + 38 * DAY + 3_600_000); // …twice on that day: still one
+    const bodies = (await warnings()).map((w) => w.body);
+    expect(bodies).toHaveLength(3);
+    expect(bodies.filter((b) => b.includes(formatDay(oldExpiry)))).toHaveLength(1); // only the one sent before the renewal
+    expect(bodies.filter((b) => b.includes(`ngày ${formatDay(newExpiry)} (còn 30 ngày)`))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes(`ngày ${formatDay(newExpiry)} (còn 7 ngày)`))).toHaveLength(1);
   });
 });
 

@@ -5,21 +5,12 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { createOfficerSession } from '../../edge/domain/officers';
-import { depsFromEnv } from '../../edge/http/app';
 import { vietnamDay } from '../../shared/services';
 import { api, ORIGIN } from './helpers/phone';
-import { fakeJpeg, signedInPhone, submitReport, submitResidence, validReport } from './helpers/services';
+import { fakeJpeg, officerCookie as signedInOfficer, signedInPhone, submitReport, submitResidence, validReport } from './helpers/services';
 
-/** An active officer of `unitCode`, signed in: returns the console's cookie. */
-async function officerCookie(unitCode: string): Promise<string> {
-  const id = `officer-${crypto.randomUUID()}`;
-  const now = Date.now();
-  await env.DB.prepare("INSERT INTO officers (id, name, role, unit_code, status, created_by, created_at, updated_at) VALUES (?, 'Trần Văn Cảnh', 'officer', ?, 'active', 'test', ?, ?)")
-    .bind(id, unitCode, now, now)
-    .run();
-  const { token } = await createOfficerSession(depsFromEnv(env, now), id);
-  return `__Host-vneid_officer=${token}`;
+async function officerCookie(unitCode: string, role: 'officer' | 'supervisor' = 'officer'): Promise<string> {
+  return (await signedInOfficer(unitCode, role)).cookie;
 }
 
 const notice = (communeCode: string) => ({
@@ -34,11 +25,11 @@ const notice = (communeCode: string) => ({
 
 describe('officer services over HTTP', () => {
   it('the inbox holds the communes of the officer’s unit; acknowledging reaches the citizen', async () => {
-    const { phone } = await signedInPhone();
+    const { phone, me } = await signedInPhone();
     const mine = await submitResidence(phone, crypto.randomUUID(), notice('00091'));
     const elsewhere = await submitResidence(phone, crypto.randomUUID(), notice('26758'));
     const cookie = await officerCookie('00091');
-    const inbox = await api<{ items: Array<{ id: string; status: string; submittedBy: { fullName: string } }> }>('/api/officer/services/residence', { cookie });
+    const inbox = await api<{ items: Array<{ id: string; status: string; peopleCount: number }> }>('/api/officer/services/residence', { cookie });
     expect(inbox.status).toBe(200);
     const ids = inbox.body.items.map((i) => i.id);
     expect(ids).toContain(mine.body.id);
@@ -52,8 +43,10 @@ describe('officer services over HTTP', () => {
     expect(ack.body.status).toBe('acknowledged');
     const history = await api<{ notices: Array<{ id: string; status: string }> }>('/api/services/residence', { cookie: phone.cookie });
     expect(history.body.notices.find((n) => n.id === mine.body.id)?.status).toBe('acknowledged');
-    const audit = await env.DB.prepare("SELECT actor FROM audit_log WHERE action = 'residence.acknowledge' AND subject = ?").bind(mine.body.id).first<{ actor: string }>();
+    // Whom: the citizen's account (it shows in their history); which notice: the detail.
+    const audit = await env.DB.prepare("SELECT actor, detail FROM audit_log WHERE action = 'residence.acknowledge' AND subject = ?").bind(me.accountId).first<{ actor: string; detail: string }>();
     expect(audit?.actor).toMatch(/^officer:officer-/);
+    expect(JSON.parse(audit!.detail)).toEqual({ notice: mine.body.id, unit: '00091' });
   });
 
   it('a province unit ("CA-" + province code) sees every commune of its province', async () => {
@@ -79,7 +72,7 @@ describe('officer services over HTTP', () => {
     expect(mine.body.reports.find((x) => x.id === r.body.id)?.reply).toBe('Đã xử lý, cảm ơn bạn.');
   });
 
-  it('publishes news with an image (multipart) and a warning can be pushed', async () => {
+  it('publishes news with an image (multipart); a supervisor pushes the warning', async () => {
     const cookie = await officerCookie('00070');
     const form = new FormData();
     form.append('news', JSON.stringify({ kind: 'warning', category: 'fraud', title: 'Cảnh báo cuộc gọi giả danh', body: 'Không cung cấp mã OTP cho bất kỳ ai.' }));
@@ -88,7 +81,8 @@ describe('officer services over HTTP', () => {
     expect(res.status).toBe(201);
     const item = (await res.json()) as { id: string; imageUrl: string };
     expect(item.imageUrl).toBe(`/api/news/${item.id}/image`);
-    const push = await api<{ done: boolean }>(`/api/officer/services/news/${item.id}/push`, { body: {}, cookie });
+    const supervisor = await officerCookie('CA-001', 'supervisor');
+    const push = await api<{ done: boolean }>(`/api/officer/services/news/${item.id}/push`, { body: {}, cookie: supervisor });
     expect(push.status).toBe(202);
   });
 

@@ -89,7 +89,7 @@ describe('reports: idempotent submission with photos', () => {
     const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
     const listed = await env.PHOTOS!.list({ prefix: `reports/${me.accountId}/` });
-    expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/0.jpg`, `reports/${me.accountId}/${key}/1.jpg`]);
+    expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/${first.body.id}/0.jpg`, `reports/${me.accountId}/${key}/${first.body.id}/1.jpg`]);
 
     // The author reads a photo back, byte for byte; the same key with other photos is refused.
     const res = await SELF.fetch(`${ORIGIN}/api/services/reports/${first.body.id}/photos/1`, { headers: { cookie: phone.cookie } });
@@ -114,12 +114,15 @@ describe('reports: handling and reply', () => {
     const r = await submitReport(phone, crypto.randomUUID(), validReport({ anonymous: true, communeCode: '20263', place: { kind: 'location', latitude: 16.05, longitude: 108.22, accuracy: 12 } }));
     expect(r.status).toBe(201);
     const deps = testServicesDeps();
-    const scope = { officerId: 'officer-dn-1', communes: ['20263'] };
+    const scope = { officerId: 'officer-dn-1', unitCode: '20263', communes: ['20263'] };
     const inbox = await reportInbox(deps, scope, {});
     const item = inbox.items.find((i) => i.id === r.body.id)!;
-    expect(item.reporter).toBeNull();
-    expect(JSON.stringify(item)).not.toContain((await api<{ idNumber: string }>('/api/me', { cookie: phone.cookie })).body.idNumber);
-    expect((await openReport(deps, scope, r.body.id)).status).toBe('received');
+    const idNumber = (await api<{ idNumber: string }>('/api/me', { cookie: phone.cookie })).body.idNumber;
+    expect(JSON.stringify(item)).not.toContain(idNumber);
+    const opened = await openReport(deps, scope, r.body.id);
+    expect(opened.status).toBe('received');
+    expect(opened.reporter).toBeNull();
+    expect(JSON.stringify(opened)).not.toContain(idNumber);
 
     await replyToReport(deps, scope, r.body.id, 'Công an phường đã tiếp nhận và cử tổ tuần tra.');
     await expect(replyToReport(deps, scope, r.body.id, 'Trả lời lần hai')).rejects.toMatchObject({ code: 'bad_request' });
@@ -130,13 +133,17 @@ describe('reports: handling and reply', () => {
     expect(notes.body.notifications.filter((n) => n.kind === 'report_reply')).toHaveLength(1);
   });
 
-  it('a named report shows the reporter to the officer of that commune only', async () => {
+  it('a named report shows the reporter, once opened, to the officer of that commune only (the inbox list names no one)', async () => {
     const { phone, citizen } = await signedInPhone();
     const r = await submitReport(phone, crypto.randomUUID(), validReport({ communeCode: '11410' }));
     const deps = testServicesDeps();
-    const item = (await reportInbox(deps, { officerId: 'o', communes: ['11410'] }, {})).items.find((i) => i.id === r.body.id)!;
-    expect(item.reporter).toMatchObject({ idNumber: citizen.idNumber, fullName: citizen.fullName });
-    expect(item.reporter!.phoneMasked).toMatch(/^\+84 \d•• ••• \d{3}$/);
-    await expect(openReport(deps, { officerId: 'o2', communes: ['11422'] }, r.body.id)).rejects.toMatchObject({ code: 'not_found' });
+    const scope = { officerId: 'o', unitCode: '11410', communes: ['11410'] };
+    const item = (await reportInbox(deps, scope, {})).items.find((i) => i.id === r.body.id)!;
+    expect(item).toMatchObject({ anonymous: false });
+    expect(JSON.stringify(item)).not.toContain(citizen.idNumber);
+    const opened = await openReport(deps, scope, r.body.id);
+    expect(opened.reporter).toMatchObject({ idNumber: citizen.idNumber, fullName: citizen.fullName });
+    expect(opened.reporter!.phoneMasked).toMatch(/^\+84 \d•• ••• \d{3}$/);
+    await expect(openReport(deps, { officerId: 'o2', unitCode: '11422', communes: ['11422'] }, r.body.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -8,6 +8,10 @@ export interface FieldProps {
   onValue(value: string): void;
   hint?: string | undefined;
   error?: string | null | undefined;
+  /** Invalid by an error shown elsewhere (one message for a group of fields), given in `describedBy`. */
+  invalid?: boolean | undefined;
+  /** Ids of other elements that describe the field. */
+  describedBy?: string | undefined;
   inputRef?: Ref<HTMLInputElement>;
   type?: 'text' | 'tel' | 'date' | 'email';
   inputMode?: 'text' | 'numeric' | 'tel' | 'email';
@@ -21,12 +25,13 @@ export interface FieldProps {
   class?: string;
 }
 
-export function Field({ id, label, value, onValue, hint, error, inputRef, type = 'text', class: className, ...input }: FieldProps) {
+export function Field({ id, label, value, onValue, hint, error, invalid, describedBy: others, inputRef, type = 'text', class: className, ...input }: FieldProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hintId, errorId, others].filter(Boolean).join(' ') || undefined;
+  const isInvalid = Boolean(error) || Boolean(invalid);
   return (
-    <div class={error ? 'field field-invalid' : 'field'}>
+    <div class={isInvalid ? 'field field-invalid' : 'field'}>
       <label for={id}>{label}</label>
       {hint ? (
         <p id={hintId} class="hint">
@@ -43,7 +48,7 @@ export function Field({ id, label, value, onValue, hint, error, inputRef, type =
         ref={inputRef}
         value={value}
         onInput={(e) => onValue(e.currentTarget.value)}
-        aria-invalid={error ? 'true' : undefined}
+        aria-invalid={isInvalid ? 'true' : undefined}
         aria-describedby={describedBy}
       />
       {error ? (

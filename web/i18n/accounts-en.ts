@@ -123,6 +123,10 @@ export const accountsEn: AccountsMessages = {
   'hist.action.officer.viewed': 'An officer looked up your record',
   'hist.action.officer.level2': 'Level-2 account approved',
   'hist.action.officer.attached': 'Document attached',
+  'hist.action.residence.viewed': 'A police officer opened your residence notification',
+  'hist.action.residence.acknowledge': 'The police acknowledged your residence notification',
+  'hist.action.report.viewed': 'A police officer opened your report (with your name)',
+  'hist.action.report.reply': 'The police replied to your report',
 
   'ph.title': 'Change phone number',
   'ph.lead': 'Confirm with the passkey on this phone, then enter the code sent to the new number. The old number will be notified.',

@@ -125,6 +125,10 @@ export const accountsVi = {
   'hist.action.officer.viewed': 'Cán bộ tra cứu thông tin',
   'hist.action.officer.level2': 'Phê duyệt tài khoản mức 2',
   'hist.action.officer.attached': 'Tích hợp giấy tờ',
+  'hist.action.residence.viewed': 'Cán bộ Công an mở thông báo lưu trú của bạn',
+  'hist.action.residence.acknowledge': 'Công an xác nhận thông báo lưu trú của bạn',
+  'hist.action.report.viewed': 'Cán bộ Công an mở phản ánh của bạn (có tên người gửi)',
+  'hist.action.report.reply': 'Công an trả lời phản ánh của bạn',
 
   'ph.title': 'Đổi số điện thoại',
   'ph.lead': 'Xác nhận bằng khóa truy cập trên điện thoại này, rồi nhập mã gửi tới số mới. Số cũ sẽ nhận được thông báo.',

@@ -57,7 +57,9 @@ function subjectText(e: AuditEntry, officers: Officers): string {
   }
   if (s.startsWith('portal:')) return td('desk.subject.portal', { clientId: s.slice(7) });
   if (s.startsWith('citizen:')) return td('desk.subject.citizen', { idNumber: s.slice(8) });
-  if (/^(residence|report|news)\.|^sso\.replay$/.test(e.action)) return short(s);
+  if (/^news\.|^sso\.replay$/.test(e.action)) return short(s);
+  // Residence and report rows name the citizen and keep the record in the detail; older ones named the record.
+  if (/^(residence|report)\./.test(e.action) && !e.detail?.notice && !e.detail?.report) return short(s);
   return td('desk.subject.account', { id: short(s) });
 }
 

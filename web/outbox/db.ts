@@ -24,7 +24,7 @@ export interface OutboxItem {
   attempts: number;
   lastAttemptAt: number | null;
   /** Why the last attempt did not go through (a pending item keeps trying; a rejected one stops). */
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; field?: string } | null;
   /** The edge's record once sent: its id and status then. */
   result: { id: string; status: string } | null;
   sentAt: number | null;

@@ -60,11 +60,13 @@ export async function sendItem(item: OutboxItem, now = Date.now): Promise<{ outc
     await updateOutboxItem(item.key, (i) => ({ ...i, state: 'sent', attempts: i.attempts + 1, lastAttemptAt: now(), sentAt: now(), error: null, result: { id: record.id, status: record.status } }));
     return { outcome: 'sent', stoppedBy: null };
   }
-  const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const error = (json as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null)?.error;
   const code = isErrorCode(error?.code) ? error.code : res.status >= 500 ? 'internal' : 'bad_request';
   const message = typeof error?.message === 'string' ? error.message : '';
+  // Where the edge names the input at fault (a host's guest row), the form can point at it when the item is edited.
+  const field = typeof error?.field === 'string' ? { field: error.field } : {};
   const retry = res.status >= 500 || res.status === 429 || res.status === 401 || res.status === 408;
-  await updateOutboxItem(item.key, (i) => ({ ...i, state: retry ? 'pending' : 'rejected', attempts: i.attempts + 1, lastAttemptAt: now(), error: { code, message } }));
+  await updateOutboxItem(item.key, (i) => ({ ...i, state: retry ? 'pending' : 'rejected', attempts: i.attempts + 1, lastAttemptAt: now(), error: { code, message, ...field } }));
   return { outcome: retry ? 'retry' : 'rejected', stoppedBy: res.status === 401 ? 'unauthenticated' : retry ? 'busy' : null };
 }
 

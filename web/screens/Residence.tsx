@@ -7,7 +7,7 @@ import { errorText, t } from '../i18n';
 import type { OutboxItem } from '../outbox/db';
 import { search } from '../router';
 import { CACHE_KEYS, servicesApi } from '../services/api';
-import { formatTime, ItemCard, OutboxState, SavedCopyNote, StatusBadge } from '../services/components';
+import { formatTime, ItemCard, mismatchedGuest, OutboxState, SavedCopyNote, StatusBadge } from '../services/components';
 import { useServiceList } from '../services/use-list';
 import { useApp } from '../state';
 
@@ -28,14 +28,17 @@ function Details({ n }: { n: Pick<ResidenceNoticeRequest, 'role' | 'communeCode'
 function LocalItem({ item }: { item: OutboxItem }) {
   const body = item.body as ResidenceNoticeRequest;
   const status = item.state === 'sent' ? 'sent' : item.state;
+  // A host's guests are shown as typed; an older item may hold bare ID numbers.
+  const names = body.role === 'host' ? (body.people as unknown[]).flatMap((p) => (typeof p === 'object' && p && 'fullName' in p ? [String(p.fullName)] : [])) : [];
+  const row = mismatchedGuest(item.error);
   return (
     <ItemCard testId="residence-item" status={status}>
       <div class="item-head">
         <StatusBadge status={status} />
         <span class="item-time">{t('svc.createdOn', { time: formatTime(item.createdAt) })}</span>
       </div>
-      <Details n={body} />
-      <OutboxState item={item} />
+      <Details n={{ ...body, names }} />
+      <OutboxState item={item} message={row !== null ? t('res.err.guestMismatchRow', { n: row + 1 }) : undefined} fixHref={`/services/residence/new?edit=${item.key}`} />
     </ItemCard>
   );
 }

@@ -13,7 +13,9 @@ import type {
   NotificationsResponse,
   OfficerInbox,
   OfficerReport,
+  OfficerReportSummary,
   OfficerResidenceNotice,
+  OfficerResidenceSummary,
   PushKeyResponse,
   Report,
   ResidenceNotice,
@@ -99,10 +101,10 @@ export async function newsImages(items: readonly NewsItem[], online: boolean): P
 
 /** The officer's side (the officer console's session cookie). */
 export const officerServicesApi = {
-  residence: (status: 'open' | 'all') => call<OfficerInbox<OfficerResidenceNotice>>('GET', `${SERVICES_API.officerResidence}?status=${status}`),
+  residence: (status: 'open' | 'all') => call<OfficerInbox<OfficerResidenceSummary>>('GET', `${SERVICES_API.officerResidence}?status=${status}`),
   openResidence: (id: string) => call<OfficerResidenceNotice>('GET', `${SERVICES_API.officerResidence}/${id}`),
   acknowledge: (id: string, note: string) => call<OfficerResidenceNotice>('POST', `${SERVICES_API.officerResidence}/${id}/acknowledge`, note ? { note } : {}),
-  reports: (status: 'open' | 'all') => call<OfficerInbox<OfficerReport>>('GET', `${SERVICES_API.officerReports}?status=${status}`),
+  reports: (status: 'open' | 'all') => call<OfficerInbox<OfficerReportSummary>>('GET', `${SERVICES_API.officerReports}?status=${status}`),
   openReport: (id: string) => call<OfficerReport>('GET', `${SERVICES_API.officerReports}/${id}`),
   reply: (id: string, reply: string) => call<OfficerReport>('POST', `${SERVICES_API.officerReports}/${id}/reply`, { reply }),
   publish: (news: NewsRequest, image: Blob | null) => {

@@ -80,12 +80,26 @@ export function CommuneSelect({ id, label, hint, value, onValue, error }: { id: 
   );
 }
 
-/** Why a pending item has not gone yet, and what the citizen can do. */
-export function OutboxState({ item }: { item: OutboxItem }) {
+/** The host's guest row (0-based) a refusal points at: the edge's `guest_mismatch` with field "people.N". */
+export function mismatchedGuest(error: OutboxItem['error']): number | null {
+  const m = error?.code === 'guest_mismatch' ? /^people\.(\d+)$/.exec(error.field ?? '') : null;
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Why a pending item has not gone yet, and what the citizen can do. A refused item may say
+ * more than its error code (`message`) and may be opened in its form again (`fixHref`).
+ */
+export function OutboxState({ item, message, fixHref }: { item: OutboxItem; message?: string | undefined; fixHref?: string | undefined }) {
   if (item.state === 'rejected') {
     return (
       <div class="outbox-note outbox-rejected">
-        <p role="alert">{item.error ? errorText({ code: item.error.code as ApiErrorCode }) : t('svc.status.rejected')}</p>
+        <p role="alert">{message ?? (item.error ? errorText({ code: item.error.code as ApiErrorCode }) : t('svc.status.rejected'))}</p>
+        {fixHref ? (
+          <a class="btn btn-secondary" href={fixHref} data-testid="outbox-fix">
+            {t('svc.fix')}
+          </a>
+        ) : null}
         <button type="button" class="btn-link" onClick={() => void discard(item.key)}>
           {t('svc.discard')}
         </button>

@@ -8,8 +8,11 @@ import { createExecutionContext, env, SELF } from 'cloudflare:test';
 import type { Me } from '../../../shared/api';
 import { fromBase64Url, toBase64Url, utf8 } from '../../../shared/bytes';
 import type { ReportRequest, ResidenceNoticeRequest } from '../../../shared/services';
+import { createOfficerSession } from '../../../edge/domain/officers';
 import type { ServicesDeps } from '../../../edge/domain/services-deps';
+import { depsFromEnv } from '../../../edge/http/app';
 import { servicesDepsFromEnv } from '../../../edge/http/services-deps';
+import type { Officer } from '../../../edge/store/officers';
 import { api, freshCitizen, ORIGIN, TestPhone, type ApiResult } from './phone';
 
 export async function signedInPhone(): Promise<{ phone: TestPhone; me: Me; citizen: Awaited<ReturnType<typeof freshCitizen>> }> {
@@ -21,6 +24,17 @@ export async function signedInPhone(): Promise<{ phone: TestPhone; me: Me; citiz
 
 export function submitResidence(phone: TestPhone, key: string, body: ResidenceNoticeRequest | Record<string, unknown>): Promise<ApiResult<{ id: string; status: string }>> {
   return api('/api/services/residence', { body, cookie: phone.cookie, headers: { 'Idempotency-Key': key } });
+}
+
+/** An active officer of `unitCode`, signed in: the officer and the console's cookie. */
+export async function officerCookie(unitCode: string, role: Officer['role'] = 'officer'): Promise<{ cookie: string; officer: Officer }> {
+  const now = Date.now();
+  const officer: Officer = { id: `officer-${crypto.randomUUID()}`, name: 'Trần Văn Cảnh', role, unitCode, status: 'active', createdBy: 'test', createdAt: now, updatedAt: now };
+  await env.DB.prepare("INSERT INTO officers (id, name, role, unit_code, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', 'test', ?, ?)")
+    .bind(officer.id, officer.name, role, unitCode, now, now)
+    .run();
+  const { token } = await createOfficerSession(depsFromEnv(env, now), officer.id);
+  return { cookie: `__Host-vneid_officer=${token}`, officer };
 }
 
 /** A tiny JPEG-looking byte string (the edge checks the SOI marker; R2 stores the bytes as they are). */

@@ -136,12 +136,13 @@ export async function insertAccounts(opts: {
     });
   let generateMs = performance.now() - t0;
 
-  // 2. Secondary indexes out of the way (kept verbatim to put back).
-  const indexes = await d1Query<{ name: string; sql: string }>(
+  // 2. Secondary indexes out of the way (kept verbatim to put back), and the trigger that
+  // queues a new account for the cron's reminders: these accounts come with their reminder rows.
+  const indexes = await d1Query<{ type: 'index' | 'trigger'; name: string; sql: string }>(
     opts.persistTo,
-    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(',')})`,
+    `SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(',')})`,
   );
-  await d1Query(opts.persistTo, indexes.map((x) => `DROP INDEX ${x.name};`).join(' '));
+  await d1Query(opts.persistTo, indexes.map((x) => `DROP ${x.type.toUpperCase()} ${x.name};`).join(' '));
 
   // 3. Each table in primary-key order, in files of ROWS_PER_FILE rows.
   const tmp = join(opts.persistTo, '..', `bulk-sql-${process.pid}`);
@@ -200,7 +201,7 @@ export async function insertAccounts(opts: {
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    // 4. The indexes again, exactly as they were (also after a failure: the schema must not stay changed).
+    // 4. The indexes and the trigger again, exactly as they were (also after a failure: the schema must not stay changed).
     t0 = performance.now();
     await d1Query(opts.persistTo, indexes.map((x) => `${x.sql};`).join(' '));
   }
