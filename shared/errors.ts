@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'request_invalid',
   'not_ready',
   'card_expired',
+  /** The citizen's own unlock after a lock from a computer or by an officer: at a police station, or a new phone. */
+  'unlock_in_person',
   // citizen services
   'idempotency_key_reused',
   'person_unknown',

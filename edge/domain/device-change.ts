@@ -22,7 +22,7 @@ import { formatCode, normaliseCode, randomCode, type DeviceChangeRequestView, ty
 import type { DeviceChangeFinishInput } from '../../shared/accounts';
 import type { AuthenticationResponseInput } from '../../shared/api';
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
-import { readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
+import { handLockToNewPhoneStatement, readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
 import { insertAudit, insertAuditStatement } from '../store/audit';
 import {
   cancelOpenDeviceChangesStatement,
@@ -328,6 +328,9 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),
       bumpStatusVersionStatement(deps.db),
       cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now, request.id),
+      // A locked account (only an officer approves its change) stays locked; a lock from a
+      // computer, made against the lost phone, is now the new phone's to undo.
+      handLockToNewPhoneStatement(deps.db, account.id, deps.now),
       insertAuditStatement(deps.db, {
         at: deps.now,
         actor: `device:${device.keyId}`,

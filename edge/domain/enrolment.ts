@@ -175,6 +175,7 @@ export async function finishEnrolment(
     idNumber: enrolment.idNumber,
     level: enrolment.level,
     status: 'active',
+    lockedBy: null,
     phone: enrolment.phone,
     email: enrolment.email,
     createdAt: deps.now,

@@ -176,15 +176,15 @@ export async function attachForCitizen(deps: Deps, officer: Officer, idNumber: s
 export async function lockForCitizen(deps: Deps, officer: Officer, idNumber: string, reason: string | undefined): Promise<CitizenRecord> {
   const citizen = await findCitizen(deps, idNumber);
   const account = await requireAccount(deps, idNumber);
-  await lockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, reason: reason ?? null } });
+  await lockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, reason: reason ?? null } }, 'officer');
   return record(deps, citizen);
 }
 
 export async function unlockForCitizen(deps: Deps, officer: Officer, idNumber: string): Promise<CitizenRecord> {
   const citizen = await findCitizen(deps, idNumber);
   const account = await requireAccount(deps, idNumber);
-  if (account.status !== 'locked') throw new AppError('bad_request', 'This account is not locked.');
-  await unlockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, cardChecked: true } });
+  const unlocked = await unlockAccount(deps, account, { actor: `officer:${officer.id}`, detail: { unit: officer.unitCode, cardChecked: true } }, ['self', 'remote', 'officer']);
+  if (!unlocked) throw new AppError('bad_request', 'This account is not locked.');
   return record(deps, citizen);
 }
 

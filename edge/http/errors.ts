@@ -41,6 +41,7 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   request_invalid: 400,
   not_ready: 409,
   card_expired: 409,
+  unlock_in_person: 403,
   idempotency_key_reused: 409,
   person_unknown: 400,
   sso_request_invalid: 400,
