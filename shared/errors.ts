@@ -41,6 +41,10 @@ export const ERROR_CODES = [
   'card_expired',
   /** The citizen's own unlock after a lock from a computer or by an officer: at a police station, or a new phone. */
   'unlock_in_person',
+  /** At the desk: a phone other than the account's is recorded only with the SMS code sent to it. */
+  'phone_unconfirmed',
+  /** Four eyes: the officer who recorded or changed the phone may not also approve a device change. */
+  'second_officer_required',
   // citizen services
   'idempotency_key_reused',
   'person_unknown',

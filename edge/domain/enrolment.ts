@@ -170,6 +170,8 @@ export async function finishEnrolment(
   if (!(await transitionEnrolment(deps.db, enrolment.id, 'approved', 'activated'))) {
     throw new AppError('enrolment_invalid', 'This registration is already finished.');
   }
+  // Level 2: the officer who recorded the phone at the desk, for the four-eyes rule on device change.
+  const approval = enrolment.level === 2 ? await readLevel2Approval(deps.db, enrolment.idNumber) : null;
   const account: Account = {
     id: enrolment.accountId,
     idNumber: enrolment.idNumber,
@@ -178,6 +180,8 @@ export async function finishEnrolment(
     lockedBy: null,
     phone: enrolment.phone,
     email: enrolment.email,
+    phoneOfficerId: approval?.officerId ?? null,
+    phoneOfficerAt: approval?.approvedAt ?? null,
     createdAt: deps.now,
     updatedAt: deps.now,
   };

@@ -42,6 +42,8 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   not_ready: 409,
   card_expired: 409,
   unlock_in_person: 403,
+  phone_unconfirmed: 400,
+  second_officer_required: 403,
   idempotency_key_reused: 409,
   person_unknown: 400,
   sso_request_invalid: 400,

@@ -14,3 +14,11 @@ UPDATE accounts SET locked_by = COALESCE(
      FROM audit_log WHERE subject = accounts.id AND action = 'account.locked' ORDER BY at DESC, id DESC LIMIT 1),
   'remote')
 WHERE status = 'locked';
+
+-- The officer who last recorded or changed the account's phone at a desk, and when (a level-2
+-- approval that set a new number, or the approval an account was activated from). Four eyes:
+-- that officer may not also approve a device change for the account for 30 days, or one
+-- insider could set their own number and then move the account to their own phone. Cleared
+-- when the citizen changes the number.
+ALTER TABLE accounts ADD COLUMN phone_officer_id TEXT;
+ALTER TABLE accounts ADD COLUMN phone_officer_at INTEGER;

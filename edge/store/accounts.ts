@@ -15,6 +15,9 @@ export interface Account {
   lockedBy: LockedBy | null;
   phone: string;
   email: string | null;
+  /** The officer who last recorded or changed the phone at a desk, and when (null once the citizen changed it). */
+  phoneOfficerId: string | null;
+  phoneOfficerAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -27,6 +30,8 @@ export interface AccountRow {
   locked_by: string | null;
   phone: string;
   email: string | null;
+  phone_officer_id: string | null;
+  phone_officer_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -40,6 +45,8 @@ export function toAccount(row: AccountRow): Account {
     lockedBy: row.status !== 'locked' ? null : row.locked_by === 'self' || row.locked_by === 'officer' ? row.locked_by : 'remote',
     phone: row.phone,
     email: row.email,
+    phoneOfficerId: row.phone_officer_id ?? null,
+    phoneOfficerAt: row.phone_officer_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -58,9 +65,10 @@ export async function readAccountByIdNumber(db: D1Database, idNumber: string): P
 export function insertAccountStatement(db: D1Database, a: Account): D1PreparedStatement {
   return db
     .prepare(
-      'INSERT INTO accounts (id, id_number, level, status, locked_by, phone, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO accounts (id, id_number, level, status, locked_by, phone, email, phone_officer_id, phone_officer_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(a.id, a.idNumber, a.level, a.status, a.lockedBy, a.phone, a.email, a.createdAt, a.updatedAt);
+    .bind(a.id, a.idNumber, a.level, a.status, a.lockedBy, a.phone, a.email, a.phoneOfficerId, a.phoneOfficerAt, a.createdAt, a.updatedAt);
 }
 
 /** A lock's weight: a lock is never replaced by a weaker one (an unknown one counts as remote). */
@@ -102,12 +110,28 @@ export function unlockAccountStatement(db: D1Database, id: string, allowed: read
     .bind(now, id, ...allowed);
 }
 
-/** Level 2 in person: the officer records the phone and e-mail. */
-export function setAccountLevel2Statement(db: D1Database, id: string, phone: string, email: string | null, now: number): D1PreparedStatement {
-  return db.prepare('UPDATE accounts SET level = 2, phone = ?, email = ?, updated_at = ? WHERE id = ?').bind(phone, email, now, id);
+/**
+ * Level 2 in person: the officer records the phone and e-mail, only if the phone is still
+ * `from` (what the officer saw and confirmed against). A new number is marked as recorded
+ * by this officer (`officerId`), for the four-eyes rule on device change.
+ */
+export function setAccountLevel2Statement(
+  db: D1Database,
+  a: { id: string; from: string; phone: string; email: string | null; officerId: string; now: number },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE accounts SET level = 2, phone = ?1, email = ?2, updated_at = ?3,
+         phone_officer_id = CASE WHEN phone <> ?1 THEN ?4 ELSE phone_officer_id END,
+         phone_officer_at = CASE WHEN phone <> ?1 THEN ?3 ELSE phone_officer_at END
+       WHERE id = ?5 AND phone = ?6`,
+    )
+    .bind(a.phone, a.email, a.now, a.officerId, a.id, a.from);
 }
 
-/** Changes the phone only if it is still `from` (two confirmations racing: one wins). */
+/** The citizen changes the phone, only if it is still `from` (two confirmations racing: one wins); no officer recorded it. */
 export function changeAccountPhoneStatement(db: D1Database, id: string, from: string, to: string, now: number): D1PreparedStatement {
-  return db.prepare('UPDATE accounts SET phone = ?, updated_at = ? WHERE id = ? AND phone = ?').bind(to, now, id, from);
+  return db
+    .prepare('UPDATE accounts SET phone = ?, phone_officer_id = NULL, phone_officer_at = NULL, updated_at = ? WHERE id = ? AND phone = ?')
+    .bind(to, now, id, from);
 }

@@ -366,6 +366,8 @@ export const en: Messages = {
   'errors.request_invalid': 'This request has expired, was cancelled or is already finished. Start again.',
   'errors.not_ready': 'The waiting period is not over yet. Come back later.',
   'errors.card_expired': 'The chip ID card has expired. The citizen must renew it first.',
+  'errors.phone_unconfirmed': 'The number differs from the account’s: send an SMS code to the new number and type the code the citizen reads out.',
+  'errors.second_officer_required': 'You recorded or changed this citizen’s phone number in the last 30 days: another officer must approve the device change.',
   'errors.unlock_in_person': 'The account was locked from a computer or by a police officer, so it cannot be unlocked from a phone: the phone may be in someone else’s hands. Visit a police station with your chip ID card, or change to a new phone.',
   'errors.sso_request_invalid': 'This sign-in request has expired, was already answered or was opened in another browser. Go back to the portal and sign in again.',
   'errors.sso_reauthentication_required': 'The portal asks you to sign in again before continuing.',
