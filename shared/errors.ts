@@ -45,6 +45,9 @@ export const ERROR_CODES = [
   'phone_unconfirmed',
   /** Four eyes: the officer who recorded or changed the phone may not also approve a device change. */
   'second_officer_required',
+  /** Level-2 activation: the code from the desk is wrong (tries left in the message), or its tries are used up. */
+  'activation_code_invalid',
+  'activation_code_locked',
   // citizen services
   'idempotency_key_reused',
   'person_unknown',

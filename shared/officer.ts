@@ -158,6 +158,11 @@ export interface CitizenRecord {
   deviceChanges: Array<{ requestId: string; label: string | null; state: string; createdAt: number; readyAt: number | null; expiresAt: number }>;
 }
 
+/** The record after a level-2 approval; for a citizen without an account, the activation code, shown this once. */
+export interface Level2ApprovalResponse extends CitizenRecord {
+  activation?: { code: string; expiresAt: number };
+}
+
 export interface DeskPhoneCodeResponse {
   phoneMasked: string;
   codeExpiresAt: number;

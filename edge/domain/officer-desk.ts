@@ -4,7 +4,8 @@
  * the originals, approve a device change, lock and unlock. Every action is audited with
  * the officer, the unit, the citizen and the time; the citizen sees it in their history.
  */
-import type { CitizenRecord } from '../../shared/officer';
+import { formatCode, randomCode } from '../../shared/accounts';
+import type { CitizenRecord, Level2ApprovalResponse } from '../../shared/officer';
 import type { DocType } from '../../shared/credential';
 import { maskPhone } from '../../shared/api';
 import { readAccountByIdNumber, setAccountLevel2Statement, type Account } from '../store/accounts';
@@ -18,6 +19,7 @@ import type { Citizen } from '../registries/population';
 import { citizenSubject } from './audit';
 import type { Deps } from './deps';
 import { approveDeviceChangeAsOfficer, openDeviceChanges } from './device-change';
+import { ACTIVATION_MAX_ATTEMPTS, activationCodeHash } from './enrolment';
 import { ATTACHABLE, attachDocument, issueToBoundDevice, sectoral } from './documents';
 import { AppError } from './errors';
 import { lockAccount, unlockAccount } from './lock';
@@ -27,8 +29,8 @@ import { enforceRateLimit, LIMITS } from './rate-limit';
 import { checkSmsCode, sendSmsCode } from './sms-codes';
 
 const DAY = 24 * 60 * 60_000;
-/** How long an officer's level-2 approval waits for the citizen to activate it on a phone. */
-export const LEVEL2_APPROVAL_TTL_MS = 30 * DAY;
+/** How long an officer's level-2 approval (and its activation code) waits for the citizen to activate it on a phone. */
+export const LEVEL2_APPROVAL_TTL_MS = 7 * DAY;
 /** Four eyes: for this long, the officer who recorded or changed an account's phone may not approve its device change. */
 export const FOUR_EYES_MS = 30 * DAY;
 
@@ -84,7 +86,8 @@ async function record(deps: Deps, citizen: Citizen): Promise<CitizenRecord> {
         }
       : null,
     level2Approval:
-      approval && approval.usedAt === null && approval.expiresAt > deps.now
+      // Live: unused, in time, its code not used up or voided by wrong tries.
+      approval && approval.usedAt === null && approval.expiresAt > deps.now && approval.activationCodeHash !== null && approval.activationAttempts < ACTIVATION_MAX_ATTEMPTS
         ? { phone: approval.phone, email: approval.email, approvedAt: approval.approvedAt, expiresAt: approval.expiresAt }
         : null,
     attachable,
@@ -149,7 +152,7 @@ export async function approveLevel2(
   officer: Officer,
   idNumber: string,
   input: { phone: string; email?: string | undefined; phoneCode?: string | undefined },
-): Promise<CitizenRecord> {
+): Promise<Level2ApprovalResponse> {
   const citizen = await findCitizen(deps, idNumber);
   if (citizen.cardExpires < today(deps)) throw new AppError('card_expired', 'The chip ID card has expired: it must be renewed before level 2.');
   const account = await readAccountByIdNumber(deps.db, idNumber);
@@ -185,6 +188,10 @@ export async function approveLevel2(
   } else {
     const email = input.email ? input.email : null;
     const detail = { cardChecked: true, phone: maskPhone(input.phone), email: email !== null };
+    // Handed to the citizen on paper and needed with the SMS code: the SIM alone (a swapped
+    // one) does not activate. Shown this once; only its HMAC is kept.
+    const code = randomCode(8);
+    const expiresAt = deps.now + LEVEL2_APPROVAL_TTL_MS;
     await deps.db.batch([
       upsertLevel2ApprovalStatement(deps.db, {
         idNumber,
@@ -193,16 +200,17 @@ export async function approveLevel2(
         officerId: officer.id,
         unitCode: officer.unitCode,
         approvedAt: deps.now,
-        expiresAt: deps.now + LEVEL2_APPROVAL_TTL_MS,
-        usedAt: null,
+        expiresAt,
+        activationCodeHash: await activationCodeHash(deps, idNumber, code),
       }),
       officerAudit(deps, officer, 'officer.level2', citizenSubject(idNumber), detail),
     ]);
     await notify(deps, { phone: input.phone, email }, {
-      sms: `VNeID: Tai khoan dinh danh dien tu muc 2 cua ban da duoc phe duyet tai ${officer.unitCode}. Mo ung dung, chon "Kich hoat tai khoan muc 2" va nhap so dinh danh ca nhan.`,
+      sms: `VNeID: Tai khoan dinh danh dien tu muc 2 cua ban da duoc phe duyet tai ${officer.unitCode}. Mo ung dung, chon "Kich hoat tai khoan muc 2", nhap so dinh danh ca nhan va ma kich hoat tren giay can bo da dua, truoc ${vnTime(expiresAt)}.`,
       subject: 'Tài khoản định danh điện tử mức 2 đã được phê duyệt',
-      body: `Tài khoản định danh điện tử mức 2 của bạn đã được cán bộ đơn vị ${officer.unitCode} phê duyệt. Mở ứng dụng trên điện thoại, chọn “Kích hoạt tài khoản mức 2”, nhập số định danh cá nhân và số điện thoại đã đăng ký, rồi nhập mã SMS.`,
+      body: `Tài khoản định danh điện tử mức 2 của bạn đã được cán bộ đơn vị ${officer.unitCode} phê duyệt. Mở ứng dụng trên điện thoại, chọn “Kích hoạt tài khoản mức 2”, nhập số định danh cá nhân, số điện thoại đã đăng ký và mã kích hoạt ghi trên giấy cán bộ đã đưa, rồi nhập mã SMS. Mã kích hoạt có hiệu lực đến ${vnTime(expiresAt)}.`,
     });
+    return { ...(await record(deps, citizen)), activation: { code: formatCode(code), expiresAt } };
   }
   return record(deps, citizen);
 }

@@ -44,6 +44,8 @@ export const codeToStatus: Record<ErrorCode, ContentfulStatusCode> = {
   unlock_in_person: 403,
   phone_unconfirmed: 400,
   second_officer_required: 403,
+  activation_code_invalid: 400,
+  activation_code_locked: 409,
   idempotency_key_reused: 409,
   person_unknown: 400,
   sso_request_invalid: 400,

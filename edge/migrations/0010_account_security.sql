@@ -22,3 +22,11 @@ WHERE status = 'locked';
 -- when the citizen changes the number.
 ALTER TABLE accounts ADD COLUMN phone_officer_id TEXT;
 ALTER TABLE accounts ADD COLUMN phone_officer_at INTEGER;
+
+-- A level-2 approval for a citizen without an account is activated with a one-time code as
+-- well as the SMS code: shown once to the officer, handed to the citizen on paper, stored
+-- only as an HMAC, NULL once used (a swapped SIM alone no longer activates someone's level 2).
+-- Wrong codes are counted; at five the approval is void and an officer approves again.
+-- Approvals made before this migration have no code: the citizen returns to the desk.
+ALTER TABLE level2_approvals ADD COLUMN activation_code_hash TEXT;
+ALTER TABLE level2_approvals ADD COLUMN activation_attempts INTEGER NOT NULL DEFAULT 0;

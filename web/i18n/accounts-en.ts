@@ -154,7 +154,10 @@ export const accountsEn: AccountsMessages = {
   'unlock.confirm': 'Unlock',
 
   'act.title': 'Activate a level-2 account',
-  'act.lead': 'Registered for level 2 at a police station? Enter your ID number and the phone number the officer recorded.',
+  'act.lead': 'Registered for level 2 at a police station? Enter your ID number, the phone number the officer recorded and the activation code on the paper the officer gave you.',
+  'act.code': 'Activation code (on the paper from the officer)',
+  'act.codeHint': '8 characters, e.g. K7M2-9XQD. Single use, within 7 days. Never read it to anyone over the phone.',
+  'act.codeInvalid': 'The activation code has 8 letters and digits, e.g. K7M2-9XQD.',
   'act.activateTitle': 'Activate on this phone',
   'act.activateWhy': 'The phone will create a passkey and a device key for the account.',
   'act.activate': 'Activate',

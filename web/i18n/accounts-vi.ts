@@ -156,7 +156,10 @@ export const accountsVi = {
   'unlock.confirm': 'Mở khóa',
 
   'act.title': 'Kích hoạt tài khoản mức 2',
-  'act.lead': 'Đã đăng ký mức 2 tại cơ quan Công an? Nhập số định danh và số điện thoại cán bộ đã ghi nhận.',
+  'act.lead': 'Đã đăng ký mức 2 tại cơ quan Công an? Nhập số định danh, số điện thoại cán bộ đã ghi nhận và mã kích hoạt trên giấy cán bộ đã đưa.',
+  'act.code': 'Mã kích hoạt (trên giấy cán bộ đưa)',
+  'act.codeHint': '8 ký tự, ví dụ K7M2-9XQD. Dùng một lần, trong 7 ngày. Không đọc mã cho ai qua điện thoại.',
+  'act.codeInvalid': 'Mã kích hoạt gồm 8 chữ và số, ví dụ K7M2-9XQD.',
   'act.activateTitle': 'Kích hoạt trên điện thoại này',
   'act.activateWhy': 'Điện thoại sẽ tạo khóa truy cập và khóa thiết bị cho tài khoản.',
   'act.activate': 'Kích hoạt',

@@ -368,6 +368,8 @@ export const en: Messages = {
   'errors.card_expired': 'The chip ID card has expired. The citizen must renew it first.',
   'errors.phone_unconfirmed': 'The number differs from the account’s: send an SMS code to the new number and type the code the citizen reads out.',
   'errors.second_officer_required': 'You recorded or changed this citizen’s phone number in the last 30 days: another officer must approve the device change.',
+  'errors.activation_code_invalid': 'The activation code is wrong. Check the code on the paper the officer gave you (after 5 wrong tries the approval must be made again), then ask for a new SMS code.',
+  'errors.activation_code_locked': 'Too many wrong activation codes: the level-2 approval is void. Visit the police station to be approved again.',
   'errors.unlock_in_person': 'The account was locked from a computer or by a police officer, so it cannot be unlocked from a phone: the phone may be in someone else’s hands. Visit a police station with your chip ID card, or change to a new phone.',
   'errors.sso_request_invalid': 'This sign-in request has expired, was already answered or was opened in another browser. Go back to the portal and sign in again.',
   'errors.sso_reauthentication_required': 'The portal asks you to sign in again before continuing.',

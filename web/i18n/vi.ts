@@ -369,6 +369,8 @@ export const vi = {
   'errors.card_expired': 'Thẻ căn cước đã hết hạn. Công dân cần làm thủ tục cấp đổi thẻ trước.',
   'errors.phone_unconfirmed': 'Số điện thoại khác số của tài khoản: cần gửi mã SMS tới số mới và nhập mã công dân đọc.',
   'errors.second_officer_required': 'Bạn đã ghi nhận hoặc đổi số điện thoại của công dân này trong 30 ngày qua: cán bộ khác phải duyệt việc đổi thiết bị.',
+  'errors.activation_code_invalid': 'Mã kích hoạt không đúng. Kiểm tra lại mã trên giấy cán bộ đã đưa (nhập sai 5 lần thì phải phê duyệt lại), rồi gửi lại mã SMS.',
+  'errors.activation_code_locked': 'Đã nhập sai mã kích hoạt quá nhiều lần nên phê duyệt mức 2 không còn hiệu lực. Hãy đến cơ quan Công an để được phê duyệt lại.',
   'errors.unlock_in_person': 'Tài khoản bị khóa từ máy tính hoặc bởi cán bộ Công an nên không mở khóa được từ điện thoại: điện thoại có thể đang ở trong tay người khác. Hãy đến cơ quan Công an với thẻ căn cước, hoặc đổi sang điện thoại mới.',
   'errors.sso_request_invalid': 'Yêu cầu đăng nhập này đã hết hạn, đã được trả lời hoặc được mở ở trình duyệt khác. Hãy quay lại cổng dịch vụ và đăng nhập lại.',
   'errors.sso_reauthentication_required': 'Cổng dịch vụ yêu cầu bạn đăng nhập lại trước khi tiếp tục.',

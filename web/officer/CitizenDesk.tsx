@@ -148,6 +148,8 @@ function Level2({ record, setRecord }: { record: CitizenRecord; setRecord: (r: C
   const [code, setCode] = useState('');
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<ApiError | null>(null);
+  /** The activation code of an approval without an account: shown once, until the officer hides it. */
+  const [activation, setActivation] = useState<{ code: string; expiresAt: number } | null>(null);
   const action = useAction(setRecord);
   const isLevel2 = record.account?.level === 2;
   const normalized = v.safeParse(Phone, phone).success ? normalizePhone(phone.replace(/[\s.-]/g, '')) : null;
@@ -178,13 +180,18 @@ function Level2({ record, setRecord }: { record: CitizenRecord; setRecord: (r: C
       return;
     }
     void action.run(
-      () =>
-        officerApi.level2(record.idNumber, {
+      async () => {
+        const result = await officerApi.level2(record.idNumber, {
           cardChecked: true,
           phone: normalized,
           ...(email.trim() ? { email: email.trim() } : {}),
           ...(codeReady ? { phoneCode: code.trim() } : {}),
-        }),
+        });
+        if (!result.ok) return result;
+        const { activation: issued, ...next } = result.data;
+        setActivation(issued ?? null);
+        return { ok: true as const, data: next };
+      },
       () => {
         setCodeSentTo(null);
         setCode('');
@@ -194,6 +201,18 @@ function Level2({ record, setRecord }: { record: CitizenRecord; setRecord: (r: C
   return (
     <section class="card" aria-labelledby="desk-l2">
       <h2 id="desk-l2">{isLevel2 ? td('desk.level2UpdateTitle') : td('desk.level2Title')}</h2>
+      {activation ? (
+        <div class="secret-once stack activation-once" role="status" data-testid="desk-activation">
+          <p>{td('desk.activationTitle')}</p>
+          <p class="invite-code secret-value" data-testid="desk-activation-code">
+            {activation.code}
+          </p>
+          <p>{td('desk.activationOnce', { time: formatWhen(activation.expiresAt) })}</p>
+          <button type="button" class="btn btn-secondary btn-compact" onClick={() => setActivation(null)} data-testid="desk-activation-done">
+            {td('desk.activationDone')}
+          </button>
+        </div>
+      ) : null}
       <form class="stack" noValidate onSubmit={submit} data-testid="desk-level2">
         <Check id="desk-l2-card" checked={checked} onChange={setChecked}>
           {td('desk.cardChecked')}
@@ -226,7 +245,7 @@ function Level2({ record, setRecord }: { record: CitizenRecord; setRecord: (r: C
         <Field id="desk-l2-email" type="email" label={td('desk.emailOptional')} value={email} onValue={setEmail} error={fieldError.email} inputMode="email" maxLength={254} />
         {record.account?.email ? <p class="hint">{td('desk.emailKept')}</p> : null}
         <ErrorAlert message={sendError ? errorText(sendError) : action.error ? errorText(action.error) : null} testId="desk-level2-error" />
-        <Notice message={action.done ? td('desk.saved') : null} />
+        <Notice message={action.done && !needsCode ? td('desk.saved') : null} />
         <button type="submit" class="btn btn-primary" disabled={action.busy || sending || !checked || !record.cardValid} data-testid="desk-level2-submit">
           {action.busy || sending
             ? td('desk.working')
