@@ -34,7 +34,7 @@ import {
 } from '../store/device-changes';
 import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
 import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
-import { readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { credentialIdTaken, revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { deletePushSubscriptionsOfAccountStatement } from '../store/notifications';
@@ -304,7 +304,7 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
     throw new AppError('device_proof_invalid', 'This is not the device that asked for the change.');
   }
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await readPasskey(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
+  if (await credentialIdTaken(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
   const via = request.state === 'waiting' ? 'waiting' : (request.approvedVia ?? 'old-device');
   // The request is used once: of two racing finishes, one moves it.
   if (

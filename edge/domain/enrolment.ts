@@ -10,9 +10,9 @@ import { maskPhone } from '../../shared/api';
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
 import { insertAccountStatement, readAccountByIdNumber, type Account } from '../store/accounts';
 import { insertAuditStatement, insertAudit } from '../store/audit';
-import { insertEnrolment, readEnrolment, transitionEnrolment, type Enrolment } from '../store/enrolments';
+import { insertEnrolment, readEnrolment, transitionEnrolment, transitionEnrolmentStatement, type Enrolment } from '../store/enrolments';
 import { readLevel2Approval, recordFailedActivation, useActivationCode, useLevel2ApprovalStatement } from '../store/level2-approvals';
-import { readPasskey } from '../store/passkeys';
+import { credentialIdTaken } from '../store/passkeys';
 import { hmacBase64Url, newId } from './crypto';
 import type { Deps } from './deps';
 import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
@@ -215,7 +215,7 @@ export async function finishEnrolment(
   }
   const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await readPasskey(deps.db, passkey.credentialId)) {
+  if (await credentialIdTaken(deps.db, passkey.credentialId)) {
     throw new AppError('credential_exists', 'This passkey is already registered.');
   }
   // Level 2: the approval whose activation code this registration used (not one made since), and
@@ -223,9 +223,6 @@ export async function finishEnrolment(
   const approval = enrolment.level === 2 ? await readLevel2Approval(deps.db, enrolment.idNumber) : null;
   if (enrolment.level === 2 && (!approval || approval.usedAt !== null || approval.activationCodeHash !== null || approval.phone !== enrolment.phone)) {
     throw new AppError('enrolment_invalid', 'This approval has changed or was used. Ask at the police station.');
-  }
-  if (!(await transitionEnrolment(deps.db, enrolment.id, 'approved', 'activated'))) {
-    throw new AppError('enrolment_invalid', 'This registration is already finished.');
   }
   const account: Account = {
     id: enrolment.accountId,
@@ -241,8 +238,12 @@ export async function finishEnrolment(
     updatedAt: deps.now,
   };
   try {
-    // One transaction: the account never exists without its passkey and device key.
+    // One transaction: the account never exists without its passkey and device key, and the
+    // registration is activated only with them. Of two finishes racing, the second fails on the
+    // account's id (the same for both) and leaves nothing; a failed batch leaves the
+    // registration approved, to be finished with fresh options.
     await deps.db.batch([
+      transitionEnrolmentStatement(deps.db, enrolment.id, 'approved', 'activated'),
       insertAccountStatement(deps.db, account),
       ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? null }, passkey),
       insertAuditStatement(deps.db, {
