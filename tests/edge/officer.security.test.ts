@@ -7,6 +7,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { randomCode, type DeviceChangeStatus } from '../../shared/accounts';
 import { officer as officerRoutes } from '../../edge/routes/officer';
+import { officerPortals } from '../../edge/routes/officer-portals';
 import { servicesOfficer } from '../../edge/routes/services-officer';
 import {
   auditActions,
@@ -106,8 +107,11 @@ function consoleRoutes(idNumber: string): Array<{ method: string; path: string }
   const listed = [
     ...officerRoutes.routes.map((r) => ({ ...r, base: '/api/officer' })),
     ...servicesOfficer.routes.map((r) => ({ ...r, base: '/api/officer/services' })),
+    ...officerPortals.routes.map((r) => ({ ...r, base: '/api/officer/portals' })),
   ].filter((r) => r.method !== 'ALL' && !(r.base === '/api/officer' && PUBLIC_OFFICER_ROUTES.has(`${r.method} ${r.path}`)));
-  return [...new Map(listed.map((r) => [`${r.method} ${r.base}${r.path}`, { method: r.method, path: `${r.base}${fill(r.path)}` }])).values()];
+  // A router's '/' is its base itself (Hono serves /api/officer/portals, not /api/officer/portals/).
+  const full = (base: string, path: string) => (path === '/' ? base : `${base}${fill(path)}`);
+  return [...new Map(listed.map((r) => [`${r.method} ${r.base}${r.path}`, { method: r.method, path: full(r.base, r.path) }])).values()];
 }
 
 describe('officer without a role, and no officer at all, on each route', () => {
@@ -115,7 +119,17 @@ describe('officer without a role, and no officer at all, on each route', () => {
     const { phone, citizen } = await registeredPhone();
     const token = phone.cookie.split('=')[1]!;
     const routes = consoleRoutes(citizen.idNumber);
-    expect(routes.length).toBeGreaterThanOrEqual(19);
+    expect(routes.length).toBeGreaterThanOrEqual(26);
+    // The portal registry's router and the desk's phone code are in the sweep too.
+    const listed = routes.map((r) => `${r.method} ${r.path}`);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'GET /api/officer/portals',
+        'POST /api/officer/portals',
+        `POST /api/officer/portals/${'A'.repeat(22)}/rotate-secret`,
+        `POST /api/officer/citizens/${citizen.idNumber}/phone-code`,
+      ]),
+    );
     for (const { method, path } of routes) {
       for (const cookie of [phone.cookie, `__Host-vneid_officer=${token}`, '']) {
         const res = await api(path, { method, ...(method === 'POST' ? { body: {} } : {}), cookie });
