@@ -83,6 +83,12 @@ export function getConfig(env: Env): Config {
     const issues = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`).join('; ');
     throw new Error(`Invalid worker configuration: ${issues}`);
   }
+  // The waiting period is all that stands between a swapped SIM and a level-1 account whose
+  // old phone is out of reach: in production it gives the citizen at least a day to see the
+  // notices and cancel. Shorter waits are for development and tests.
+  if (result.output.environment === 'production' && result.output.deviceChangeWaitHours < 24) {
+    throw new Error(`Invalid worker configuration: DEVICE_CHANGE_WAIT_HOURS: at least 24 with ENVIRONMENT=production (got ${result.output.deviceChangeWaitHours})`);
+  }
   let registryShards: ShardMap;
   try {
     registryShards = parseShardMap(env.REGISTRY_SHARDS ?? '');

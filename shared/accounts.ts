@@ -32,6 +32,8 @@ export const ACCOUNT_API = {
   history: '/api/me/history',
   /** Level-2 activation: the citizen's first step after an officer approved them in person. */
   enrolApproved: '/api/enrol/approved',
+  /** Level-2 activation, second step: the SMS code and the activation code the officer handed over. */
+  enrolApprovedVerify: '/api/enrol/approved/verify',
 } as const;
 
 // ---- fields --------------------------------------------------------------------------
@@ -66,6 +68,17 @@ export const ApprovalCode = v.pipe(
   v.regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, 'approval_code'),
 );
 
+/**
+ * The one-time code an officer's level-2 approval is activated with (8 characters, 40 bits),
+ * handed to the citizen on paper at the desk; five wrong tries void the approval.
+ */
+export const ActivationCode = v.pipe(
+  v.string(),
+  v.maxLength(16),
+  v.transform(normaliseCode),
+  v.regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, 'activation_code'),
+);
+
 /** A server-made request identifier (16 random bytes, base64url). */
 export const RequestId = v.pipe(v.string(), v.minLength(16), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/, 'id'));
 
@@ -86,6 +99,10 @@ export type AccountCodeStartRequest = v.InferInput<typeof AccountCodeStartReques
 
 export const CodeConfirmRequest = v.object({ requestId: RequestId, code: SmsCode });
 export type CodeConfirmRequest = v.InferInput<typeof CodeConfirmRequest>;
+
+/** Level-2 activation: the SMS code to the recorded phone, and the activation code from the desk. */
+export const ActivationVerifyRequest = v.object({ enrolmentId: RequestId, code: SmsCode, activationCode: ActivationCode });
+export type ActivationVerifyRequest = v.InferInput<typeof ActivationVerifyRequest>;
 
 export const RequestRef = v.object({ requestId: RequestId });
 export type RequestRef = v.InferInput<typeof RequestRef>;

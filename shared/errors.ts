@@ -39,6 +39,15 @@ export const ERROR_CODES = [
   'request_invalid',
   'not_ready',
   'card_expired',
+  /** The citizen's own unlock after a lock from a computer or by an officer: at a police station, or a new phone. */
+  'unlock_in_person',
+  /** At the desk: a phone other than the account's is recorded only with the SMS code sent to it. */
+  'phone_unconfirmed',
+  /** Four eyes: the officer who recorded or changed the phone may not also approve a device change. */
+  'second_officer_required',
+  /** Level-2 activation: the code from the desk is wrong (tries left in the message), or its tries are used up. */
+  'activation_code_invalid',
+  'activation_code_locked',
   // citizen services
   'idempotency_key_reused',
   /** A host's guest whose ID number and full name are not a pair in the registry (one answer for either). */

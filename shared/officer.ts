@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { ApprovalCode, Email, normaliseCode } from './accounts';
-import { AuthenticationResponse, FullName, IdNumber, Phone, RegistrationResponse } from './api';
+import { AuthenticationResponse, FullName, IdNumber, Phone, RegistrationResponse, SmsCode } from './api';
 
 export const OFFICER_API = {
   registerOptions: '/api/officer/register/options',
@@ -19,6 +19,7 @@ export const OFFICER_API = {
   audit: '/api/officer/audit',
   citizen: (idNumber: string) => `/api/officer/citizens/${idNumber}`,
   level2: (idNumber: string) => `/api/officer/citizens/${idNumber}/level2`,
+  phoneCode: (idNumber: string) => `/api/officer/citizens/${idNumber}/phone-code`,
   attach: (idNumber: string) => `/api/officer/citizens/${idNumber}/attach`,
   lock: (idNumber: string) => `/api/officer/citizens/${idNumber}/lock`,
   unlock: (idNumber: string) => `/api/officer/citizens/${idNumber}/unlock`,
@@ -57,13 +58,23 @@ export type OfficerSignInRequest = v.InferInput<typeof OfficerSignInRequest>;
 export const OfficerInviteRequest = v.object({ name: FullName, role: v.picklist(OFFICER_ROLES), unitCode: UnitCode });
 export type OfficerInviteRequest = v.InferInput<typeof OfficerInviteRequest>;
 
-/** Level-2 approval in person: the officer must have checked the chip card (the box is recorded). */
+/**
+ * Level-2 approval in person: the officer must have checked the chip card (the box is
+ * recorded). For an account, an empty e-mail keeps the stored one, and a phone other than
+ * the account's needs `phoneCode`: the SMS code sent to that phone (DeskPhoneCodeRequest),
+ * read out by the citizen at the desk.
+ */
 export const Level2ApprovalRequest = v.object({
   cardChecked: v.literal(true, 'card_checked'),
   phone: Phone,
   email: v.optional(v.union([v.literal(''), Email])),
+  phoneCode: v.optional(SmsCode),
 });
 export type Level2ApprovalRequest = v.InferInput<typeof Level2ApprovalRequest>;
+
+/** Sends an SMS code to a new phone number for an account, to confirm it at the desk. */
+export const DeskPhoneCodeRequest = v.object({ phone: Phone });
+export type DeskPhoneCodeRequest = v.InferInput<typeof DeskPhoneCodeRequest>;
 
 export const AttachRequest = v.object({
   docType: v.pipe(v.string(), v.regex(/^[a-z_]{2,32}$/, 'doc_type')),
@@ -145,6 +156,16 @@ export interface CitizenRecord {
   attachable: Array<{ docType: string; available: boolean; attached: boolean }>;
   /** Open device-change requests: approving one needs the code shown on the new phone. */
   deviceChanges: Array<{ requestId: string; label: string | null; state: string; createdAt: number; readyAt: number | null; expiresAt: number }>;
+}
+
+/** The record after a level-2 approval; for a citizen without an account, the activation code, shown this once. */
+export interface Level2ApprovalResponse extends CitizenRecord {
+  activation?: { code: string; expiresAt: number };
+}
+
+export interface DeskPhoneCodeResponse {
+  phoneMasked: string;
+  codeExpiresAt: number;
 }
 
 export interface AuditEntry {

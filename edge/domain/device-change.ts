@@ -22,7 +22,7 @@ import { formatCode, normaliseCode, randomCode, type DeviceChangeRequestView, ty
 import type { DeviceChangeFinishInput } from '../../shared/accounts';
 import type { AuthenticationResponseInput } from '../../shared/api';
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
-import { readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
+import { handLockToNewPhoneStatement, readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
 import { insertAudit, insertAuditStatement } from '../store/audit';
 import {
   cancelOpenDeviceChangesStatement,
@@ -34,7 +34,7 @@ import {
 } from '../store/device-changes';
 import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
 import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
-import { readPasskey, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { credentialIdTaken, revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { deletePushSubscriptionsOfAccountStatement } from '../store/notifications';
@@ -304,7 +304,7 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
     throw new AppError('device_proof_invalid', 'This is not the device that asked for the change.');
   }
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await readPasskey(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
+  if (await credentialIdTaken(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
   const via = request.state === 'waiting' ? 'waiting' : (request.approvedVia ?? 'old-device');
   // The request is used once: of two racing finishes, one moves it.
   if (
@@ -328,6 +328,9 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),
       bumpStatusVersionStatement(deps.db),
       cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now, request.id),
+      // A locked account (only an officer approves its change) stays locked; a lock from a
+      // computer, made against the lost phone, is now the new phone's to undo.
+      handLockToNewPhoneStatement(deps.db, account.id, deps.now),
       insertAuditStatement(deps.db, {
         at: deps.now,
         actor: `device:${device.keyId}`,

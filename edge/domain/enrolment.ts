@@ -4,14 +4,16 @@
  * the account is then approved (an SMS says so) and activated on this device by creating
  * a passkey together with a device key.
  */
+import { normaliseCode } from '../../shared/accounts';
 import type { EnrolFinishInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
+import { timingSafeEqual, utf8 } from '../../shared/bytes';
 import { insertAccountStatement, readAccountByIdNumber, type Account } from '../store/accounts';
 import { insertAuditStatement, insertAudit } from '../store/audit';
-import { insertEnrolment, readEnrolment, transitionEnrolment, type Enrolment } from '../store/enrolments';
-import { readLevel2Approval, useLevel2ApprovalStatement } from '../store/level2-approvals';
-import { readPasskey } from '../store/passkeys';
-import { newId } from './crypto';
+import { insertEnrolment, readEnrolment, transitionEnrolment, transitionEnrolmentStatement, type Enrolment } from '../store/enrolments';
+import { readLevel2Approval, recordFailedActivation, useActivationCode, useLevel2ApprovalStatement } from '../store/level2-approvals';
+import { credentialIdTaken } from '../store/passkeys';
+import { hmacBase64Url, newId } from './crypto';
 import type { Deps } from './deps';
 import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
 import { issueToBoundDevice } from './documents';
@@ -21,6 +23,13 @@ import { enforceRateLimit, LIMITS } from './rate-limit';
 import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
 
 export const ENROLMENT_TTL_MS = 30 * 60_000;
+/** Wrong level-2 activation codes before the approval is void (the citizen returns to the desk). */
+export const ACTIVATION_MAX_ATTEMPTS = 5;
+
+/** The activation code is stored only as this HMAC, bound to the citizen it was made for. */
+export function activationCodeHash(deps: Deps, idNumber: string, code: string): Promise<string> {
+  return hmacBase64Url(deps.config.sessionSecret, `level2-activation:${idNumber}:${normaliseCode(code)}`);
+}
 
 /** Names match as a registry clerk would: same letters and diacritics, any case, any spacing. */
 export function sameName(a: string, b: string): boolean {
@@ -73,16 +82,23 @@ export async function startEnrolment(
 
 /**
  * Level-2 activation (seeds: "Mức 2", registered in person): an officer has checked the chip
- * card and recorded the phone; the citizen now enters the ID number and that phone in the
- * app, and continues with the same SMS-code and passkey steps as level 1. The answer is the
- * same whether or not an approval exists (a decoy request is made when none does), so it
+ * card, recorded the phone and handed over a one-time activation code on paper; the citizen
+ * now enters the ID number and that phone in the app, then the SMS code with the activation
+ * code (verifyApprovedEnrolment), then creates the passkey as for level 1. The answer here is
+ * the same whether or not an approval exists (a decoy request is made when none does), so it
  * never tells who was approved.
  */
 export async function startApprovedEnrolment(deps: Deps, input: { idNumber: string; phone: string }, clientKey: string) {
   await enforceRateLimit(deps.db, `enrol:client:${clientKey}`, LIMITS.enrolPerClient, deps.now);
   await enforceRateLimit(deps.db, `enrol:id:${input.idNumber}`, LIMITS.enrolPerIdNumber, deps.now);
   const approval = await readLevel2Approval(deps.db, input.idNumber);
-  const live = approval && approval.usedAt === null && approval.expiresAt > deps.now && approval.phone === input.phone;
+  const live =
+    approval &&
+    approval.usedAt === null &&
+    approval.expiresAt > deps.now &&
+    approval.phone === input.phone &&
+    approval.activationCodeHash !== null &&
+    approval.activationAttempts < ACTIVATION_MAX_ATTEMPTS;
   const exists = live ? await readAccountByIdNumber(deps.db, input.idNumber) : null;
   const enrolment: Enrolment = {
     id: newId(),
@@ -132,7 +148,42 @@ async function registrationOptionsFor(deps: Deps, enrolment: Enrolment) {
 /** Step 2: the SMS code confirms the phone; the account is approved; passkey options follow. */
 export async function verifyEnrolmentPhone(deps: Deps, input: { enrolmentId: string; code: string }) {
   const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
+  // Level 2 needs the activation code too (every level-2 request, decoy or not: no answer differs).
+  if (enrolment.level === 2) throw new AppError('enrolment_invalid', 'A level-2 activation is verified with its activation code (/api/enrol/approved/verify).');
   await checkSmsCode(deps, `enrol:${enrolment.id}`, input.code);
+  return approveEnrolment(deps, enrolment);
+}
+
+/**
+ * Level-2 step 2: the SMS code, then the activation code. The SMS code first: a decoy fails
+ * there like a wrong code, and only whoever holds the phone can spend the activation code's
+ * tries. A swapped SIM gives the SMS code, not the paper from the desk.
+ */
+export async function verifyApprovedEnrolment(deps: Deps, input: { enrolmentId: string; code: string; activationCode: string }) {
+  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
+  if (enrolment.level !== 2) throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
+  await checkSmsCode(deps, `enrol:${enrolment.id}`, input.code);
+  const approval = await readLevel2Approval(deps.db, enrolment.idNumber);
+  if (!approval || approval.usedAt !== null || approval.expiresAt <= deps.now || approval.phone !== enrolment.phone || !approval.activationCodeHash) {
+    throw new AppError('enrolment_invalid', 'This approval has expired or was used. Ask at the police station.');
+  }
+  const voided = () => new AppError('activation_code_locked', 'Too many wrong activation codes: the approval is void. Ask at the police station for a new one.');
+  if (approval.activationAttempts >= ACTIVATION_MAX_ATTEMPTS) throw voided();
+  const given = await activationCodeHash(deps, enrolment.idNumber, input.activationCode);
+  if (!timingSafeEqual(utf8(given), utf8(approval.activationCodeHash))) {
+    const attempts = await recordFailedActivation(deps.db, enrolment.idNumber);
+    if (attempts >= ACTIVATION_MAX_ATTEMPTS) throw voided();
+    throw new AppError('activation_code_invalid', `The activation code is not valid. ${ACTIVATION_MAX_ATTEMPTS - attempts} tries left.`);
+  }
+  // Single use: of two activations racing with the same code, one takes it.
+  if (!(await useActivationCode(deps.db, enrolment.idNumber, given, ACTIVATION_MAX_ATTEMPTS, deps.now))) {
+    throw new AppError('enrolment_invalid', 'This approval has expired or was used. Ask at the police station.');
+  }
+  return approveEnrolment(deps, enrolment);
+}
+
+/** The phone is confirmed: the registration is approved (an SMS says so) and passkey options follow. */
+async function approveEnrolment(deps: Deps, enrolment: Enrolment) {
   if (!(await transitionEnrolment(deps.db, enrolment.id, 'code_sent', 'approved'))) {
     throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
   }
@@ -164,25 +215,35 @@ export async function finishEnrolment(
   }
   const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await readPasskey(deps.db, passkey.credentialId)) {
+  if (await credentialIdTaken(deps.db, passkey.credentialId)) {
     throw new AppError('credential_exists', 'This passkey is already registered.');
   }
-  if (!(await transitionEnrolment(deps.db, enrolment.id, 'approved', 'activated'))) {
-    throw new AppError('enrolment_invalid', 'This registration is already finished.');
+  // Level 2: the approval whose activation code this registration used (not one made since), and
+  // the officer who recorded the phone at the desk, for the four-eyes rule on device change.
+  const approval = enrolment.level === 2 ? await readLevel2Approval(deps.db, enrolment.idNumber) : null;
+  if (enrolment.level === 2 && (!approval || approval.usedAt !== null || approval.activationCodeHash !== null || approval.phone !== enrolment.phone)) {
+    throw new AppError('enrolment_invalid', 'This approval has changed or was used. Ask at the police station.');
   }
   const account: Account = {
     id: enrolment.accountId,
     idNumber: enrolment.idNumber,
     level: enrolment.level,
     status: 'active',
+    lockedBy: null,
     phone: enrolment.phone,
     email: enrolment.email,
+    phoneOfficerId: approval?.officerId ?? null,
+    phoneOfficerAt: approval?.approvedAt ?? null,
     createdAt: deps.now,
     updatedAt: deps.now,
   };
   try {
-    // One transaction: the account never exists without its passkey and device key.
+    // One transaction: the account never exists without its passkey and device key, and the
+    // registration is activated only with them. Of two finishes racing, the second fails on the
+    // account's id (the same for both) and leaves nothing; a failed batch leaves the
+    // registration approved, to be finished with fresh options.
     await deps.db.batch([
+      transitionEnrolmentStatement(deps.db, enrolment.id, 'approved', 'activated'),
       insertAccountStatement(deps.db, account),
       ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? null }, passkey),
       insertAuditStatement(deps.db, {

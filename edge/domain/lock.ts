@@ -10,16 +10,22 @@
  * Unlock needs more than a lock: the SMS code *and* the passkey *and* the device key of a
  * bound phone, or an officer who has checked the chip card. Someone who holds only the SIM
  * (a swapped or stolen SIM) can lock, never unlock.
+ *
+ * The account records who locked it. The citizen's own unlock undoes only a lock made from
+ * the app on a bound phone: a lock from a computer or by an officer is what a citizen does
+ * when the phone is lost, and a thief holding that phone with its SIM (the phone's PIN gives
+ * the passkey's user verification and the device key; the SIM gives the SMS code) has every
+ * factor of that unlock. Such a lock ends at a police station, or by changing to a new phone.
  */
 import type { StepUpRequest } from '../../shared/accounts';
 import type { AuthenticationResponseInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
 import { insertAccountRequest, finishAccountRequest, readAccountRequest, type AccountRequest } from '../store/account-requests';
-import { readAccount, readAccountByIdNumber, setAccountStatusStatement, type Account } from '../store/accounts';
-import { insertAudit, insertAuditStatement } from '../store/audit';
+import { lockAccountStatement, readAccount, readAccountByIdNumber, unlockAccountStatement, type Account, type LockedBy } from '../store/accounts';
+import { insertAudit, insertAuditIfChangedStatement, insertAuditStatement } from '../store/audit';
 import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
 import { readDeviceKey } from '../store/device-keys';
-import { bumpStatusVersionStatement, setAccountDocumentsStatusStatement } from '../store/documents';
+import { bumpStatusVersionStatement, restoreSuspendedDocumentsStatement, setAccountDocumentsStatusStatement } from '../store/documents';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { newId } from './crypto';
 import type { Deps } from './deps';
@@ -42,10 +48,21 @@ export interface Actor {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** The lock itself, for every path. Idempotent: locking a locked account changes nothing more. */
-export async function lockAccount(deps: Deps, account: Account, by: Actor): Promise<void> {
+/** Only an officer (or a new phone, after an officer approved the change) undoes this lock. */
+function lockedElsewhere(): AppError {
+  return new AppError(
+    'unlock_in_person',
+    'This account was locked from a computer or by an officer: the phone may be in someone else’s hands. Unlock it at a police station, or change to a new phone.',
+  );
+}
+
+/**
+ * The lock itself, for every path, recording who locked (`lockedBy`). Locking a locked
+ * account again keeps the stronger lock and changes nothing more.
+ */
+export async function lockAccount(deps: Deps, account: Account, by: Actor, lockedBy: LockedBy): Promise<void> {
   await deps.db.batch([
-    setAccountStatusStatement(deps.db, account.id, 'locked', deps.now),
+    lockAccountStatement(deps.db, account.id, lockedBy, deps.now),
     deleteSessionsOfAccountStatement(deps.db, account.id),
     setAccountDocumentsStatusStatement(deps.db, account.id, VALID, SUSPENDED),
     bumpStatusVersionStatement(deps.db),
@@ -53,30 +70,41 @@ export async function lockAccount(deps: Deps, account: Account, by: Actor): Prom
     insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.locked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
   ]);
   if (account.status === 'active') {
+    const self = lockedBy === 'self';
     await notify(deps, account, {
-      sms: `VNeID: Tai khoan dinh danh dien tu cua ban da bi tam khoa luc ${vnTime(deps.now)}. Giay to dien tu tam ngung hieu luc. Mo khoa tren dien thoai da gan tai khoan hoac tai co quan Cong an.`,
+      sms: self
+        ? `VNeID: Tai khoan dinh danh dien tu cua ban da bi tam khoa luc ${vnTime(deps.now)}. Giay to dien tu tam ngung hieu luc. Mo khoa tren dien thoai da gan tai khoan hoac tai co quan Cong an.`
+        : `VNeID: Tai khoan dinh danh dien tu cua ban da bi tam khoa luc ${vnTime(deps.now)}. Giay to dien tu tam ngung hieu luc. Mo khoa tai co quan Cong an, hoac doi sang dien thoai moi.`,
       subject: 'Tài khoản định danh điện tử đã bị tạm khóa',
-      body: `Tài khoản định danh điện tử của bạn đã bị tạm khóa lúc ${vnTime(deps.now)}. Mọi phiên đăng nhập đã kết thúc và giấy tờ điện tử tạm ngừng hiệu lực.\n\nĐể mở khóa: dùng ứng dụng trên điện thoại đã gắn với tài khoản (mã SMS và khóa truy cập), hoặc đến cơ quan Công an với thẻ căn cước.`,
+      body:
+        `Tài khoản định danh điện tử của bạn đã bị tạm khóa lúc ${vnTime(deps.now)}. Mọi phiên đăng nhập đã kết thúc và giấy tờ điện tử tạm ngừng hiệu lực.\n\n` +
+        (self
+          ? 'Để mở khóa: dùng ứng dụng trên điện thoại đã gắn với tài khoản (mã SMS và khóa truy cập), hoặc đến cơ quan Công an với thẻ căn cước.'
+          : 'Tài khoản được khóa từ máy tính hoặc bởi cán bộ: điện thoại có thể đang ở trong tay người khác, nên không mở khóa được từ điện thoại đó. Để mở khóa: đến cơ quan Công an với thẻ căn cước, hoặc đổi sang điện thoại mới.'),
     });
   }
 }
 
-/** The unlock itself: active again, documents valid again in the status list. */
-export async function unlockAccount(deps: Deps, account: Account, by: Actor): Promise<Account> {
-  await deps.db.batch([
-    setAccountStatusStatement(deps.db, account.id, 'active', deps.now),
-    setAccountDocumentsStatusStatement(deps.db, account.id, SUSPENDED, VALID),
+/**
+ * The unlock itself: active again, documents valid again in the status list, if the account
+ * is locked by one of `allowed` when the transaction runs (a lock committed meanwhile wins).
+ * Returns null when it was not unlocked.
+ */
+export async function unlockAccount(deps: Deps, account: Account, by: Actor, allowed: readonly LockedBy[]): Promise<Account | null> {
+  const [unlocked] = await deps.db.batch([
+    unlockAccountStatement(deps.db, account.id, allowed, deps.now),
+    // Right after the unlock: recorded only if it happened.
+    insertAuditIfChangedStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
+    restoreSuspendedDocumentsStatement(deps.db, account.id, SUSPENDED, VALID),
     bumpStatusVersionStatement(deps.db),
-    insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
   ]);
-  if (account.status === 'locked') {
-    await notify(deps, account, {
-      sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc mo khoa luc ${vnTime(deps.now)}. Neu khong phai ban, hay khoa lai tai ${lockUrl(deps)} va lien he co quan Cong an.`,
-      subject: 'Tài khoản định danh điện tử đã được mở khóa',
-      body: `Tài khoản định danh điện tử của bạn đã được mở khóa lúc ${vnTime(deps.now)}.\n\nNếu không phải bạn, hãy khóa lại ngay tại ${lockUrl(deps)} và liên hệ cơ quan Công an.`,
-    });
-  }
-  return { ...account, status: 'active', updatedAt: deps.now };
+  if (unlocked?.meta.changes !== 1) return null;
+  await notify(deps, account, {
+    sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc mo khoa luc ${vnTime(deps.now)}. Neu khong phai ban, hay khoa lai tai ${lockUrl(deps)} va lien he co quan Cong an.`,
+    subject: 'Tài khoản định danh điện tử đã được mở khóa',
+    body: `Tài khoản định danh điện tử của bạn đã được mở khóa lúc ${vnTime(deps.now)}.\n\nNếu không phải bạn, hãy khóa lại ngay tại ${lockUrl(deps)} và liên hệ cơ quan Công an.`,
+  });
+  return { ...account, status: 'active', lockedBy: null, updatedAt: deps.now };
 }
 
 /**
@@ -129,7 +157,7 @@ export async function confirmLockByCode(deps: Deps, input: { requestId: string; 
   if (!account || !(await finishAccountRequest(deps.db, request.id))) {
     throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
   }
-  await lockAccount(deps, account, { actor: `client:${clientKey}`, detail: { via: 'sms' } });
+  await lockAccount(deps, account, { actor: `client:${clientKey}`, detail: { via: 'sms' } }, 'remote');
 }
 
 /** Unlock, step 1: usernameless options; the passkey says which account. */
@@ -149,6 +177,8 @@ export async function startUnlock(
   await enforceRateLimit(deps.db, `unlock:client:${clientKey}`, LIMITS.unlockPerClient, deps.now);
   const { account, device } = await verifyStepUp(deps, input, 'unlock', {});
   if (account.status !== 'locked') throw new AppError('bad_request', 'This account is not locked.');
+  // Refused before any SMS is sent: the person asking may be the one the lock is against.
+  if (account.lockedBy !== 'self') throw lockedElsewhere();
   await enforceRateLimit(deps.db, `unlock:account:${account.id}`, LIMITS.unlockPerAccount, deps.now);
   const request: AccountRequest = {
     id: newId(),
@@ -187,6 +217,11 @@ export async function confirmUnlock(deps: Deps, input: { requestId: string; code
     await insertAudit(deps.db, { at: deps.now, actor: `account:${account.id}`, action: 'account.unlock.noop', subject: account.id });
     return { account, deviceKeyId: device.keyId };
   }
-  const unlocked = await unlockAccount(deps, account, { actor: `account:${account.id}`, detail: { via: 'sms+passkey', label: device.label } });
-  return { account: unlocked, deviceKeyId: device.keyId };
+  if (account.lockedBy !== 'self') throw lockedElsewhere();
+  const unlocked = await unlockAccount(deps, account, { actor: `account:${account.id}`, detail: { via: 'sms+passkey', label: device.label } }, ['self']);
+  if (unlocked) return { account: unlocked, deviceKeyId: device.keyId };
+  // A lock from a computer or an officer committed between the read and the unlock (or an officer unlocked first).
+  const now = await readAccount(deps.db, account.id);
+  if (now?.status === 'active') return { account: now, deviceKeyId: device.keyId };
+  throw lockedElsewhere();
 }

@@ -9,6 +9,7 @@ import { maskPhone } from '../../shared/api';
 import { finishAccountRequest, insertAccountRequest, readAccountRequest, type AccountRequest } from '../store/account-requests';
 import { changeAccountPhoneStatement, readAccount, type Account } from '../store/accounts';
 import { insertAuditStatement } from '../store/audit';
+import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
 import { newId } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -70,6 +71,8 @@ export async function confirmPhoneChange(deps: Deps, account: Account, input: { 
       subject: account.id,
       detail: { from: maskPhone(account.phone), to: maskPhone(request.newPhone) },
     }),
+    // A device change opened with an SMS code to the old number (a swapped SIM, say) ends with it.
+    cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now),
   ]);
   if (changed?.meta.changes !== 1) throw new AppError('request_invalid', 'The phone number changed meanwhile. Start again.');
   // The old number hears of it: if someone else did this, its owner can act.

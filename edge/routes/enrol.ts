@@ -1,9 +1,9 @@
 /** Level-1 online registration: match the registry → SMS code → passkey + device key. */
 import * as v from 'valibot';
-import { AccountCodeStartRequest } from '../../shared/accounts';
+import { AccountCodeStartRequest, ActivationVerifyRequest } from '../../shared/accounts';
 import { EnrolFinishRequest, EnrolStartRequest, EnrolVerifyRequest, type EnrolStartResponse, type EnrolVerifyResponse, type Me } from '../../shared/api';
 import { describeAccount } from '../domain/accounts';
-import { finishEnrolment, renewEnrolmentOptions, startApprovedEnrolment, startEnrolment, verifyEnrolmentPhone } from '../domain/enrolment';
+import { finishEnrolment, renewEnrolmentOptions, startApprovedEnrolment, startEnrolment, verifyApprovedEnrolment, verifyEnrolmentPhone } from '../domain/enrolment';
 import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
 import { setSessionCookie } from '../http/session';
@@ -20,6 +20,12 @@ export const enrol = createRouter()
     const input = await readJson(c, AccountCodeStartRequest);
     const result: EnrolStartResponse = await startApprovedEnrolment(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
+  })
+  // Level 2, step 2: the SMS code and the activation code handed over at the desk.
+  .post('/approved/verify', async (c) => {
+    const input = await readJson(c, ActivationVerifyRequest);
+    const result: EnrolVerifyResponse = await verifyApprovedEnrolment(depsFor(c), input);
+    return c.json(result);
   })
   .post('/verify', async (c) => {
     const input = await readJson(c, EnrolVerifyRequest);

@@ -14,7 +14,8 @@ import { readJson } from '../http/validate';
 export const lock = createRouter()
   .post('/', requireSession, async (c) => {
     const { account } = c.get('session')!;
-    await lockAccount(depsFor(c), account, { actor: `account:${account.id}`, detail: { via: 'app' } });
+    // From the app on a bound phone (the session is bound to its device key): a lock this phone may undo.
+    await lockAccount(depsFor(c), account, { actor: `account:${account.id}`, detail: { via: 'app' } }, 'self');
     clearSessionCookie(c);
     return c.body(null, 204);
   })

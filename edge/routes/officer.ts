@@ -8,6 +8,7 @@ import { RequestId } from '../../shared/accounts';
 import {
   AttachRequest,
   CitizenIdParam,
+  DeskPhoneCodeRequest,
   Level2ApprovalRequest,
   OfficerApproveDeviceRequest,
   OfficerInviteRequest,
@@ -18,6 +19,7 @@ import {
   OfficerUnlockRequest,
   type AuditResponse,
   type CitizenRecord,
+  type DeskPhoneCodeResponse,
   type OfficerInviteResponse,
   type OfficerListResponse,
   type OfficerMe,
@@ -27,7 +29,7 @@ import {
 } from '../../shared/officer';
 import { officerAuditLog } from '../domain/audit';
 import { AppError } from '../domain/errors';
-import { approveDeviceChangeForCitizen, approveLevel2, attachForCitizen, lockForCitizen, lookUpCitizen, unlockForCitizen } from '../domain/officer-desk';
+import { approveDeviceChangeForCitizen, approveLevel2, attachForCitizen, lockForCitizen, lookUpCitizen, sendDeskPhoneCode, unlockForCitizen } from '../domain/officer-desk';
 import {
   createOfficerRegistrationOptions,
   createOfficerSession,
@@ -131,6 +133,11 @@ export const officer = createRouter()
     const input = await readJson(c, Level2ApprovalRequest);
     const result: CitizenRecord = await approveLevel2(depsFor(c), officerOf(c), idNumberOf(c), input);
     return c.json(result);
+  })
+  .post('/citizens/:idNumber/phone-code', requireOfficer, async (c) => {
+    const { phone } = await readJson(c, DeskPhoneCodeRequest);
+    const result: DeskPhoneCodeResponse = await sendDeskPhoneCode(depsFor(c), officerOf(c), idNumberOf(c), phone);
+    return c.json(result, 201);
   })
   .post('/citizens/:idNumber/attach', requireOfficer, async (c) => {
     const input = await readJson(c, AttachRequest);

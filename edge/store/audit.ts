@@ -17,6 +17,16 @@ export function insertAuditStatement(db: D1Database, e: AuditEvent): D1PreparedS
     .bind(e.at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null);
 }
 
+/**
+ * The event, only if the statement just before it in the same batch changed a row (SQLite's
+ * changes()): a conditional update and its record commit together, or neither.
+ */
+export function insertAuditIfChangedStatement(db: D1Database, e: AuditEvent): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) SELECT ?, ?, ?, ?, ? WHERE changes() > 0')
+    .bind(e.at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null);
+}
+
 export async function insertAudit(db: D1Database, e: AuditEvent): Promise<void> {
   await insertAuditStatement(db, e).run();
 }

@@ -108,6 +108,19 @@ export function setAccountDocumentsStatusStatement(db: D1Database, accountId: st
     .bind(to, accountId, from);
 }
 
+/**
+ * Suspended documents of an account valid again, only while the account is active: batched
+ * after a conditional unlock, it does nothing when the unlock did not happen (a lock won).
+ */
+export function restoreSuspendedDocumentsStatement(db: D1Database, accountId: string, suspended: number, valid: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE documents SET status = ? WHERE account_id = ? AND superseded_at IS NULL AND status = ?
+         AND EXISTS (SELECT 1 FROM accounts WHERE id = ? AND status = 'active')`,
+    )
+    .bind(valid, accountId, suspended, accountId);
+}
+
 /** The status-list state: entries allocated so far, the version, and the entries that are not valid. */
 /** The status list's size (indices allocated) and version (bumped on every status change): one small read. */
 export async function readStatusCounters(db: D1Database): Promise<{ size: number; version: number }> {

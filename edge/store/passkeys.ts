@@ -55,6 +55,18 @@ export async function readPasskey(db: D1Database, credentialId: string): Promise
   return row ? toPasskey(row) : null;
 }
 
+/**
+ * Whether a credential ID is registered to anyone, citizen or officer: a registration under
+ * either must not reuse the other's (a citizen's passkey never names an officer's credential).
+ */
+export async function credentialIdTaken(db: D1Database, credentialId: string): Promise<boolean> {
+  const row = await db
+    .prepare('SELECT 1 AS taken FROM passkeys WHERE credential_id = ?1 UNION ALL SELECT 1 FROM officer_passkeys WHERE credential_id = ?1 LIMIT 1')
+    .bind(credentialId)
+    .first();
+  return row !== null;
+}
+
 export async function listPasskeys(db: D1Database, accountId: string): Promise<Passkey[]> {
   const { results } = await db
     .prepare('SELECT * FROM passkeys WHERE account_id = ? ORDER BY created_at')

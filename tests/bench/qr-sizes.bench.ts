@@ -56,7 +56,7 @@ async function demoDocuments(now: number): Promise<Map<DocType, DocumentData>> {
   const out = new Map<DocType, DocumentData>();
   // Nguyễn Văn An (level 2, a child under 14, every attachable document) and, at level 1, the personal information.
   const an = DEMO_CITIZENS[0]!;
-  const account = (level: 1 | 2): Account => ({ id: 'bench', idNumber: an.idNumber, level, status: 'active', phone: an.phone!, email: null, createdAt: now, updatedAt: now });
+  const account = (level: 1 | 2): Account => ({ id: 'bench', idNumber: an.idNumber, level, status: 'active', lockedBy: null, phone: an.phone!, email: null, phoneOfficerId: null, phoneOfficerAt: null, createdAt: now, updatedAt: now });
   for (const e of [...(await entitlements(deps, account(2))), ...(await entitlements(deps, account(1)))]) {
     if (!out.has(e.docType)) out.set(e.docType, e.data);
   }

@@ -253,6 +253,8 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.getByRole('button', { name: acc['lock.send'] }).click();
     await enterSmsCode(page, baseUrl, OWNER.phone, since, acc['lock.confirmCode']);
     await waitOrAlert(page, page.getByTestId('lock-done'));
+    // Locked from a computer: the bound phone cannot undo it (it may be in a thief's hands).
+    expect(await page.getByTestId('lock-done-next').textContent()).toBe(acc['lock.doneNextRemote']);
     await screenshot(page, 'acc-10-lock-from-computer-1280');
     await computer.close();
 
@@ -275,6 +277,14 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await phoneB.page.goto(`${baseUrl}/unlock`);
     await phoneB.page.getByTestId('unlock-start').waitFor();
     await shoot(phoneB.page, 'acc-12-unlock');
+    // B has its passkey and device key, and the SMS would reach it too: after a lock from a
+    // computer that is not enough. The screen says why, and where to go instead.
+    await phoneB.page.getByTestId('unlock-start').click();
+    await waitOrAlert(phoneB.page, phoneB.page.getByTestId('unlock-in-person'));
+    expect(await phoneB.page.getByTestId('unlock-in-person').textContent()).toContain(acc['unlock.inPersonTitle']);
+    expect(await phoneB.page.getByTestId('unlock-to-device-change').getAttribute('href')).toBe('/device-change');
+    await shoot(phoneB.page, 'acc-12b-unlock-in-person');
+    expect(await meStatus(phoneB.page)).toBe(401);
   });
 
   it('an officer bootstraps with the one-time code, registers a passkey and unlocks after checking the card; B works again', async () => {
@@ -344,8 +354,14 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.locator('#desk-l2-email').fill('cong.dan@example.vn');
     await page.getByTestId('desk-level2-submit').click();
     await waitOrAlert(page, page.getByTestId('desk-approval-pending'));
+    // The activation code, shown once, to hand over on paper.
+    const activationCode = ((await page.getByTestId('desk-activation-code').textContent()) ?? '').trim();
+    expect(activationCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await shoot(page, 'acc-15b-officer-activation-code-1280');
+    await page.getByTestId('desk-activation-done').click();
+    expect(await page.locator('body').textContent()).not.toContain(activationCode);
 
-    // The citizen activates on a phone: ID number, phone, SMS code, passkey + device key.
+    // The citizen activates on a phone: ID number, phone, the code from the paper, SMS code, passkey + device key.
     const phoneC = await newPhone(browser);
     const c = phoneC.page;
     await c.goto(`${baseUrl}/welcome`);
@@ -353,6 +369,8 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await c.getByTestId('act-start').waitFor();
     await shoot(c, 'acc-15-activate-level2');
     await fillIdAndPhone(c, LEVEL2);
+    await c.getByLabel(acc['act.code']).fill(activationCode.toLowerCase().replace('-', ' '));
+    await shoot(c, 'acc-15c-activate-level2-filled');
     const since = Date.now() - 1000;
     await c.getByRole('button', { name: acc['common.continue'] }).click();
     await enterSmsCode(c, baseUrl, LEVEL2.phone, since, acc['code.verify']);
@@ -368,6 +386,19 @@ describe('accounts: device change, lock, officer unlock, level 2 in person', () 
     await page.getByTestId('desk-attach-driving_licence').click();
     await expect.poll(async () => page.locator('[data-doc="driving_licence"]').textContent()).toContain(desk['desk.attached']);
     await shoot(page, 'acc-16-officer-console-1280');
+
+    // A new number at the desk is recorded only with the SMS code sent to it, read out by the citizen.
+    const deskNumber = '+84387654321';
+    await page.getByLabel(desk['desk.cardChecked']).check();
+    await page.locator('#desk-l2-phone').fill(local(deskNumber));
+    await page.getByTestId('desk-phone-new').waitFor();
+    const deskSince = Date.now() - 1000;
+    await page.getByTestId('desk-level2-submit').click();
+    await waitOrAlert(page, page.getByTestId('desk-phone-code'));
+    await page.getByLabel(desk['desk.phoneCode']).fill(await readSmsCode(baseUrl, deskNumber, deskSince));
+    await shoot(page, 'acc-16b-officer-phone-code-1280');
+    await page.getByTestId('desk-level2-submit').click();
+    await expect.poll(async () => (await page.getByTestId('desk-account').textContent()) ?? '').toContain(deskNumber);
 
     // The citizen's wallet: the e-ID card and the driving licence.
     const synced = await syncFromPage(c);

@@ -85,7 +85,7 @@ describe('device change: the SMS code on the new phone', () => {
 });
 
 describe('device change: the approval', () => {
-  it('approval replayed: the same signed approval sent twice is refused the second time, and never approves another request', async () => {
+  it('approval replayed: the same signed approval sent twice is refused the second time, for its own request or another', async () => {
     const { phone: oldPhone, citizen } = await registeredPhone();
     const opened = await openDeviceChange(await TestPhone.create(), citizen);
     const { approve, body } = await approveOnOldPhone(oldPhone, opened.approvalCode);
@@ -98,6 +98,27 @@ describe('device change: the approval', () => {
     const reused = await api('/api/device-change/approve', { body: { ...body!, requestId: attacker.requestId }, cookie: oldPhone.cookie });
     expect(reused.status).toBe(400);
     expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: attacker.requestId } })).body.state).toBe('pending');
+  });
+
+  it('an approval made for one request, sent for another: a fresh approval signed over request X\'s challenge does not approve request Y (X\'s challenge is spent, both stay pending)', async () => {
+    const { phone: oldPhone, citizen } = await registeredPhone();
+    const x = await openDeviceChange(await TestPhone.create(), citizen, 'X');
+    const y = await openDeviceChange(await TestPhone.create(), citizen, 'Y');
+    // Look up X: the options' challenge is made for X alone.
+    const lookup = await api<{ request: { requestId: string }; options: { challenge: string } }>('/api/device-change/lookup', { body: { code: x.approvalCode }, cookie: oldPhone.cookie });
+    expect(lookup.body.request.requestId).toBe(x.requestId);
+    // A fresh, never-sent approval over X's challenge — valid passkey assertion, valid device proof — submitted for Y.
+    const credential = await oldPhone.authenticator.get(lookup.body.options);
+    const deviceKey = { keyId: oldPhone.deviceKeyId, signature: await oldPhone.sign('approve-device', lookup.body.options.challenge) };
+    const crossed = await api('/api/device-change/approve', { body: { requestId: y.requestId, credential, deviceKey }, cookie: oldPhone.cookie });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.error?.code).toBe('challenge_invalid');
+    const state = async (id: string) => (await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: id } })).body.state;
+    expect(await state(y.requestId)).toBe('pending');
+    // The challenge was used by the refused try: the same approval now sent for X is refused too.
+    expect((await api('/api/device-change/approve', { body: { requestId: x.requestId, credential, deviceKey }, cookie: oldPhone.cookie })).body.error?.code).toBe('challenge_invalid');
+    expect(await state(x.requestId)).toBe('pending');
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).first('n')).toBe(0);
   });
 
   it('approval by a revoked device: the old phone of an earlier change can neither sign in nor approve', async () => {
@@ -243,6 +264,34 @@ describe('device change: the new phone', () => {
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('device_proof_invalid');
     expect((await finishOnNewPhone(asked, opened.requestId)).status).toBe(201);
+  });
+
+  it("a registration made for one request, finishing another: the new phone's passkey and device proof over request X's challenge do not finish request Y", async () => {
+    const { phone: oldPhone, citizen } = await registeredPhone();
+    const phoneX = await TestPhone.create();
+    const phoneY = await TestPhone.create();
+    const x = await openDeviceChange(phoneX, citizen, 'X');
+    const y = await openDeviceChange(phoneY, citizen, 'Y');
+    await approveOnOldPhone(oldPhone, x.approvalCode);
+    await approveOnOldPhone(oldPhone, y.approvalCode);
+    // Options for X; phone Y makes its passkey and device proof over that challenge and sends them for Y.
+    const options = await api<{ options: { challenge: string; user: { id: string } } }>('/api/device-change/options', { body: { requestId: x.requestId } });
+    const credential = await phoneY.authenticator.create(options.body.options);
+    const crossed = await api('/api/device-change/finish', {
+      body: {
+        requestId: y.requestId,
+        credential,
+        deviceKey: { publicKey: toBase64Url(phoneY.devicePublicKey), signature: await phoneY.sign('register', options.body.options.challenge), label: 'Y' },
+      },
+    });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.error?.code).toBe('challenge_invalid');
+    const state = async (id: string) => (await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: id } })).body.state;
+    expect(await state(y.requestId)).toBe('approved');
+    expect(await state(x.requestId)).toBe('approved');
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM device_keys WHERE key_id = ?').bind(phoneY.deviceKeyId).first('n')).toBe(0);
+    // Y, with its own options, still finishes.
+    expect((await finishOnNewPhone(phoneY, y.requestId)).status).toBe(201);
   });
 
   it('finish replayed: the completed request cannot bind a second time', async () => {

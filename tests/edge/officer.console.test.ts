@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryResponse } from '../../shared/accounts';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
-import type { AuditResponse, CitizenRecord, OfficerListResponse, OfficerMe } from '../../shared/officer';
+import type { AuditResponse, CitizenRecord, Level2ApprovalResponse, OfficerListResponse, OfficerMe } from '../../shared/officer';
 import {
   adultCitizen,
   insertBootstrapCode,
@@ -169,20 +169,27 @@ describe('level-2 enrolment in person', () => {
     ]);
   });
 
-  it('approves a citizen without an account; the citizen activates on the phone with ID number, phone and SMS code', async () => {
+  it('approves a citizen without an account (an activation code shown once, 7 days); the citizen activates on the phone with ID number, phone, SMS code and that code', async () => {
     const officer = await invitedOfficer();
     const citizen = await adultCitizen();
     expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}`)).body).toMatchObject({ account: null });
-    const approved = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone, email: '' });
+    const approved = await officer.call<Level2ApprovalResponse>(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone, email: '' });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ account: null, level2Approval: { phone: citizen.phone, email: null } });
-    expect((await smsTo(citizen.phone)).at(-1)).toMatch(/Kich hoat tai khoan muc 2/);
+    expect(approved.body.activation?.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(approved.body.activation!.expiresAt - Date.now()).toBeGreaterThan(7 * 24 * 60 * 60_000 - 60_000);
+    expect(approved.body.level2Approval!.expiresAt).toBe(approved.body.activation!.expiresAt);
+    expect((await smsTo(citizen.phone)).at(-1)).toMatch(/Kich hoat tai khoan muc 2.*ma kich hoat/);
+    // Shown once: the record read again does not carry it.
+    expect(JSON.stringify((await officer.call(`/api/officer/citizens/${citizen.idNumber}`)).body)).not.toContain(approved.body.activation!.code);
 
     const phone = await TestPhone.create();
     const start = await api<{ enrolmentId: string; phoneMasked: string }>('/api/enrol/approved', { body: { idNumber: citizen.idNumber, phone: citizen.phone } });
     expect(start.status).toBe(201);
     const code = await latestSmsCode(citizen.phone);
-    const verify = await api<{ options: { challenge: string; user: { id: string } } }>('/api/enrol/verify', { body: { enrolmentId: start.body.enrolmentId, code } });
+    const verify = await api<{ options: { challenge: string; user: { id: string } } }>('/api/enrol/approved/verify', {
+      body: { enrolmentId: start.body.enrolmentId, code, activationCode: approved.body.activation!.code.toLowerCase() },
+    });
     expect(verify.status).toBe(200);
     const finished = await phone.finishRegistration(start.body.enrolmentId, verify.body.options);
     expect(finished.status).toBe(201);
@@ -199,6 +206,7 @@ describe('level-2 enrolment in person', () => {
     expect(history.body.events.map((e) => [e.action, e.by, e.unitCode ?? null])).toEqual([
       ['account.activated', 'you', null],
       ['enrol.approved', 'system', null],
+      ['officer.viewed', 'officer', '00070'],
       ['officer.level2', 'officer', '00070'],
       ['officer.viewed', 'officer', '00070'],
     ]);
@@ -208,7 +216,10 @@ describe('level-2 enrolment in person', () => {
     // The approval is used: a second activation gets nothing.
     const again = await api<{ enrolmentId: string }>('/api/enrol/approved', { body: { idNumber: citizen.idNumber, phone: citizen.phone } });
     expect(again.status).toBe(201);
-    expect((await api('/api/enrol/verify', { body: { enrolmentId: again.body.enrolmentId, code: await latestSmsCode(citizen.phone) } })).body.error?.code).toBe('code_invalid');
+    const reused = await api('/api/enrol/approved/verify', {
+      body: { enrolmentId: again.body.enrolmentId, code: await latestSmsCode(citizen.phone), activationCode: approved.body.activation!.code },
+    });
+    expect(reused.body.error?.code).toBe('code_invalid');
   });
 
   it('activation without an approval gets the same answer and no SMS (it does not tell who was approved)', async () => {
@@ -217,7 +228,7 @@ describe('level-2 enrolment in person', () => {
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['codeExpiresAt', 'enrolmentId', 'phoneMasked']);
     expect(await smsTo(citizen.phone)).toEqual([]);
-    expect((await api('/api/enrol/verify', { body: { enrolmentId: res.body.enrolmentId, code: '123456' } })).body.error?.code).toBe('code_invalid');
+    expect((await api('/api/enrol/approved/verify', { body: { enrolmentId: res.body.enrolmentId, code: '123456', activationCode: 'K7M2-9XQD' } })).body.error?.code).toBe('code_invalid');
   });
 });
 

@@ -5,11 +5,26 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { randomCode } from '../../shared/accounts';
+import { randomCode, type DeviceChangeStatus } from '../../shared/accounts';
 import { officer as officerRoutes } from '../../edge/routes/officer';
+import { officerPortals } from '../../edge/routes/officer-portals';
 import { servicesOfficer } from '../../edge/routes/services-officer';
-import { insertBootstrapCode, invitedOfficer, OfficerDesk, registeredPhone, supervisor, useAsSupervisor } from './helpers/accounts';
-import { api } from './helpers/phone';
+import {
+  auditActions,
+  finishOnNewPhone,
+  giveValidCard,
+  insertBootstrapCode,
+  invitedOfficer,
+  level2Citizen,
+  OfficerDesk,
+  openDeviceChange,
+  registeredPhone,
+  smsTo,
+  stepUp,
+  supervisor,
+  useAsSupervisor,
+} from './helpers/accounts';
+import { api, latestSmsCode, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
 
 describe('officer codes', () => {
@@ -92,8 +107,11 @@ function consoleRoutes(idNumber: string): Array<{ method: string; path: string }
   const listed = [
     ...officerRoutes.routes.map((r) => ({ ...r, base: '/api/officer' })),
     ...servicesOfficer.routes.map((r) => ({ ...r, base: '/api/officer/services' })),
+    ...officerPortals.routes.map((r) => ({ ...r, base: '/api/officer/portals' })),
   ].filter((r) => r.method !== 'ALL' && !(r.base === '/api/officer' && PUBLIC_OFFICER_ROUTES.has(`${r.method} ${r.path}`)));
-  return [...new Map(listed.map((r) => [`${r.method} ${r.base}${r.path}`, { method: r.method, path: `${r.base}${fill(r.path)}` }])).values()];
+  // A router's '/' is its base itself (Hono serves /api/officer/portals, not /api/officer/portals/).
+  const full = (base: string, path: string) => (path === '/' ? base : `${base}${fill(path)}`);
+  return [...new Map(listed.map((r) => [`${r.method} ${r.base}${r.path}`, { method: r.method, path: full(r.base, r.path) }])).values()];
 }
 
 describe('officer without a role, and no officer at all, on each route', () => {
@@ -101,7 +119,17 @@ describe('officer without a role, and no officer at all, on each route', () => {
     const { phone, citizen } = await registeredPhone();
     const token = phone.cookie.split('=')[1]!;
     const routes = consoleRoutes(citizen.idNumber);
-    expect(routes.length).toBeGreaterThanOrEqual(19);
+    expect(routes.length).toBeGreaterThanOrEqual(26);
+    // The portal registry's router and the desk's phone code are in the sweep too.
+    const listed = routes.map((r) => `${r.method} ${r.path}`);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'GET /api/officer/portals',
+        'POST /api/officer/portals',
+        `POST /api/officer/portals/${'A'.repeat(22)}/rotate-secret`,
+        `POST /api/officer/citizens/${citizen.idNumber}/phone-code`,
+      ]),
+    );
     for (const { method, path } of routes) {
       for (const cookie of [phone.cookie, `__Host-vneid_officer=${token}`, '']) {
         const res = await api(path, { method, ...(method === 'POST' ? { body: {} } : {}), cookie });
@@ -180,14 +208,16 @@ describe('sessions and passkeys are kept apart', () => {
     expect(res.body.error?.code).toBe('csrf_rejected');
   });
 
-  it('insider officer: re-recording a level-2 phone number tells the old number, and names the unit', async () => {
+  it('insider officer: re-recording a level-2 phone number (confirmed by the code sent to it) tells the old number, and names the unit', async () => {
     const officer = await invitedOfficer();
     const { citizen } = await registeredPhone();
     await registryDb(citizen.idNumber).prepare("UPDATE registry_citizens SET card_expires = '2040-01-01' WHERE id_number = ?").bind(citizen.idNumber).run();
-    const res = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: '0977000111' });
+    const newPhone = `+8497${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/phone-code`, { phone: newPhone })).status).toBe(201);
+    const res = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: newPhone, phoneCode: await latestSmsCode(newPhone) });
     expect(res.status).toBe(200);
     const old = await env.DB.prepare('SELECT body FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1').bind(citizen.phone).first<{ body: string }>();
-    expect(old?.body).toMatch(/da duoc can bo 00070 doi sang \+84 9•• ••• 111/);
+    expect(old?.body).toMatch(new RegExp(`da duoc can bo 00070 doi sang \\+84 9•• ••• ${newPhone.slice(-3)}`));
   });
 
   it('every officer look-up is audited with who, what, whom', async () => {
@@ -197,5 +227,112 @@ describe('sessions and passkeys are kept apart', () => {
     const row = await env.DB.prepare("SELECT actor, subject, detail FROM audit_log WHERE action = 'officer.viewed' ORDER BY id DESC LIMIT 1").first<{ actor: string; subject: string; detail: string }>();
     expect(row).toMatchObject({ actor: `officer:${officer.me.officerId}`, subject: me.accountId });
     expect(JSON.parse(row!.detail)).toEqual({ unit: '00070' });
+  });
+});
+
+describe('insider officer at the desk: phone, e-mail, four eyes', () => {
+  const randomPhone = () => `+8497${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const accountRow = (id: string) => env.DB.prepare('SELECT phone, email, phone_officer_id FROM accounts WHERE id = ?').bind(id).first<{ phone: string; email: string | null; phone_officer_id: string | null }>();
+
+  /** The desk's phone change done right: the code sent to the new number, read out, typed with the approval. */
+  async function recordNewPhone(officer: OfficerDesk, citizen: { idNumber: string }, to: string) {
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/phone-code`, { phone: to })).status).toBe(201);
+    const res = await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: to, phoneCode: await latestSmsCode(to) });
+    expect(res.status).toBe(200);
+  }
+
+  it('an empty e-mail field (or none) keeps the stored e-mail: a form left blank does not cut the citizen off from notices', async () => {
+    const officer = await invitedOfficer();
+    const { me, citizen } = await level2Citizen(officer);
+    await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone, email: 'cong.dan@example.vn' });
+    expect((await accountRow(me.accountId))?.email).toBe('cong.dan@example.vn');
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone, email: '' })).status).toBe(200);
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: citizen.phone })).body.account?.email).toBe('cong.dan@example.vn');
+    expect((await accountRow(me.accountId))?.email).toBe('cong.dan@example.vn');
+  });
+
+  it("an officer's own number without the SMS code sent to it is refused: no code, a wrong code, or a code sent to another number; the account keeps its phone", async () => {
+    const officer = await invitedOfficer();
+    const { me, citizen } = await level2Citizen(officer);
+    const insiderPhone = randomPhone();
+    const level2 = (body: Record<string, unknown>) => officer.call(`/api/officer/citizens/${citizen.idNumber}/level2`, { cardChecked: true, phone: insiderPhone, ...body });
+
+    const noCode = await level2({});
+    expect(noCode.status).toBe(400);
+    expect(noCode.body.error?.code).toBe('phone_unconfirmed');
+    const noneSent = await level2({ phoneCode: '123456' });
+    expect(noneSent.body.error?.code).toBe('code_invalid');
+
+    // A code to the insider's number, but not the one that arrived.
+    expect((await officer.call(`/api/officer/citizens/${citizen.idNumber}/phone-code`, { phone: insiderPhone })).status).toBe(201);
+    const real = await latestSmsCode(insiderPhone);
+    expect((await level2({ phoneCode: real === '000000' ? '111111' : '000000' })).body.error?.code).toBe('code_invalid');
+
+    // A code sent to a number the officer does hold, typed for another number.
+    const heldPhone = randomPhone();
+    await officer.call(`/api/officer/citizens/${citizen.idNumber}/phone-code`, { phone: heldPhone });
+    const crossed = await level2({ phoneCode: await latestSmsCode(heldPhone) });
+    expect(crossed.body.error?.code).toBe('phone_unconfirmed');
+
+    // A code another officer had sent to that number is not this officer's either.
+    const colleague = await invitedOfficer();
+    await colleague.call(`/api/officer/citizens/${citizen.idNumber}/phone-code`, { phone: insiderPhone });
+    expect((await level2({ phoneCode: await latestSmsCode(insiderPhone) })).body.error?.code).toBe('phone_unconfirmed');
+
+    expect(await accountRow(me.accountId)).toMatchObject({ phone: citizen.phone, phone_officer_id: null });
+    // The message that carried the code says it is read out at the desk only.
+    expect((await smsTo(insiderPhone)).at(-1)).toMatch(/tai tru so Cong an/);
+  });
+
+  it("the desk's new number cancels open device changes: a SIM swapper's waiting request does not complete", async () => {
+    const officer = await invitedOfficer();
+    const { me, citizen } = await registeredPhone();
+    await giveValidCard(citizen.idNumber);
+    const swapper = await TestPhone.create();
+    const opened = await openDeviceChange(swapper, citizen, 'Swapper');
+    expect((await api<DeviceChangeStatus>('/api/device-change/wait', { body: { requestId: opened.requestId } })).body.state).toBe('waiting');
+    await recordNewPhone(officer, citizen, randomPhone());
+    await env.DB.prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
+    expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('cancelled');
+    expect((await finishOnNewPhone(swapper, opened.requestId)).body.error?.code).toBe('request_invalid');
+    expect(await auditActions(me.accountId)).toContain('officer.level2');
+  });
+
+  it('four eyes: the officer who changed the phone cannot approve a device change for 30 days (another officer must); after that, can', async () => {
+    const insider = await invitedOfficer();
+    const { me, citizen } = await level2Citizen(insider);
+    const insiderPhone = randomPhone();
+    await recordNewPhone(insider, citizen, insiderPhone);
+    expect((await accountRow(me.accountId))?.phone_officer_id).toBe(insider.me.officerId);
+
+    // The SMS code of the device change now goes to the number the insider recorded.
+    const opened = await openDeviceChange(await TestPhone.create(), { ...citizen, phone: insiderPhone });
+    const path = `/api/officer/citizens/${citizen.idNumber}/device-changes/${opened.requestId}/approve`;
+    const refused = await insider.call(path, { code: opened.approvalCode, cardChecked: true });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.code).toBe('second_officer_required');
+    expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('pending');
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n')).toBe(0);
+
+    const second = await invitedOfficer();
+    expect((await second.call(path, { code: opened.approvalCode, cardChecked: true })).status).toBe(200);
+
+    // Thirty days on, the same officer may approve again.
+    await env.DB.prepare('UPDATE accounts SET phone_officer_at = ? WHERE id = ?').bind(Date.now() - 30 * 24 * 60 * 60_000 - 1000, me.accountId).run();
+    const later = await openDeviceChange(await TestPhone.create(), { ...citizen, phone: insiderPhone });
+    expect((await insider.call(`/api/officer/citizens/${citizen.idNumber}/device-changes/${later.requestId}/approve`, { code: later.approvalCode, cardChecked: true })).status).toBe(200);
+  });
+
+  it("four eyes ends when the citizen changes the number: the officer who recorded the old one may approve again", async () => {
+    const insider = await invitedOfficer();
+    const { phone, me, citizen } = await level2Citizen(insider);
+    await recordNewPhone(insider, citizen, randomPhone());
+    const own = randomPhone();
+    const proof = await stepUp(phone, '/api/phone/options', 'change-phone', phone.cookie);
+    const start = await api<{ requestId: string }>('/api/phone/start', { body: { phone: own, ...proof }, cookie: phone.cookie });
+    expect((await api('/api/phone/confirm', { body: { requestId: start.body.requestId, code: await latestSmsCode(own) }, cookie: phone.cookie })).status).toBe(200);
+    expect((await accountRow(me.accountId))?.phone_officer_id).toBeNull();
+    const opened = await openDeviceChange(await TestPhone.create(), { ...citizen, phone: own });
+    expect((await insider.call(`/api/officer/citizens/${citizen.idNumber}/device-changes/${opened.requestId}/approve`, { code: opened.approvalCode, cardChecked: true })).status).toBe(200);
   });
 });

@@ -6,6 +6,7 @@
 import {
   ACCOUNT_API,
   type AccountCodeStartRequest,
+  type ActivationVerifyRequest,
   type CodeConfirmRequest,
   type CodeSentResponse,
   type DeviceChangeApproveRequest,
@@ -23,13 +24,16 @@ import {
   type StepUpOptionsResponse,
   type StepUpRequest,
 } from '../../shared/accounts';
-import type { EnrolStartResponse, Me } from '../../shared/api';
+import type { EnrolStartResponse, EnrolVerifyResponse, Me } from '../../shared/api';
 import {
   OFFICER_API,
   type AttachRequest,
   type AuditResponse,
   type CitizenRecord,
+  type DeskPhoneCodeRequest,
+  type DeskPhoneCodeResponse,
   type Level2ApprovalRequest,
+  type Level2ApprovalResponse,
   type OfficerApproveDeviceRequest,
   type OfficerInviteRequest,
   type OfficerInviteResponse,
@@ -70,6 +74,7 @@ export const accountsApi = {
   phoneConfirm: (input: CodeConfirmRequest) => call<Me>('POST', ACCOUNT_API.phoneConfirm, input),
 
   activateApproved: (input: AccountCodeStartRequest) => call<EnrolStartResponse>('POST', ACCOUNT_API.enrolApproved, input),
+  activateApprovedVerify: (input: ActivationVerifyRequest) => call<EnrolVerifyResponse>('POST', ACCOUNT_API.enrolApprovedVerify, input),
 };
 
 export const officerApi = {
@@ -89,7 +94,8 @@ export const officerApi = {
     return call<AuditResponse>('GET', qs ? `${OFFICER_API.audit}?${qs}` : OFFICER_API.audit);
   },
   citizen: (idNumber: string) => call<CitizenRecord>('GET', OFFICER_API.citizen(idNumber)),
-  level2: (idNumber: string, input: Level2ApprovalRequest) => call<CitizenRecord>('POST', OFFICER_API.level2(idNumber), input),
+  level2: (idNumber: string, input: Level2ApprovalRequest) => call<Level2ApprovalResponse>('POST', OFFICER_API.level2(idNumber), input),
+  phoneCode: (idNumber: string, input: DeskPhoneCodeRequest) => call<DeskPhoneCodeResponse>('POST', OFFICER_API.phoneCode(idNumber), input),
   attach: (idNumber: string, input: AttachRequest) => call<CitizenRecord>('POST', OFFICER_API.attach(idNumber), input),
   lock: (idNumber: string, reason: string) => call<CitizenRecord>('POST', OFFICER_API.lock(idNumber), reason ? { reason } : {}),
   unlock: (idNumber: string) => call<CitizenRecord>('POST', OFFICER_API.unlock(idNumber), { cardChecked: true }),

@@ -8,7 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { Email } from '../../shared/accounts';
-import { IdNumber, normalizePhone, Phone } from '../../shared/api';
+import { IdNumber, normalizePhone, Phone, SmsCode } from '../../shared/api';
 import type { CitizenRecord } from '../../shared/officer';
 import { officerApi } from '../accounts/api';
 import type { ApiError, ApiResult } from '../api';
@@ -133,37 +133,127 @@ function Facts({ record }: { record: CitizenRecord }) {
   );
 }
 
+/**
+ * Level-2 approval. For an account, a phone other than the account's is recorded only with the
+ * SMS code sent to that number, read out by the citizen from the phone in hand: the form first
+ * sends the code, then asks for it with the approval.
+ */
 function Level2({ record, setRecord }: { record: CitizenRecord; setRecord: (r: CitizenRecord) => void }) {
   const [checked, setChecked] = useState(false);
   const [phone, setPhone] = useState(record.account?.phone ?? record.registryPhone ?? '');
   const [email, setEmail] = useState(record.account?.email ?? '');
-  const [fieldError, setFieldError] = useState<{ phone?: string; email?: string }>({});
+  const [fieldError, setFieldError] = useState<{ phone?: string; email?: string; code?: string }>({});
+  /** The number an SMS code was sent to (normalised), and the code typed. */
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<ApiError | null>(null);
+  /** The activation code of an approval without an account: shown once, until the officer hides it. */
+  const [activation, setActivation] = useState<{ code: string; expiresAt: number } | null>(null);
   const action = useAction(setRecord);
   const isLevel2 = record.account?.level === 2;
+  const normalized = v.safeParse(Phone, phone).success ? normalizePhone(phone.replace(/[\s.-]/g, '')) : null;
+  const needsCode = record.account !== null && normalized !== null && normalized !== record.account.phone;
+  const codeReady = needsCode && codeSentTo === normalized;
+
+  const sendCode = async (to: string) => {
+    setSending(true);
+    setSendError(null);
+    const result = await officerApi.phoneCode(record.idNumber, { phone: to });
+    setSending(false);
+    if (result.ok) {
+      setCodeSentTo(to);
+      setCode('');
+    } else setSendError(result.error);
+  };
+
   const submit = (event: Event) => {
     event.preventDefault();
-    const errors: { phone?: string; email?: string } = {};
-    if (!v.safeParse(Phone, phone).success) errors.phone = t('field.phone');
+    const errors: { phone?: string; email?: string; code?: string } = {};
+    if (!normalized) errors.phone = t('field.phone');
     if (email.trim() && !v.safeParse(Email, email).success) errors.email = t('errors.validation_failed');
+    if (codeReady && !v.safeParse(SmsCode, code).success) errors.code = code ? t('field.sms_code') : t('field.required');
     setFieldError(errors);
-    if (errors.phone || errors.email || !checked) return;
-    void action.run(() =>
-      officerApi.level2(record.idNumber, { cardChecked: true, phone: normalizePhone(phone.replace(/[\s.-]/g, '')), ...(email.trim() ? { email: email.trim() } : {}) }),
+    if (errors.phone || errors.email || errors.code || !checked || !normalized) return;
+    if (needsCode && !codeReady) {
+      void sendCode(normalized);
+      return;
+    }
+    void action.run(
+      async () => {
+        const result = await officerApi.level2(record.idNumber, {
+          cardChecked: true,
+          phone: normalized,
+          ...(email.trim() ? { email: email.trim() } : {}),
+          ...(codeReady ? { phoneCode: code.trim() } : {}),
+        });
+        if (!result.ok) return result;
+        const { activation: issued, ...next } = result.data;
+        setActivation(issued ?? null);
+        return { ok: true as const, data: next };
+      },
+      () => {
+        setCodeSentTo(null);
+        setCode('');
+      },
     );
   };
   return (
     <section class="card" aria-labelledby="desk-l2">
       <h2 id="desk-l2">{isLevel2 ? td('desk.level2UpdateTitle') : td('desk.level2Title')}</h2>
+      {activation ? (
+        <div class="secret-once stack activation-once" role="status" data-testid="desk-activation">
+          <p>{td('desk.activationTitle')}</p>
+          <p class="invite-code secret-value" data-testid="desk-activation-code">
+            {activation.code}
+          </p>
+          <p>{td('desk.activationOnce', { time: formatWhen(activation.expiresAt) })}</p>
+          <button type="button" class="btn btn-secondary btn-compact" onClick={() => setActivation(null)} data-testid="desk-activation-done">
+            {td('desk.activationDone')}
+          </button>
+        </div>
+      ) : null}
       <form class="stack" noValidate onSubmit={submit} data-testid="desk-level2">
         <Check id="desk-l2-card" checked={checked} onChange={setChecked}>
           {td('desk.cardChecked')}
         </Check>
         <Field id="desk-l2-phone" type="tel" label={td('desk.phone')} value={phone} onValue={setPhone} error={fieldError.phone} inputMode="tel" maxLength={15} required />
+        {needsCode ? (
+          <p class="hint" data-testid="desk-phone-new">
+            {td('desk.phoneNew')}
+          </p>
+        ) : null}
+        {codeReady ? (
+          <div class="stack" data-testid="desk-phone-code">
+            <p class="notice">{td('desk.phoneCodeSent', { phone: normalized ?? '' })}</p>
+            <Field
+              id="desk-l2-code"
+              label={td('desk.phoneCode')}
+              value={code}
+              onValue={(value) => setCode(value.replace(/\D/g, '').slice(0, 6))}
+              error={fieldError.code}
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={6}
+              class="mono"
+            />
+            <button type="button" class="btn btn-secondary btn-compact" disabled={sending} onClick={() => normalized && void sendCode(normalized)} data-testid="desk-phone-resend">
+              {td('desk.phoneResend')}
+            </button>
+          </div>
+        ) : null}
         <Field id="desk-l2-email" type="email" label={td('desk.emailOptional')} value={email} onValue={setEmail} error={fieldError.email} inputMode="email" maxLength={254} />
-        <ErrorAlert message={action.error ? errorText(action.error) : null} testId="desk-level2-error" />
-        <Notice message={action.done ? td('desk.saved') : null} />
-        <button type="submit" class="btn btn-primary" disabled={action.busy || !checked || !record.cardValid} data-testid="desk-level2-submit">
-          {action.busy ? td('desk.working') : isLevel2 ? td('desk.level2Update') : td('desk.approveLevel2')}
+        {record.account?.email ? <p class="hint">{td('desk.emailKept')}</p> : null}
+        <ErrorAlert message={sendError ? errorText(sendError) : action.error ? errorText(action.error) : null} testId="desk-level2-error" />
+        <Notice message={action.done && !needsCode ? td('desk.saved') : null} />
+        <button type="submit" class="btn btn-primary" disabled={action.busy || sending || !checked || !record.cardValid} data-testid="desk-level2-submit">
+          {action.busy || sending
+            ? td('desk.working')
+            : needsCode && !codeReady
+              ? td('desk.phoneSendCode')
+              : isLevel2
+                ? td('desk.level2Update')
+                : td('desk.approveLevel2')}
         </button>
       </form>
     </section>

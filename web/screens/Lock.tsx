@@ -15,7 +15,8 @@ import { useApp } from '../state';
 export default function Lock() {
   const app = useApp();
   const [sent, setSent] = useState<{ requestId: string; phone: string } | null>(null);
-  const [locked, setLocked] = useState(false);
+  /** How it was locked: from this app (this phone may unlock) or with the SMS code (only at a police station). */
+  const [locked, setLocked] = useState<'app' | 'code' | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [appError, setAppError] = useState<ApiError | null>(null);
@@ -31,7 +32,7 @@ export default function Lock() {
       return;
     }
     await app.signOut();
-    setLocked(true);
+    setLocked('app');
   };
 
   const start = async (input: { idNumber: string; phone: string }) => {
@@ -54,7 +55,7 @@ export default function Lock() {
       return;
     }
     if (app.signedIn.value) await app.signOut();
-    setLocked(true);
+    setLocked('code');
   };
 
   if (locked) {
@@ -63,7 +64,7 @@ export default function Lock() {
         <p class="success" role="status" data-testid="lock-done">
           {ta('lock.done')}
         </p>
-        <p>{ta('lock.doneNext')}</p>
+        <p data-testid="lock-done-next">{ta(locked === 'app' ? 'lock.doneNextApp' : 'lock.doneNextRemote')}</p>
       </Screen>
     );
   }

@@ -1,4 +1,8 @@
-/** Unlock on a bound phone: passkey + device key, then the SMS code; signed in again afterwards. */
+/**
+ * Unlock on a bound phone: passkey + device key, then the SMS code; signed in again afterwards.
+ * Only a lock made from the app: after a lock from a computer or by an officer the screen says
+ * why the phone cannot undo it and what to do instead.
+ */
 import { useState } from 'preact/hooks';
 import { accountsApi } from '../accounts/api';
 import { assertWithDevice } from '../accounts/ceremonies';
@@ -47,6 +51,18 @@ export default function Unlock() {
     <Screen title={ta('unlock.title')}>
       {sent ? (
         <CodeForm intro={ta('code.sentTo', { phone: sent.phoneMasked })} submitLabel={ta('unlock.confirm')} busy={busy} error={error} onSubmit={(code) => void confirm(code)} testId="unlock-code" />
+      ) : error?.code === 'unlock_in_person' ? (
+        <section class="stack" role="alert" aria-labelledby="unlock-in-person" data-testid="unlock-in-person">
+          <h2 id="unlock-in-person">{ta('unlock.inPersonTitle')}</h2>
+          <p>{ta('unlock.inPersonWhy')}</p>
+          <ul class="stack">
+            <li>{ta('unlock.inPersonStation')}</li>
+            <li>{ta('unlock.inPersonNewPhone')}</li>
+          </ul>
+          <a class="btn btn-secondary" href="/device-change" data-testid="unlock-to-device-change">
+            {ta('unlock.toDeviceChange')}
+          </a>
+        </section>
       ) : (
         <div class="stack">
           <p>{ta('unlock.lead')}</p>
