@@ -8,6 +8,7 @@ import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
 import { setSessionCookie } from '../http/session';
 import { readJson } from '../http/validate';
+import { limitSmsChecks } from '../http/sms-checks';
 
 export const enrol = createRouter()
   .post('/start', async (c) => {
@@ -21,7 +22,7 @@ export const enrol = createRouter()
     const result: EnrolStartResponse = await startApprovedEnrolment(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
   })
-  .post('/verify', async (c) => {
+  .post('/verify', limitSmsChecks, async (c) => {
     const input = await readJson(c, EnrolVerifyRequest);
     const result: EnrolVerifyResponse = await verifyEnrolmentPhone(depsFor(c), input);
     return c.json(result);
