@@ -48,6 +48,7 @@ export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, 
   { table: 'oidc_tokens', statement: (db, now) => db.prepare(bounded('oidc_tokens', 'token_hash', 'expires_at < ?')).bind(now) },
   { table: 'oidc_assertions', statement: (db, now) => db.prepare(bounded('oidc_assertions', 'key', 'expires_at < ?')).bind(now) },
   { table: 'oidc_auth_requests', statement: (db, now) => db.prepare(bounded('oidc_auth_requests', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_logout_requests', statement: (db, now) => db.prepare(bounded('oidc_logout_requests', 'id', 'expires_at < ?')).bind(now) },
   {
     // A grant goes only once nothing refers to it any more.
     table: 'oidc_grants',

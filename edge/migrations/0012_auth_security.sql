@@ -21,3 +21,18 @@ GROUP BY phone, purpose;
 
 ALTER TABLE sms_codes DROP COLUMN attempts;
 ALTER TABLE sms_codes DROP COLUMN locked_until;
+
+-- RP-initiated logout (edge/domain/oidc/logout.ts): the end-session endpoint validates what a
+-- portal sent and hands it to the PWA's /sso/logout, which ends the session with a same-origin
+-- POST (the session cookie is SameSite=Strict: a portal on another site never sends it). Taken
+-- (deleted) by that POST, so each is used once; bound to the browser like authorization requests.
+CREATE TABLE oidc_logout_requests (
+  id                       TEXT PRIMARY KEY,
+  client_id                TEXT,            -- the portal (client_id, or the hint's aud), or NULL
+  hint_sub                 TEXT,            -- the pairwise sub of a valid id_token_hint, or NULL
+  post_logout_redirect_uri TEXT,            -- registered for the portal (checked again when used), or NULL
+  state                    TEXT,
+  browser_hash             TEXT NOT NULL,
+  expires_at               INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX oidc_logout_requests_expiry ON oidc_logout_requests(expires_at);
