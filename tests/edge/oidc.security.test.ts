@@ -171,6 +171,25 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('redirect_uri swapped at the token endpoint: a code asked for one redirect URI is refused for another (invalid_grant, RFC 6749 §4.1.3), and is used up', async () => {
+    const { phone } = await citizenWithPhone();
+    const first = `https://portal-swap-${crypto.randomUUID().slice(0, 8)}.example.vn/callback`;
+    const second = first.replace('/callback', '/other-callback'); // registered too: still not the one asked for
+    const portal = await createPortal({ redirectUris: [first, second] });
+    const pending = await authorizationUrl(portal);
+    const callback = await frontChannel(phone, pending);
+    const code = callback.searchParams.get('code')!;
+    const redeem = (redirect_uri: string) =>
+      tokenRequest({ grant_type: 'authorization_code', code, redirect_uri, code_verifier: pending.verifier }, { authorization: basic(portal.clientId, portal.clientSecret!) });
+    const swapped = await redeem(second);
+    expect(swapped.status).toBe(400);
+    expect(swapped.body).toEqual({ error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request.' });
+    // The refused try used the code up: the right redirect URI no longer redeems it.
+    const late = await redeem(first);
+    expect(late.body.error).toBe('invalid_grant');
+    expect(late.body.error_description).toMatch(/already used/);
+  });
+
   it('alg none: a forged unsigned ID token is rejected by the library against our JWKS, as is one signed by another key', async () => {
     const { phone } = await citizenWithPhone();
     for (const forge of ['none', 'foreign-key'] as const) {
@@ -192,9 +211,17 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
       const portal = await createPortal({ fetch: tampering });
       const pending = await authorizationUrl(portal);
       const callback = await frontChannel(phone, pending);
+      // The specific refusal (oauth4webapi's cause), not any error: alg none is refused as an
+      // algorithm the provider's metadata does not list; the foreign key fails the signature.
       await expect(
         client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce }),
-      ).rejects.toThrow();
+      ).rejects.toMatchObject({
+        code: 'OAUTH_INVALID_RESPONSE',
+        cause:
+          forge === 'none'
+            ? { message: 'unexpected JWT "alg" header parameter', cause: { header: { alg: 'none' }, expected: ['ES256'], reason: 'authorization server metadata' } }
+            : { message: 'JWT signature verification failed' },
+      });
       expect(forged).not.toBe('');
     }
   });
