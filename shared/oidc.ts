@@ -84,6 +84,33 @@ export interface SsoDecisionResponse {
   redirectTo: string;
 }
 
+/**
+ * A portal's sign-out request (RP-Initiated Logout) as the PWA's /sso/logout shows it
+ * (GET /api/sso/logout/:id). The PWA ends the session itself, with a same-origin POST.
+ */
+export interface SsoLogoutView {
+  id: string;
+  /** The portal that sent the citizen here, when it said which it is. */
+  client: { id: string; name: string } | null;
+  /** Whether the browser goes back to the portal afterwards. */
+  returnsToPortal: boolean;
+  /** A citizen is signed in to the app in this browser. */
+  signedIn: boolean;
+  /**
+   * Ask before signing out: the portal sent no valid ID token for the citizen signed in here
+   * (OpenID Connect RP-Initiated Logout 1.0 §2). False when nobody is signed in.
+   */
+  confirm: boolean;
+}
+
+export const SsoLogoutRequest = v.object({ signOut: v.boolean() });
+export type SsoLogoutRequest = v.InferInput<typeof SsoLogoutRequest>;
+
+/** Where the browser goes after the sign-out: the portal's registered address with its `state`, or nowhere (null). */
+export interface SsoLogoutResponse {
+  redirectTo: string | null;
+}
+
 /** A portal the citizen has allowed (GET /api/sso/consents). */
 export interface SsoConsent {
   clientId: string;

@@ -15,11 +15,12 @@ export const API = {
   devSms: '/api/dev/sms',
 } as const;
 
-/** The single-sign-on screens' calls (consent, connected portals, sharing history). */
+/** The single-sign-on screens' calls (consent, connected portals, sharing history, a portal's sign-out). */
 export const SSO_API = {
   request: (id: string) => `/api/sso/requests/${encodeURIComponent(id)}`,
   decision: (id: string) => `/api/sso/requests/${encodeURIComponent(id)}/decision`,
   consents: '/api/sso/consents',
   consent: (clientId: string) => `/api/sso/consents/${encodeURIComponent(clientId)}`,
   history: '/api/sso/history',
+  logout: (id: string) => `/api/sso/logout/${encodeURIComponent(id)}`,
 } as const;

@@ -19,7 +19,7 @@ import type {
   WalletSyncResponse,
 } from '../shared/api';
 import { isErrorCode, type ErrorBody, type ErrorCode } from '../shared/errors';
-import type { SsoConsent, SsoDecisionResponse, SsoDisclosure, SsoRequestView } from '../shared/oidc';
+import type { SsoConsent, SsoDecisionResponse, SsoDisclosure, SsoLogoutResponse, SsoLogoutView, SsoRequestView } from '../shared/oidc';
 
 /**
  * Codes that only the web produces: the request never reached the edge (`network`), or a
@@ -102,6 +102,9 @@ export const api = {
   ssoConsents: () => call<{ consents: SsoConsent[] }>('GET', SSO_API.consents),
   ssoRevokeConsent: (clientId: string) => call<null>('DELETE', SSO_API.consent(clientId)),
   ssoHistory: () => call<{ history: SsoDisclosure[] }>('GET', SSO_API.history),
+  // A portal's sign-out request: what it asks, then the answer (the session ends here, same-origin).
+  ssoLogoutRequest: (id: string) => call<SsoLogoutView>('GET', SSO_API.logout(id)),
+  ssoLogout: (id: string, signOut: boolean) => call<SsoLogoutResponse>('POST', SSO_API.logout(id), { signOut }),
 };
 
 export type Api = typeof api;

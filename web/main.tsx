@@ -29,10 +29,10 @@ const state = createAppState({
 
 /**
  * A session that ended on the server while the app showed the cached account: sign in again.
- * Not from a portal's sign-in (/sso): that screen signs the citizen in itself and goes back to the portal.
+ * Not from a portal's sign-in or sign-out (/sso, /sso/logout): those screens go back to the portal.
  */
 function afterSessionCheck(check: SessionCheck): void {
-  if (check === 'expired' && path.value !== '/sso') navigate('/signin?expired=1', { replace: true });
+  if (check === 'expired' && path.value !== '/sso' && path.value !== '/sso/logout') navigate('/signin?expired=1', { replace: true });
 }
 
 /** Runs `fn` after the load event, when the main thread is idle (at most 2 s later). */

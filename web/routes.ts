@@ -21,6 +21,8 @@ export const routes: RouteTable = {
   '/verify': { component: lazy(() => import('./screens/Verify')) },
   // Single sign-on: the provider sends the browser here, signed in or not.
   '/sso': { component: lazy(() => import('./screens/Sso')) },
+  // A portal's sign-out (RP-initiated logout): the provider sends the browser here to end the session same-origin.
+  '/sso/logout': { component: lazy(() => import('./screens/SsoLogout')) },
   '/settings/sharing': { component: lazy(() => import('./screens/Sharing')), access: 'signed-in' },
   // Citizen services: usable offline once loaded (the home screen prefetches them; the outbox keeps submissions).
   '/services/residence': { component: lazy(() => import('./screens/Residence')), access: 'signed-in' },

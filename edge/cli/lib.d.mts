@@ -14,4 +14,6 @@ export function startWrangler(opts?: {
   vars?: Record<string, string>;
   quiet?: boolean;
 }): Promise<{ url: string; stop: () => Promise<void>; child: import('node:child_process').ChildProcess }>;
+export function seedDemoPortal(opts: { origin: string; sessionSecret: string; persistTo?: string }): Promise<{ registered: boolean }>;
+export function readDevVar(name: string): string | undefined;
 export function createOfficerBootstrapCode(opts?: { persistTo?: string; remote?: boolean; hours?: number }): Promise<{ code: string; expiresAt: number } | null>;

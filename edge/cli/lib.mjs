@@ -164,6 +164,29 @@ export async function seed({ count = 3000, persistTo, force = false } = {}) {
 }
 
 /**
+ * Registers the demo relying party "Cổng dịch vụ công (demo)" when its client id is free, so
+ * the officer console lists it from the start (the worker registers it the same way on its
+ * first request to /portal/ where this did not run: edge/demo-portal/registration.ts). Only
+ * when absent: a supervisor's disable, rotated secret or edits are never undone. `origin` is
+ * the issuer wrangler dev will serve (the first of ORIGINS), `sessionSecret` the worker's
+ * SESSION_SECRET, from which the portal's client secret is derived. Returns whether it was
+ * registered now.
+ */
+export async function seedDemoPortal({ origin, sessionSecret, persistTo }) {
+  const { demoPortalSeedSql } = await importTs('edge/demo-portal/registration.ts');
+  const rows = await d1Json(await demoPortalSeedSql(origin, sessionSecret, Date.now()), persistTo);
+  return { registered: rows.length > 0 };
+}
+
+/** A value of .dev.vars (the local secrets `ensureDevVars` writes), or undefined. */
+export function readDevVar(name) {
+  const file = join(ROOT, '.dev.vars');
+  if (!existsSync(file)) return undefined;
+  const m = new RegExp(`^${name}=(.*)$`, 'm').exec(readFileSync(file, 'utf8'));
+  return m ? m[1].trim().replace(/^'(.*)'$/, '$1') : undefined;
+}
+
+/**
  * The first supervisor's one-time code for the officer console, made only while no active
  * supervisor exists: 20 Crockford base32 characters (100 bits), stored as
  * base64url(SHA-256(code)) — exactly what edge/domain/officers.ts computes — single use and

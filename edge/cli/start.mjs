@@ -1,6 +1,6 @@
 // `npm start`: build the PWA, apply migrations, seed the synthetic registry if empty, and
 // serve edge + PWA on one port with wrangler dev (workerd + local D1).
-import { buildWeb, createOfficerBootstrapCode, ensureDevVars, migrate, seed, startWrangler } from './lib.mjs';
+import { buildWeb, createOfficerBootstrapCode, ensureDevVars, migrate, readDevVar, seed, seedDemoPortal, startWrangler } from './lib.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
 await ensureDevVars();
@@ -10,6 +10,9 @@ console.log('Applying D1 migrations (local)…');
 await migrate();
 const { seeded, total } = await seed({ count: Number(process.env.SEED_COUNT ?? 3000) });
 console.log(seeded ? `Seeded the synthetic registry: ${total} citizens.` : `Registry already seeded (${total} citizens).`);
+// The demo portal, registered now (when absent) so the officer console lists it before anyone opens /portal/.
+const demoPortal = await seedDemoPortal({ origin: `http://localhost:${port}`, sessionSecret: readDevVar('SESSION_SECRET') });
+if (demoPortal.registered) console.log('Registered the demo portal "Cổng dịch vụ công (demo)" (client id demo-portal).');
 // While no supervisor exists, the officer console needs a first one: print a one-time code.
 const bootstrap = await createOfficerBootstrapCode();
 const server = await startWrangler({ port });

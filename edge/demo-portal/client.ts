@@ -2,10 +2,11 @@
  * The demo portal's OpenID Connect client: an ordinary relying party built on `openid-client`.
  * It knows the provider only by its issuer URL and talks to it over OIDC; its HTTP calls go
  * in-process to the worker's own fetch (no network hop) through openid-client's customFetch.
- * Its registration is the one piece of provider code it uses: the worker seeds it as a
- * confidential client (client_secret_basic) on first use, with a secret derived from the
- * session secret, so `npm start` alone is enough to try single sign-on. Once registered it is
- * a portal like any other in the officer console: it only adds its callback when the origin
+ * Its registration is the one piece of provider code it uses (./registration.ts): `npm start`
+ * seeds it as a confidential client (client_secret_basic) with a secret derived from the
+ * session secret, and the worker registers it the same way on first use where the seed did
+ * not run, so `npm start` alone is enough to try single sign-on. Once registered it is a
+ * portal like any other in the officer console: it only adds its callback when the origin
  * changed, and never re-enables itself or resets its secret — a supervisor who disables it or
  * rotates its secret (which it cannot learn) takes it out of service.
  */
@@ -14,13 +15,9 @@ import { getConfig } from '../config';
 import { hmacBase64Url } from '../domain/crypto';
 import { ensureClientRegistered } from '../domain/oidc/clients';
 import type { Env } from '../env';
+import { DEMO_PORTAL, demoPortalRegistration } from './registration';
 
-export const DEMO_PORTAL = {
-  clientId: 'demo-portal',
-  name: 'Cổng dịch vụ công (demo)',
-  /** The national portal is allowed the ID number; a demo shows every claim there is. */
-  scope: 'openid profile phone vn_id_number',
-} as const;
+export { DEMO_PORTAL };
 
 /** How the portal reaches the provider: the worker's own fetch. */
 export type ProviderFetch = (request: Request, env: Env) => Promise<Response>;
@@ -48,21 +45,11 @@ export function portalSetup(env: Env, provider: ProviderFetch): Promise<PortalSe
 
 async function createSetup(env: Env, provider: ProviderFetch): Promise<PortalSetup> {
   const { issuer, sessionSecret } = getConfig(env);
-  const redirectUri = `${issuer}/portal/callback`;
-  const postLogoutRedirectUri = `${issuer}/portal/`;
-  const clientSecret = await hmacBase64Url(sessionSecret, 'vneid:demo-portal:client-secret');
-  await ensureClientRegistered(
-    { db: env.DB, now: Date.now() },
-    {
-      clientId: DEMO_PORTAL.clientId,
-      name: DEMO_PORTAL.name,
-      authMethod: 'client_secret_basic',
-      redirectUris: [redirectUri],
-      postLogoutRedirectUris: [postLogoutRedirectUri],
-      scopes: ['openid', 'profile', 'phone', 'vn_id_number'],
-      clientSecret,
-    },
-  );
+  const registration = await demoPortalRegistration(issuer, sessionSecret);
+  const [redirectUri] = registration.redirectUris as [string];
+  const [postLogoutRedirectUri] = registration.postLogoutRedirectUris as [string];
+  const { clientSecret } = registration;
+  await ensureClientRegistered({ db: env.DB, now: Date.now() }, registration);
   const inProcess: client.CustomFetch = (url, options) => provider(new Request(url, options as RequestInit), env);
   const config = await client.discovery(
     new URL(issuer),

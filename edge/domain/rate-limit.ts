@@ -9,6 +9,8 @@ export const LIMITS = {
   enrolPerClient: { limit: 20, windowMs: 60 * 60_000 },
   /** SMS codes sent to one phone number. */
   smsPerPhone: { limit: 5, windowMs: 60 * 60_000 },
+  /** SMS codes typed per client address, whatever the phone (one client guessing across many phones). */
+  smsChecksPerClient: { limit: 30, windowMs: 60 * 60_000 },
   /** Sign-in verifications per client address. */
   signInPerClient: { limit: 30, windowMs: 60_000 },
   /** Device-change requests per ID number and per client (each sends an SMS). */

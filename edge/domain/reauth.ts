@@ -33,7 +33,8 @@ export async function createStepUpOptions(
 
 /**
  * Verifies a step-up: the challenge (single use, for this purpose and subject), the passkey
- * (in force, of the expected account, user handle matched, UV, counter moved by
+ * (in force, of the expected account, user handle matched — and required when no account is
+ * expected, as the options then named no credentials —, UV, counter moved by
  * compare-and-swap) and the device-key proof (bound to the same account, the expected
  * device when one is given). Returns who and which device.
  */
@@ -54,8 +55,15 @@ export async function verifyStepUp(
   }
   const account = await readAccount(deps.db, passkey.accountId);
   if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
-  // WebAuthn §7.2 step 6: a discoverable credential returns the user handle it was made with.
-  if (input.credential.response.userHandle !== undefined && input.credential.response.userHandle !== account.id) {
+  // WebAuthn §7.2 step 6: the user handle, when returned, is the account's. With no account
+  // expected the options named no credentials (allowCredentials is sent exactly when the account
+  // is known: createStepUpOptions; the usernameless unlock), and then the response must carry
+  // the user handle: it is what says whose passkey this is (step 6, second case).
+  const userHandle = input.credential.response.userHandle;
+  if (userHandle === undefined && expect.accountId === undefined) {
+    throw new AppError('user_handle_mismatch', 'The passkey did not say which account it belongs to.');
+  }
+  if (userHandle !== undefined && userHandle !== account.id) {
     throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
   }
   const device = await verifyDeviceProof(deps, input.deviceKey, account.id, purpose, challenge);

@@ -1,10 +1,12 @@
 /**
- * One-time SMS codes: 6 digits, stored only as an HMAC, valid 5 minutes, 5 tries and then
- * locked for 15 minutes. The code itself is never logged or stored in clear (the
+ * One-time SMS codes: 6 digits, stored only as an HMAC, valid 5 minutes. Tries are counted
+ * per phone and purpose, whichever code they are at: 5 tries, then locked for 15 minutes,
+ * each further lock before a right code twice as long (at most 16 hours), so asking for new
+ * codes brings no new tries. The code itself is never logged or stored in clear (the
  * development outbox holds the message, as a phone would).
  */
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
-import { consumeSmsCode, readSmsCode, recordFailedSmsAttempt, upsertSmsCode } from '../store/sms';
+import { consumeSmsCode, countSmsTry, readSmsCode, readSmsLock, SMS_TRIES_FORGET_MS, upsertSmsCode, type SmsTryRule } from '../store/sms';
 import { hmacBase64Url, randomDigits } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -14,8 +16,25 @@ export const SMS_CODE_TTL_MS = 5 * 60_000;
 export const SMS_CODE_MAX_ATTEMPTS = 5;
 export const SMS_CODE_LOCK_MS = 15 * 60_000;
 
+export const SMS_TRY_RULE: SmsTryRule = {
+  maxAttempts: SMS_CODE_MAX_ATTEMPTS,
+  lockMs: SMS_CODE_LOCK_MS,
+  maxLockShift: 6, // 15 min × 2⁶ = 16 h
+  forgetMs: SMS_TRIES_FORGET_MS,
+};
+
 function hashCode(secret: string, flowId: string, code: string): Promise<string> {
   return hmacBase64Url(secret, `sms-code:${flowId}:${code}`);
+}
+
+function locked(lockedUntil: number, now: number): AppError {
+  return new AppError('code_locked', 'Too many wrong codes. Try again later.', Math.max(1, Math.ceil((lockedUntil - now) / 1000)));
+}
+
+/** No new code while the phone is locked for this purpose: the code could not be checked anyway. */
+async function refuseWhileLocked(deps: Deps, phone: string, purpose: string): Promise<void> {
+  const lockedUntil = await readSmsLock(deps.db, phone, purpose, deps.now);
+  if (lockedUntil !== null) throw locked(lockedUntil, deps.now);
 }
 
 /** Sends a fresh code for a flow to a phone; the message text is built around the code. */
@@ -23,10 +42,7 @@ export async function sendSmsCode(
   deps: Deps,
   input: { flowId: string; purpose: string; phone: string; message: (code: string) => string },
 ): Promise<{ expiresAt: number }> {
-  const existing = await readSmsCode(deps.db, input.flowId);
-  if (existing?.lockedUntil && existing.lockedUntil > deps.now) {
-    throw new AppError('code_locked', 'Too many wrong codes. Try again later.', Math.ceil((existing.lockedUntil - deps.now) / 1000));
-  }
+  await refuseWhileLocked(deps, input.phone, input.purpose);
   await enforceRateLimit(deps.db, `sms:phone:${input.phone}`, LIMITS.smsPerPhone, deps.now);
   const code = randomDigits(6);
   const expiresAt = deps.now + SMS_CODE_TTL_MS;
@@ -36,31 +52,34 @@ export async function sendSmsCode(
     phone: input.phone,
     codeHash: await hashCode(deps.config.sessionSecret, input.flowId, code),
     expiresAt,
-    attempts: 0,
-    lockedUntil: null,
-    consumedAt: null,
   });
   await deps.sms.send(input.phone, input.message(code), deps.now);
   return { expiresAt };
 }
 
-/** Checks a code for a flow and uses it up; throws code_invalid / code_expired / code_locked. */
+/** Counts a code typed by a client, before anything else is read: refused past the limit. */
+export function countSmsCheck(deps: Deps, clientKey: string): Promise<void> {
+  return enforceRateLimit(deps.db, `sms-check:client:${clientKey}`, LIMITS.smsChecksPerClient, deps.now);
+}
+
+/**
+ * Checks a code for a flow and uses it up; throws code_invalid / code_expired / code_locked.
+ * The try is counted (atomically, for the phone and purpose) before the code is compared.
+ */
 export async function checkSmsCode(deps: Deps, flowId: string, code: string): Promise<void> {
   const stored = await readSmsCode(deps.db, flowId);
   if (!stored || stored.consumedAt !== null) throw new AppError('code_invalid', 'The code is not valid.');
-  if (stored.lockedUntil && stored.lockedUntil > deps.now) {
-    throw new AppError('code_locked', 'Too many wrong codes. Try again later.', Math.ceil((stored.lockedUntil - deps.now) / 1000));
-  }
   if (stored.expiresAt <= deps.now) throw new AppError('code_expired', 'The code has expired. Ask for a new one.');
+  const counted = await countSmsTry(deps.db, stored.phone, stored.purpose, SMS_TRY_RULE, deps.now);
+  if (!counted) {
+    throw locked((await readSmsLock(deps.db, stored.phone, stored.purpose, deps.now)) ?? deps.now + SMS_CODE_LOCK_MS, deps.now);
+  }
   const given = await hashCode(deps.config.sessionSecret, flowId, code);
   if (!timingSafeEqual(utf8(given), utf8(stored.codeHash))) {
-    const attempts = await recordFailedSmsAttempt(deps.db, flowId, SMS_CODE_MAX_ATTEMPTS, deps.now + SMS_CODE_LOCK_MS);
-    if (attempts >= SMS_CODE_MAX_ATTEMPTS) {
-      throw new AppError('code_locked', 'Too many wrong codes. Try again later.', SMS_CODE_LOCK_MS / 1000);
-    }
-    throw new AppError('code_invalid', `The code is not valid. ${SMS_CODE_MAX_ATTEMPTS - attempts} tries left.`);
+    if (counted.lockedUntil !== null) throw locked(counted.lockedUntil, deps.now);
+    throw new AppError('code_invalid', `The code is not valid. ${SMS_CODE_MAX_ATTEMPTS - counted.attempts} tries left.`);
   }
-  if (!(await consumeSmsCode(deps.db, flowId, deps.now))) throw new AppError('code_invalid', 'The code is not valid.');
+  if (!(await consumeSmsCode(deps.db, stored, deps.now))) throw new AppError('code_invalid', 'The code is not valid.');
 }
 
 /**
@@ -69,6 +88,7 @@ export async function checkSmsCode(deps: Deps, flowId: string, code: string): Pr
  * for a real request. The caller must not reveal which it was.
  */
 export async function sendDecoyCode(deps: Deps, input: { flowId: string; purpose: string; phone: string }): Promise<{ expiresAt: number }> {
+  await refuseWhileLocked(deps, input.phone, input.purpose);
   await enforceRateLimit(deps.db, `sms:phone:${input.phone}`, LIMITS.smsPerPhone, deps.now);
   const expiresAt = deps.now + SMS_CODE_TTL_MS;
   await upsertSmsCode(deps.db, {
@@ -78,9 +98,6 @@ export async function sendDecoyCode(deps: Deps, input: { flowId: string; purpose
     // The HMAC of a random secret: no 6-digit code can match it.
     codeHash: await hashCode(deps.config.sessionSecret, input.flowId, crypto.randomUUID()),
     expiresAt,
-    attempts: 0,
-    lockedUntil: null,
-    consumedAt: null,
   });
   return { expiresAt };
 }

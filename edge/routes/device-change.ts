@@ -35,6 +35,7 @@ import { clientKey, createRouter, depsFor } from '../http/app';
 import { servicesDepsFor } from '../http/services-deps';
 import { requireSession, setSessionCookie } from '../http/session';
 import { readJson } from '../http/validate';
+import { limitSmsChecks } from '../http/sms-checks';
 
 export const deviceChange = createRouter()
   .post('/start', async (c) => {
@@ -42,7 +43,7 @@ export const deviceChange = createRouter()
     const result: CodeSentResponse = await startDeviceChange(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
   })
-  .post('/verify', async (c) => {
+  .post('/verify', limitSmsChecks, async (c) => {
     const input = await readJson(c, DeviceChangeVerifyRequest);
     const result: DeviceChangeVerifyResponse = await verifyDeviceChange(servicesDepsFor(c), input);
     return c.json(result);

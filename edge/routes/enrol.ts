@@ -8,6 +8,7 @@ import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
 import { setSessionCookie } from '../http/session';
 import { readJson } from '../http/validate';
+import { limitSmsChecks } from '../http/sms-checks';
 
 export const enrol = createRouter()
   .post('/start', async (c) => {
@@ -22,12 +23,12 @@ export const enrol = createRouter()
     return c.json(result, 201);
   })
   // Level 2, step 2: the SMS code and the activation code handed over at the desk.
-  .post('/approved/verify', async (c) => {
+  .post('/approved/verify', limitSmsChecks, async (c) => {
     const input = await readJson(c, ActivationVerifyRequest);
     const result: EnrolVerifyResponse = await verifyApprovedEnrolment(depsFor(c), input);
     return c.json(result);
   })
-  .post('/verify', async (c) => {
+  .post('/verify', limitSmsChecks, async (c) => {
     const input = await readJson(c, EnrolVerifyRequest);
     const result: EnrolVerifyResponse = await verifyEnrolmentPhone(depsFor(c), input);
     return c.json(result);

@@ -10,6 +10,7 @@ import { createSession } from '../domain/sessions';
 import { clientKey, createRouter, depsFor } from '../http/app';
 import { clearSessionCookie, requireSession, setSessionCookie } from '../http/session';
 import { readJson } from '../http/validate';
+import { limitSmsChecks } from '../http/sms-checks';
 
 export const lock = createRouter()
   .post('/', requireSession, async (c) => {
@@ -24,7 +25,7 @@ export const lock = createRouter()
     const result: CodeSentResponse = await startLockByCode(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
   })
-  .post('/confirm', async (c) => {
+  .post('/confirm', limitSmsChecks, async (c) => {
     const input = await readJson(c, CodeConfirmRequest);
     await confirmLockByCode(depsFor(c), input, clientKey(c));
     return c.json({ locked: true });
@@ -40,7 +41,7 @@ export const unlock = createRouter()
     const result: CodeSentResponse = await startUnlock(depsFor(c), input, clientKey(c));
     return c.json(result, 201);
   })
-  .post('/confirm', async (c) => {
+  .post('/confirm', limitSmsChecks, async (c) => {
     const input = await readJson(c, CodeConfirmRequest);
     const deps = depsFor(c);
     const { account, deviceKeyId } = await confirmUnlock(deps, input);

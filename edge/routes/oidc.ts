@@ -14,13 +14,11 @@ import { authorizationResponseUrl, startAuthorization, type RawParams } from '..
 import type { ClientCredentials } from '../domain/oidc/clients';
 import { OAuthError } from '../domain/oidc/errors';
 import { publicJwks } from '../domain/oidc/keys';
-import { rpInitiatedLogout } from '../domain/oidc/logout';
+import { startLogout } from '../domain/oidc/logout';
 import { providerEndpoints, providerMetadata } from '../domain/oidc/metadata';
 import { exchangeToken, userInfo } from '../domain/oidc/tokens';
-import { endSession, resolveSession } from '../domain/sessions';
 import { createRouter, depsFor, type AppContext } from '../http/app';
 import { htmlPage, PROVIDER_CSS, type Html } from '../http/html';
-import { clearSessionCookie, sessionToken } from '../http/session';
 import { bindBrowser } from '../http/sso-browser';
 
 /** OAuth errors are 400 unless RFC 6749 §5.2 / RFC 6750 §3.1 say otherwise. */
@@ -48,23 +46,31 @@ function oauthOnError(err: Error, c: AppContext): Response {
   return oauthErrorResponse(c, new OAuthError('server_error', 'Something went wrong on our side.'));
 }
 
-/** The provider's own page (an error that must not be redirected, or "signed out"). */
+/** The provider's own page: an error that must not be redirected. */
 function providerPage(c: AppContext, status: ContentfulStatusCode, body: Html, title: string): Response | Promise<Response> {
   c.header('Cache-Control', 'no-store');
   return c.html(htmlPage({ title, stylesheet: '/oidc/page.css', body }), status);
 }
 
-function errorPage(c: AppContext, err: OAuthError) {
+function errorPage(c: AppContext, err: OAuthError, what: 'sign-in' | 'logout' = 'sign-in') {
+  const title = what === 'logout' ? 'Không thể đăng xuất theo yêu cầu này' : 'Không thể tiếp tục đăng nhập';
   return providerPage(
     c,
     400,
-    html`<main><div class="card error" role="alert">
-<h1>Không thể tiếp tục đăng nhập</h1>
+    what === 'logout'
+      ? html`<main><div class="card error" role="alert">
+<h1>${title}</h1>
+<p>Yêu cầu đăng xuất do cổng dịch vụ gửi tới không hợp lệ, nên bạn không được chuyển tiếp đi đâu cả và không có gì thay đổi. Hãy quay lại trang của cổng dịch vụ; nếu vẫn lỗi, hãy báo cho cổng dịch vụ.</p>
+<p lang="en" class="detail">The portal's sign-out request is not valid: nothing changed and you were not sent anywhere.</p>
+<p class="detail"><code>${err.error}</code>: ${err.description}</p>
+</div></main>`
+      : html`<main><div class="card error" role="alert">
+<h1>${title}</h1>
 <p>Yêu cầu đăng nhập do cổng dịch vụ gửi tới không hợp lệ, nên bạn không được chuyển tiếp đi đâu cả. Hãy quay lại trang của cổng dịch vụ và thử lại; nếu vẫn lỗi, hãy báo cho cổng dịch vụ.</p>
 <p lang="en" class="detail">Sign-in cannot continue: the portal's request is not valid, so you were not sent anywhere.</p>
 <p class="detail"><code>${err.error}</code>: ${err.description}</p>
 </div></main>`,
-    'Không thể tiếp tục đăng nhập',
+    title,
   );
 }
 
@@ -199,41 +205,20 @@ oidc.on(['GET', 'POST'], '/userinfo', async (c) => {
   return c.json(claims);
 });
 
-/** End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2). */
+/**
+ * End-session endpoint (OpenID Connect RP-Initiated Logout 1.0 §2): validate and store, and
+ * hand the request to the PWA's /sso/logout. The session cookie (SameSite=Strict) is not sent
+ * on a portal's cross-site navigation, so the session is ended there, same-origin.
+ */
 oidc.on(['GET', 'POST'], '/logout', async (c) => {
   const deps = depsFor(c);
-  let params: Record<string, string>;
+  c.header('Cache-Control', 'no-store');
   try {
-    params = singleParams(await requestParams(c));
+    const params = singleParams(await requestParams(c));
+    const { requestId } = await startLogout(deps, params, await bindBrowser(c));
+    return c.redirect(`/sso/logout?request=${encodeURIComponent(requestId)}`, 302);
   } catch (err) {
-    if (err instanceof OAuthError) return errorPage(c, err);
+    if (err instanceof OAuthError) return errorPage(c, err, 'logout');
     throw err;
   }
-  const token = sessionToken(c);
-  const resolved = token ? await resolveSession(deps, token) : null;
-  let outcome;
-  try {
-    outcome = await rpInitiatedLogout(deps, params, resolved);
-  } catch (err) {
-    if (err instanceof OAuthError) return errorPage(c, err);
-    throw err;
-  }
-  if (outcome.endSession && token) {
-    await endSession(deps, token);
-    clearSessionCookie(c);
-  }
-  if (outcome.redirectTo) {
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(outcome.redirectTo, 302);
-  }
-  return providerPage(
-    c,
-    200,
-    html`<main><div class="card">
-<h1>Bạn đã đăng xuất khỏi cổng dịch vụ</h1>
-<p>Bạn có thể đóng trang này.</p>
-<p lang="en" class="detail">You have signed out of the portal. You can close this page.</p>
-</div></main>`,
-    'Đã đăng xuất',
-  );
 });

@@ -6,6 +6,7 @@ import { confirmPhoneChange, createPhoneChangeOptions, startPhoneChange } from '
 import { createRouter, depsFor } from '../http/app';
 import { requireSession } from '../http/session';
 import { readJson } from '../http/validate';
+import { limitSmsChecks } from '../http/sms-checks';
 
 export const phone = createRouter()
   .use('*', requireSession)
@@ -20,7 +21,7 @@ export const phone = createRouter()
     const result: CodeSentResponse = await startPhoneChange(depsFor(c), account, session.deviceKeyId, input);
     return c.json(result, 201);
   })
-  .post('/confirm', async (c) => {
+  .post('/confirm', limitSmsChecks, async (c) => {
     const { account, session } = c.get('session')!;
     const input = await readJson(c, CodeConfirmRequest);
     const deps = depsFor(c);

@@ -1,16 +1,26 @@
 /**
  * Single sign-on from the citizen's app: the pending request the consent screen shows, the
- * decision, the portals allowed (revocable) and the sharing history. App errors here are the
- * usual `{ error: { code, message } }`.
+ * decision, the portals allowed (revocable), the sharing history, and a portal's sign-out
+ * request (/sso/logout). App errors here are the usual `{ error: { code, message } }`.
  */
 import * as v from 'valibot';
-import { SsoDecisionRequest, type SsoConsent, type SsoDecisionResponse, type SsoDisclosure, type SsoRequestView } from '../../shared/oidc';
+import {
+  SsoDecisionRequest,
+  SsoLogoutRequest,
+  type SsoConsent,
+  type SsoDecisionResponse,
+  type SsoDisclosure,
+  type SsoLogoutResponse,
+  type SsoLogoutView,
+  type SsoRequestView,
+} from '../../shared/oidc';
 import { AppError } from '../domain/errors';
 import { decideRequest, describeRequest } from '../domain/oidc/authorization';
 import { listPortalConsents, listSharingHistory, revokePortalConsent } from '../domain/oidc/consent';
-import { resolveSession } from '../domain/sessions';
+import { describeLogout, finishLogout } from '../domain/oidc/logout';
+import { endSession, resolveSession } from '../domain/sessions';
 import { createRouter, depsFor, type AppContext } from '../http/app';
-import { requireSession, sessionToken } from '../http/session';
+import { clearSessionCookie, requireSession, sessionToken } from '../http/session';
 import { browserBinding } from '../http/sso-browser';
 import { readJson } from '../http/validate';
 
@@ -53,4 +63,26 @@ export const sso = createRouter()
   .get('/history', requireSession, async (c) => {
     const history: SsoDisclosure[] = await listSharingHistory(depsFor(c), c.get('session')!.account.id);
     return c.json({ history });
+  })
+  // A portal's sign-out (RP-initiated logout), handed over by /oidc/logout; signed in or not.
+  .get('/logout/:id', async (c) => {
+    const deps = depsFor(c);
+    const token = sessionToken(c);
+    const signedIn = token ? await resolveSession(deps, token) : null;
+    const view: SsoLogoutView = await describeLogout(deps, requestId(c), await browserBinding(c), signedIn?.session ?? null);
+    return c.json(view);
+  })
+  // Same-origin, so the SameSite=Strict session cookie is here, and CSRF-guarded like every POST under /api.
+  .post('/logout/:id', async (c) => {
+    const deps = depsFor(c);
+    const id = requestId(c);
+    const { signOut } = await readJson(c, SsoLogoutRequest);
+    const { endSession: end, redirectTo } = await finishLogout(deps, id, await browserBinding(c), signOut);
+    const token = sessionToken(c);
+    if (end && token) {
+      await endSession(deps, token);
+      clearSessionCookie(c);
+    }
+    const result: SsoLogoutResponse = { redirectTo };
+    return c.json(result);
   });

@@ -5,6 +5,7 @@
  * ever; each statement here deletes at most `BATCH` rows found through an expiry index, and
  * the scheduled handler repeats them while they come back full (edge/domain/housekeeping.ts).
  */
+import { SMS_TRIES_FORGET_MS } from './sms';
 
 /** Rows one statement deletes at most: small enough to keep one D1 call short. */
 export const BATCH = 5_000;
@@ -12,7 +13,7 @@ export const BATCH = 5_000;
 /** The longest rate-limit window in edge/domain/rate-limit.ts (a day): older windows are over for every rule. */
 export const LONGEST_RATE_WINDOW_MS = 24 * 60 * 60_000;
 
-/** How long a finished SMS code is kept after it expired: longer than its lock-out, so a lock cannot be shed by waiting for a purge. */
+/** How long a finished SMS code is kept after it expired (a late try is told it expired, not that it is unknown). */
 const SMS_CODE_KEEP_MS = 60 * 60_000;
 
 const bounded = (table: string, key: string, where: string) =>
@@ -27,12 +28,17 @@ export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, 
     table: 'rate_limits',
     statement: (db, now) => db.prepare(bounded('rate_limits', 'key', 'window_start < ?')).bind(now - LONGEST_RATE_WINDOW_MS),
   },
+  { table: 'sms_codes', statement: (db, now) => db.prepare(bounded('sms_codes', 'flow_id', 'expires_at < ?')).bind(now - SMS_CODE_KEEP_MS) },
   {
-    table: 'sms_codes',
+    // The lock lives here, not on the code: a locked phone's row stays until the lock and the count are over.
+    table: 'sms_code_tries',
     statement: (db, now) =>
       db
-        .prepare(bounded('sms_codes', 'flow_id', 'expires_at < ? AND (locked_until IS NULL OR locked_until < ?)'))
-        .bind(now - SMS_CODE_KEEP_MS, now),
+        .prepare(
+          `DELETE FROM sms_code_tries WHERE (phone, purpose) IN (SELECT phone, purpose FROM sms_code_tries WHERE updated_at < ?1
+             AND (locked_until IS NULL OR locked_until < ?2) LIMIT ${BATCH})`,
+        )
+        .bind(now - SMS_TRIES_FORGET_MS, now),
   },
   // A registration in progress; once activated the account is the record, and nothing reads the row by then.
   { table: 'enrolments', statement: (db, now) => db.prepare(bounded('enrolments', 'id', 'expires_at < ?')).bind(now) },
@@ -42,6 +48,7 @@ export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, 
   { table: 'oidc_tokens', statement: (db, now) => db.prepare(bounded('oidc_tokens', 'token_hash', 'expires_at < ?')).bind(now) },
   { table: 'oidc_assertions', statement: (db, now) => db.prepare(bounded('oidc_assertions', 'key', 'expires_at < ?')).bind(now) },
   { table: 'oidc_auth_requests', statement: (db, now) => db.prepare(bounded('oidc_auth_requests', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_logout_requests', statement: (db, now) => db.prepare(bounded('oidc_logout_requests', 'id', 'expires_at < ?')).bind(now) },
   {
     // A grant goes only once nothing refers to it any more.
     table: 'oidc_grants',

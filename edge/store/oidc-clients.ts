@@ -108,6 +108,34 @@ export function insertClientStatement(db: D1Database, c: OidcClient): D1Prepared
     );
 }
 
+/**
+ * The same insert as one SQL text with the values inline, for `wrangler d1 execute` (the seed
+ * step of `npm start`): it registers the client only when its id is free, and otherwise
+ * changes nothing (a supervisor's disable, rotated secret or edits stay). RETURNING names the
+ * client when it was inserted.
+ */
+export function insertClientIfAbsentSql(c: OidcClient): string {
+  const q = (s: string | null) => (s === null ? 'NULL' : `'${s.replace(/'/g, "''")}'`);
+  const n = (x: number) => String(Math.trunc(x));
+  return `INSERT INTO oidc_clients (client_id, name, auth_method, secret_hash, jwks, redirect_uris, post_logout_redirect_uris, scopes, sector_id, status, revoked_before, created_at, updated_at)
+VALUES (${[
+    q(c.clientId),
+    q(c.name),
+    q(c.authMethod),
+    q(c.secretHash),
+    q(c.jwks ? JSON.stringify(c.jwks) : null),
+    q(JSON.stringify(c.redirectUris)),
+    q(JSON.stringify(c.postLogoutRedirectUris)),
+    q(c.scopes.join(' ')),
+    q(c.sectorId),
+    q(c.status),
+    n(c.revokedBefore),
+    n(c.createdAt),
+    n(c.updatedAt),
+  ].join(', ')})
+ON CONFLICT (client_id) DO NOTHING RETURNING client_id;`;
+}
+
 /** Whether an error is SQLite's refusal of a duplicate key. */
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && /UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(err.message);

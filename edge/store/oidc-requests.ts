@@ -87,3 +87,61 @@ export async function takeAuthRequest(db: D1Database, id: string): Promise<AuthR
   const row = await db.prepare('DELETE FROM oidc_auth_requests WHERE id = ? RETURNING *').bind(id).first<AuthRequestRow>();
   return row ? toAuthRequest(row) : null;
 }
+
+/** A validated RP-initiated logout request waiting for the PWA (edge/domain/oidc/logout.ts). */
+export interface LogoutRequest {
+  id: string;
+  clientId: string | null;
+  /** The pairwise `sub` of a valid id_token_hint: who the portal signed out. */
+  hintSub: string | null;
+  postLogoutRedirectUri: string | null;
+  state: string | null;
+  browserHash: string;
+  expiresAt: number;
+}
+
+interface LogoutRequestRow {
+  id: string;
+  client_id: string | null;
+  hint_sub: string | null;
+  post_logout_redirect_uri: string | null;
+  state: string | null;
+  browser_hash: string;
+  expires_at: number;
+}
+
+function toLogoutRequest(r: LogoutRequestRow): LogoutRequest {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    hintSub: r.hint_sub,
+    postLogoutRedirectUri: r.post_logout_redirect_uri,
+    state: r.state,
+    browserHash: r.browser_hash,
+    expiresAt: r.expires_at,
+  };
+}
+
+export async function insertLogoutRequest(db: D1Database, r: LogoutRequest): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO oidc_logout_requests (id, client_id, hint_sub, post_logout_redirect_uri, state, browser_hash, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(r.id, r.clientId, r.hintSub, r.postLogoutRedirectUri, r.state, r.browserHash, r.expiresAt)
+    .run();
+}
+
+export async function readLogoutRequest(db: D1Database, id: string): Promise<LogoutRequest | null> {
+  const row = await db.prepare('SELECT * FROM oidc_logout_requests WHERE id = ?').bind(id).first<LogoutRequestRow>();
+  return row ? toLogoutRequest(row) : null;
+}
+
+/** Takes a logout request out in one statement, only for the browser it is bound to: it is used once. */
+export async function takeLogoutRequest(db: D1Database, id: string, browserHash: string): Promise<LogoutRequest | null> {
+  const row = await db
+    .prepare('DELETE FROM oidc_logout_requests WHERE id = ? AND browser_hash = ? RETURNING *')
+    .bind(id, browserHash)
+    .first<LogoutRequestRow>();
+  return row ? toLogoutRequest(row) : null;
+}

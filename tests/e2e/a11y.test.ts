@@ -480,6 +480,11 @@ describe('accessibility: every screen at 360×740 (axe-core WCAG 2.1 AA), lang, 
     await audit(a, 'sso: consent', items);
     await a.getByTestId('sso-deny').click();
     await expect.poll(() => new URL(a.url()).pathname).toBe('/portal/');
+    // A portal's sign-out without an ID token: the app asks (the citizen stays signed in here).
+    await a.goto(`${baseUrl}/oidc/logout?client_id=demo-portal`);
+    await audit(a, 'sso: sign-out question', a.getByTestId('sso-logout-question'));
+    await a.getByTestId('sso-logout-stay').click();
+    await a.getByTestId('sso-logout-done').waitFor();
   });
 
   it('signed out on a second phone: sign-in, SSO sign-in, device change (start, code, approval code), approval on the first phone, lock, unlock, level-2 activation', async () => {

@@ -3,7 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../edge/cli/lib.mjs';
+import { buildWeb, devSecrets, migrate, ROOT, seed, seedDemoPortal, startWrangler } from '../../edge/cli/lib.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,12 +20,11 @@ export default async function setup(project: TestProject) {
   rmSync(persistTo, { recursive: true, force: true });
   await migrate(persistTo);
   await seed({ count: 200, persistTo });
-  const server = await startWrangler({
-    port: Number(process.env.E2E_PORT ?? 8788),
-    persistTo,
-    quiet: true,
-    vars: await devSecrets(),
-  });
+  const port = Number(process.env.E2E_PORT ?? 8788);
+  const vars = await devSecrets();
+  // As `npm start` does: the demo portal is registered before the server starts.
+  await seedDemoPortal({ origin: `http://localhost:${port}`, sessionSecret: vars.SESSION_SECRET, persistTo });
+  const server = await startWrangler({ port, persistTo, quiet: true, vars });
   project.provide('baseUrl', server.url);
   project.provide('statePath', persistTo);
   return async () => {

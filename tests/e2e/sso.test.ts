@@ -4,7 +4,10 @@
  * "Đăng nhập bằng tài khoản định danh điện tử", signs in with the passkey (virtual
  * authenticator) and the device key, consents, and lands back on the portal signed in with
  * the claims shown; the app's sharing history lists the disclosure. Then a portal that
- * requires a level-2 account: the app explains why a level-1 account cannot continue.
+ * requires a level-2 account: the app explains why a level-1 account cannot continue. And a
+ * portal on another site (http://127.0.0.1, another site than http://localhost) signs the
+ * citizen out: its navigation carries no SameSite=Strict session cookie, so the app's
+ * /sso/logout ends the session same-origin (asking first when no ID token names the citizen).
  * Screenshots go to test-output/screens/sso-*.png.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -12,7 +15,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { syntheticCitizen } from '../../edge/registries/synthetic';
 import { en } from '../../web/i18n/en';
 import { vi as text } from '../../web/i18n/vi';
+import { createHash, randomBytes } from 'node:crypto';
 import { hasHorizontalOverflow, launchBrowser, newPhone, readSmsCode, screenshot } from './helpers/browser';
+import { d1 } from './helpers/wallet';
 
 /** A citizen of the seeded synthetic registry (the e2e seed holds 200) that no other test registers. */
 function pickCitizen() {
@@ -171,5 +176,91 @@ describe('single sign-on: the demo portal signs a citizen in through the PWA', (
     await page.getByText('Bạn đã không đồng ý chia sẻ thông tin', { exact: false }).waitFor();
     await page.goto(`${baseUrl}/settings`);
     await page.getByLabel('Tiếng Việt').check();
+  });
+
+  describe('a portal on another site signs the citizen out (RP-initiated logout)', () => {
+    const otherSite = baseUrl.replace('//localhost', '//127.0.0.1');
+    const RP = `${otherSite}/rp/`;
+    const RP_CLIENT = 'e2e-other-site';
+    const RP_NAME = 'Cổng thử ở trang khác (e2e)';
+    // The other site's pages, served by the test: a portal's page with the links it would have; the callback keeps the code.
+    let links: Array<{ label: string; href: string }> = [];
+    let callback: URL | null = null;
+    const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const appSession = async () => (await page.context().request.get(`${baseUrl}/api/me`)).status();
+
+    beforeAll(async () => {
+      const now = Date.now();
+      await d1(
+        inject('statePath'),
+        `INSERT OR REPLACE INTO oidc_clients (client_id, name, auth_method, secret_hash, jwks, redirect_uris, post_logout_redirect_uris, scopes, sector_id, status, revoked_before, created_at, updated_at)
+         VALUES ('${RP_CLIENT}', '${RP_NAME}', 'none', NULL, NULL, '["${RP}callback"]', '["${RP}"]', 'openid profile', '${RP_CLIENT}', 'active', 0, ${now}, ${now})`,
+      );
+      await page.route(
+        (url) => url.origin === otherSite && url.pathname.startsWith('/rp/'),
+        async (route) => {
+          const url = new URL(route.request().url());
+          if (url.pathname === '/rp/callback') callback = url;
+          const body = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${RP_NAME}</title></head>
+<body><h1>${RP_NAME}</h1><p data-testid="rp-state">${attr(url.searchParams.get('state') ?? '')}</p>${links.map((l) => `<p><a href="${attr(l.href)}">${l.label}</a></p>`).join('')}</body></html>`;
+          await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+        },
+      );
+    });
+
+    it('without an ID token: the app asks, then the session really ends and the browser returns to the portal with state', async () => {
+      expect(await appSession()).toBe(200); // signed in to the app from the tests above
+      links = [{ label: 'Đăng xuất', href: `${baseUrl}/oidc/logout?client_id=${RP_CLIENT}&post_logout_redirect_uri=${encodeURIComponent(RP)}&state=two` }];
+      await page.goto(RP);
+      await page.getByRole('link', { name: 'Đăng xuất' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/sso/logout');
+      await waitOrAlert(page, page.getByTestId('sso-logout-question'));
+      await page.getByText(text['ssoLogout.confirmLead'].replace('{portal}', RP_NAME)).waitFor();
+      await shoot(page, 'sso-10-logout-confirm');
+      await page.getByTestId('sso-logout-confirm').click();
+      await expect.poll(() => page.url()).toBe(`${RP}?state=two`);
+      expect(await appSession()).toBe(401);
+    });
+
+    it('with the ID token it received: the app signs out without asking, and the session really ends', async () => {
+      // Sign in to the other-site portal through the app (code + PKCE; the test plays the portal's back end).
+      const verifier = randomBytes(32).toString('base64url');
+      const authorize = new URL(`${baseUrl}/oidc/authorize`);
+      for (const [k, v] of Object.entries({
+        client_id: RP_CLIENT,
+        redirect_uri: `${RP}callback`,
+        response_type: 'code',
+        scope: 'openid profile',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        state: 'in',
+        nonce: randomBytes(16).toString('base64url'),
+      })) {
+        authorize.searchParams.set(k, v);
+      }
+      links = [{ label: 'Đăng nhập', href: authorize.href }];
+      await page.goto(RP);
+      await page.getByRole('link', { name: 'Đăng nhập' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/sso');
+      await waitOrAlert(page, page.getByTestId('sso-signin'));
+      await page.getByTestId('sso-signin').click();
+      await waitOrAlert(page, page.getByTestId('sso-approve'));
+      await page.getByTestId('sso-approve').click();
+      await expect.poll(() => callback?.searchParams.get('code') ?? null).not.toBeNull();
+      const token = await fetch(`${baseUrl}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: callback!.searchParams.get('code')!, redirect_uri: `${RP}callback`, client_id: RP_CLIENT, code_verifier: verifier }),
+      });
+      expect(token.status).toBe(200);
+      const { id_token } = (await token.json()) as { id_token: string };
+      expect(await appSession()).toBe(200);
+
+      links = [{ label: 'Đăng xuất', href: `${baseUrl}/oidc/logout?id_token_hint=${id_token}&post_logout_redirect_uri=${encodeURIComponent(RP)}&state=bye` }];
+      await page.goto(RP);
+      await page.getByRole('link', { name: 'Đăng xuất' }).click();
+      await expect.poll(() => page.url()).toBe(`${RP}?state=bye`);
+      expect(await appSession()).toBe(401);
+    });
   });
 });

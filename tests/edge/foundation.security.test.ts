@@ -286,6 +286,68 @@ describe('registration', () => {
     expect(res.body.error?.code).toBe('webauthn_failed');
   });
 
+  it('wrong RP ID at registration: a passkey created for another relying party is refused, and no account is made', async () => {
+    const phone = await TestPhone.create();
+    const c = await freshCitizen();
+    const { enrolmentId, options } = await phone.startRegistration(c);
+    const res = await phone.finishRegistration(enrolmentId, options, { rpId: 'example.vn' });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('webauthn_failed');
+    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
+  });
+
+  it('expired registration challenge: a stored challenge past its lifetime is refused and gone after that one try; fresh options then work', async () => {
+    const phone = await TestPhone.create();
+    const c = await freshCitizen();
+    const { enrolmentId, options } = await phone.startRegistration(c);
+    await env.DB.prepare('UPDATE challenges SET expires_at = ? WHERE challenge = ?').bind(Date.now() - 1, options.challenge).run();
+    const res = await phone.finishRegistration(enrolmentId, options);
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('challenge_invalid');
+    expect(res.body.error?.message).toMatch(/expired/);
+    expect(await env.DB.prepare('SELECT 1 FROM challenges WHERE challenge = ?').bind(options.challenge).first()).toBeNull();
+    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
+    // What was refused is the expiry alone: new options for the same registration activate it.
+    const again = await api<{ options: { challenge: string; user: { id: string } } }>('/api/enrol/options', { body: { enrolmentId } });
+    expect((await phone.finishRegistration(enrolmentId, again.body.options)).status).toBe(201);
+  });
+
+  it('replayed registration challenge: the finished registration sent again, once or 10 times at once, makes nothing more', async () => {
+    const phone = await TestPhone.create();
+    const { enrolmentId, options } = await phone.startRegistration(await freshCitizen());
+    const credential = await phone.authenticator.create(options);
+    const body = {
+      enrolmentId,
+      credential,
+      deviceKey: { publicKey: toBase64Url(phone.devicePublicKey), signature: await phone.sign('register', options.challenge), label: 'Test phone' },
+    };
+    const first = await api('/api/enrol/finish', { body });
+    expect(first.status).toBe(201);
+    const replays = await Promise.all(Array.from({ length: 10 }, () => api('/api/enrol/finish', { body })));
+    for (const r of replays) {
+      expect(r.status).toBe(400);
+      expect(r.body.error?.code).toBe('challenge_invalid');
+      expect(r.headers.get('set-cookie')).toBeNull();
+    }
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM passkeys WHERE credential_id = ?').bind(credential.id).first<{ n: number }>())!.n).toBe(1);
+  });
+
+  it('registration challenge raced: one registration response sent 10 times at once activates once', async () => {
+    const phone = await TestPhone.create();
+    const c = await freshCitizen();
+    const { enrolmentId, options } = await phone.startRegistration(c);
+    const credential = await phone.authenticator.create(options);
+    const body = {
+      enrolmentId,
+      credential,
+      deviceKey: { publicKey: toBase64Url(phone.devicePublicKey), signature: await phone.sign('register', options.challenge), label: 'Test phone' },
+    };
+    const results = await Promise.all(Array.from({ length: 10 }, () => api('/api/enrol/finish', { body })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(results.filter((r) => r.status !== 201).map((r) => r.body.error?.code))).toEqual(new Set(['challenge_invalid']));
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(c.idNumber).first<{ n: number }>())!.n).toBe(1);
+  });
+
   it('missing device proof at registration: a bad device signature creates no account', async () => {
     const phone = await TestPhone.create();
     const c = await freshCitizen();

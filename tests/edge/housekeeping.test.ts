@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import worker, { CRONS } from '../../edge/index';
 import { runHousekeeping } from '../../edge/domain/housekeeping';
 import { BATCH, LONGEST_RATE_WINDOW_MS } from '../../edge/store/housekeeping';
+import { SMS_TRIES_FORGET_MS } from '../../edge/store/sms';
 import { vietnamDay } from '../../shared/services';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
@@ -37,9 +38,14 @@ describe('housekeeping', () => {
         `old-${tag}`, now - LONGEST_RATE_WINDOW_MS - 1000, `live-${tag}`, now - 60_000,
       ),
       env.DB.prepare(
-        `INSERT INTO sms_codes (flow_id, purpose, phone, code_hash, expires_at, attempts, locked_until, consumed_at)
-         VALUES (?, 'enrol', '0900000000', 'h', ?, 0, NULL, NULL), (?, 'enrol', '0900000000', 'h', ?, 5, ?, NULL)`,
-      ).bind(`old-${tag}`, now - 2 * 3_600_000, `locked-${tag}`, now - 2 * 3_600_000, now + 600_000),
+        `INSERT INTO sms_codes (flow_id, purpose, phone, code_hash, expires_at, consumed_at)
+         VALUES (?, 'enrol', '0900000000', 'h', ?, NULL), (?, 'enrol', '0900000000', 'h', ?, NULL)`,
+      ).bind(`old-${tag}`, now - 2 * 3_600_000, `live-${tag}`, now + 60_000),
+      // Counts of tries untouched for over a day: one over, one whose (long) lock still runs.
+      env.DB.prepare(
+        `INSERT INTO sms_code_tries (phone, purpose, attempts, lockouts, locked_until, updated_at)
+         VALUES (?, 'enrol', 3, 0, NULL, ?), (?, 'enrol', 5, 7, ?, ?)`,
+      ).bind(`old-${tag}`, now - SMS_TRIES_FORGET_MS - 1000, `locked-${tag}`, now + 600_000, now - SMS_TRIES_FORGET_MS - 1000),
     ]);
 
     await runCron(CRONS.housekeeping, now);
@@ -52,8 +58,10 @@ describe('housekeeping', () => {
     expect(await exists('SELECT 1 FROM rate_limits WHERE key = ?', `old-${tag}`)).toBe(false);
     expect(await exists('SELECT 1 FROM rate_limits WHERE key = ?', `live-${tag}`)).toBe(true);
     expect(await exists('SELECT 1 FROM sms_codes WHERE flow_id = ?', `old-${tag}`)).toBe(false);
-    // A code still locked keeps its lock: waiting for a purge must not lift it.
-    expect(await exists('SELECT 1 FROM sms_codes WHERE flow_id = ?', `locked-${tag}`)).toBe(true);
+    expect(await exists('SELECT 1 FROM sms_codes WHERE flow_id = ?', `live-${tag}`)).toBe(true);
+    expect(await exists('SELECT 1 FROM sms_code_tries WHERE phone = ?', `old-${tag}`)).toBe(false);
+    // A phone still locked keeps its lock: waiting for a purge must not lift it.
+    expect(await exists('SELECT 1 FROM sms_code_tries WHERE phone = ?', `locked-${tag}`)).toBe(true);
   });
 
   it('deletes in bounded batches and comes back for the rest: 12,000 expired challenges in three rounds', async () => {

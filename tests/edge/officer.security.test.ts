@@ -68,6 +68,37 @@ describe('officer codes', () => {
   });
 });
 
+describe('officer sign-in: the stored challenge', () => {
+  it('expired challenge: an officer sign-in challenge past its lifetime is refused and gone after that one try', async () => {
+    const desk = await invitedOfficer('officer');
+    const options = await api<{ options: { challenge: string } }>('/api/officer/auth/options', { body: {} });
+    await env.DB.prepare('UPDATE challenges SET expires_at = ? WHERE challenge = ?').bind(Date.now() - 1, options.body.options.challenge).run();
+    const credential = await desk.authenticator.get(options.body.options);
+    const res = await api('/api/officer/auth/verify', { body: { credential } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe('challenge_invalid');
+    expect(res.body.error?.message).toMatch(/expired/);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await env.DB.prepare('SELECT 1 FROM challenges WHERE challenge = ?').bind(options.body.options.challenge).first()).toBeNull();
+    // The expiry alone was refused: a fresh challenge signs in.
+    expect((await desk.signIn()).status).toBe(200);
+  });
+
+  it('replayed challenge: a captured officer assertion sent again, once or 10 times at once, makes no session', async () => {
+    const desk = await invitedOfficer('officer');
+    const options = await api<{ options: { challenge: string } }>('/api/officer/auth/options', { body: {} });
+    const credential = await desk.authenticator.get(options.body.options);
+    const results = await Promise.all(Array.from({ length: 10 }, () => api('/api/officer/auth/verify', { body: { credential } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const replay = await api('/api/officer/auth/verify', { body: { credential } });
+    for (const r of [...results.filter((r) => r.status !== 200), replay]) {
+      expect(r.status).toBe(400);
+      expect(r.body.error?.code).toBe('challenge_invalid');
+      expect(r.headers.get('set-cookie')).toBeNull();
+    }
+  });
+});
+
 describe('roles', () => {
   it('officer without the role: inviting, listing, disabling officers and reading the audit log are refused', async () => {
     const officer = await invitedOfficer('officer');

@@ -8,6 +8,7 @@ import { ACR } from '../../shared/oidc';
 import type { SsoConsent, SsoDisclosure } from '../../shared/oidc';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 import {
+  answerLogout,
   authorizationUrl,
   cookies,
   createPortal,
@@ -15,7 +16,9 @@ import {
   ISSUER,
   setAccountLevel,
   signInToPortal,
+  startLogout,
   startSignIn,
+  viewLogout,
   viewRequest,
   visitAuthorize,
 } from './helpers/oidc';
@@ -197,7 +200,7 @@ describe('OpenID Connect provider: the happy paths (openid-client against worker
     expect(tokens.claims()!.acr).toBe(ACR[2]);
   });
 
-  it('ends the session at the end-session endpoint and returns to the registered post-logout URI', async () => {
+  it('ends the session through the PWA after the end-session endpoint, and returns to the registered post-logout URI with state', async () => {
     const { phone } = await citizenWithPhone();
     const portal = await createPortal();
     const { tokens } = await signInToPortal(phone, portal);
@@ -206,10 +209,16 @@ describe('OpenID Connect provider: the happy paths (openid-client against worker
       post_logout_redirect_uri: portal.redirectUri.replace('/callback', '/'),
       state: 'bye',
     });
-    const res = await SELF.fetch(url, { redirect: 'manual', headers: { cookie: phone.cookie } });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe(`${portal.redirectUri.replace('/callback', '/')}?state=bye`);
-    expect(res.headers.get('set-cookie')).toMatch(/__Host-vneid_session=;/);
+    // The portal's navigation carries no session cookie (SameSite=Strict): the endpoint hands over to /sso/logout.
+    const { requestId, browserCookie, response } = await startLogout(url);
+    expect(response.headers.get('location')).toBe(`/sso/logout?request=${requestId}`);
+    // There, same-origin, the hint names the citizen signed in: nothing to ask.
+    const view = await viewLogout(requestId, cookies(phone.cookie, browserCookie));
+    expect(view.body).toEqual({ id: requestId, client: { id: portal.clientId, name: expect.any(String) }, returnsToPortal: true, signedIn: true, confirm: false });
+    const answer = await answerLogout(requestId, cookies(phone.cookie, browserCookie), true);
+    expect(answer.status).toBe(200);
+    expect(answer.body.redirectTo).toBe(`${portal.redirectUri.replace('/callback', '/')}?state=bye`);
+    expect(answer.headers.get('set-cookie')).toMatch(/__Host-vneid_session=;/);
     expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(401);
   });
 

@@ -10,6 +10,7 @@ import { toBase64Url, utf8 } from '../../shared/bytes';
 import { ACR } from '../../shared/oidc';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import {
+  answerLogout,
   authorizationUrl,
   basic,
   cookies,
@@ -18,9 +19,11 @@ import {
   frontChannel,
   ISSUER,
   signInToPortal,
+  startLogout,
   startSignIn,
   tokenRequest,
   viaWorker,
+  viewLogout,
   viewRequest,
   visitAuthorize,
 } from './helpers/oidc';
@@ -168,6 +171,25 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('redirect_uri swapped at the token endpoint: a code asked for one redirect URI is refused for another (invalid_grant, RFC 6749 §4.1.3), and is used up', async () => {
+    const { phone } = await citizenWithPhone();
+    const first = `https://portal-swap-${crypto.randomUUID().slice(0, 8)}.example.vn/callback`;
+    const second = first.replace('/callback', '/other-callback'); // registered too: still not the one asked for
+    const portal = await createPortal({ redirectUris: [first, second] });
+    const pending = await authorizationUrl(portal);
+    const callback = await frontChannel(phone, pending);
+    const code = callback.searchParams.get('code')!;
+    const redeem = (redirect_uri: string) =>
+      tokenRequest({ grant_type: 'authorization_code', code, redirect_uri, code_verifier: pending.verifier }, { authorization: basic(portal.clientId, portal.clientSecret!) });
+    const swapped = await redeem(second);
+    expect(swapped.status).toBe(400);
+    expect(swapped.body).toEqual({ error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request.' });
+    // The refused try used the code up: the right redirect URI no longer redeems it.
+    const late = await redeem(first);
+    expect(late.body.error).toBe('invalid_grant');
+    expect(late.body.error_description).toMatch(/already used/);
+  });
+
   it('alg none: a forged unsigned ID token is rejected by the library against our JWKS, as is one signed by another key', async () => {
     const { phone } = await citizenWithPhone();
     for (const forge of ['none', 'foreign-key'] as const) {
@@ -189,9 +211,17 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
       const portal = await createPortal({ fetch: tampering });
       const pending = await authorizationUrl(portal);
       const callback = await frontChannel(phone, pending);
+      // The specific refusal (oauth4webapi's cause), not any error: alg none is refused as an
+      // algorithm the provider's metadata does not list; the foreign key fails the signature.
       await expect(
         client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce }),
-      ).rejects.toThrow();
+      ).rejects.toMatchObject({
+        code: 'OAUTH_INVALID_RESPONSE',
+        cause:
+          forge === 'none'
+            ? { message: 'unexpected JWT "alg" header parameter', cause: { header: { alg: 'none' }, expected: ['ES256'], reason: 'authorization server metadata' } }
+            : { message: 'JWT signature verification failed' },
+      });
       expect(forged).not.toBe('');
     }
   });
@@ -349,23 +379,6 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     expect(locked.status).toBe(401);
   });
 
-  it('logout: an unregistered post-logout URI or a hint we did not sign is shown, not redirected, and ends nothing', async () => {
-    const { phone } = await citizenWithPhone();
-    const portal = await createPortal();
-    const { tokens } = await signInToPortal(phone, portal);
-    const evil = client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://attacker.example/' });
-    expectPage(await SELF.fetch(evil, { redirect: 'manual', headers: { cookie: phone.cookie } }));
-    const forged = client.buildEndSessionUrl(portal.config, { id_token_hint: unsignedJwt({ iss: ISSUER, sub: 'x', aud: portal.clientId }) });
-    expectPage(await SELF.fetch(forged, { redirect: 'manual', headers: { cookie: phone.cookie } }));
-    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
-    // Another citizen's hint does not sign this one out.
-    const other = await citizenWithPhone();
-    const theirs = await signInToPortal(other.phone, portal);
-    const res = await SELF.fetch(client.buildEndSessionUrl(portal.config, { id_token_hint: theirs.tokens.id_token! }), { headers: { cookie: phone.cookie } });
-    expect(res.status).toBe(200);
-    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
-  });
-
   it('the token endpoint is rate-limited per client', async () => {
     const clientId = `rate-limited-${crypto.randomUUID().slice(0, 8)}`;
     const attempt = () => tokenRequest({ grant_type: 'authorization_code', client_id: clientId, code: 'x' });
@@ -394,5 +407,134 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     });
     expect(((await twice.json()) as { error: string }).error).toBe('invalid_request');
     expect(twice.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('RP-initiated logout: the end-session endpoint hands over to the PWA', { timeout: 20_000 }, () => {
+  const home = (portal: { redirectUri: string }) => portal.redirectUri.replace('/callback', '/');
+  const logoutRows = async () => (await env.DB.prepare('SELECT count(*) AS n FROM oidc_logout_requests').first<{ n: number }>())!.n;
+
+  it('open redirect / forged hint: an unregistered post-logout URI, a hint we did not sign, or a client_id that is not the hint\'s audience is a page, stores nothing and ends nothing', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    const other = await createPortal();
+    const { tokens } = await signInToPortal(phone, portal);
+    const before = await logoutRows();
+    const refused = [
+      client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://attacker.example/' }),
+      // Another portal's registered URI is not this portal's.
+      client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: home(other) }),
+      client.buildEndSessionUrl(portal.config, { id_token_hint: unsignedJwt({ iss: ISSUER, sub: 'x', aud: portal.clientId }) }),
+      client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, client_id: other.clientId }),
+      // A post-logout URI with no portal named (no client_id, no hint) goes nowhere.
+      new URL(`${ISSUER}/oidc/logout?post_logout_redirect_uri=${encodeURIComponent(home(portal))}`),
+      // A repeated parameter cannot be trusted.
+      new URL(`${ISSUER}/oidc/logout?client_id=${portal.clientId}&post_logout_redirect_uri=${encodeURIComponent(home(portal))}&post_logout_redirect_uri=${encodeURIComponent('https://attacker.example/')}`),
+    ];
+    for (const url of refused) {
+      const res = await SELF.fetch(url, { redirect: 'manual', headers: { cookie: phone.cookie } });
+      expectPage(res);
+      expect(res.headers.get('set-cookie') ?? '').not.toMatch(/__Host-vneid_session/);
+    }
+    expect(await logoutRows()).toBe(before);
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+  });
+
+  it('the end-session endpoint itself ends nothing, even when a session cookie comes with it: only the PWA\'s same-origin POST does', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    const { tokens } = await signInToPortal(phone, portal);
+    const { response } = await startLogout(client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token! }), phone.cookie);
+    expect(response.headers.get('set-cookie')).not.toMatch(/__Host-vneid_session/);
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+  });
+
+  it('logout CSRF: a cross-site POST to the PWA\'s logout API is refused, and the session stays', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    const { tokens } = await signInToPortal(phone, portal);
+    const { requestId, browserCookie } = await startLogout(client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token! }));
+    const res = await api(`/api/sso/logout/${requestId}`, {
+      body: { signOut: true },
+      cookie: cookies(phone.cookie, browserCookie),
+      headers: { origin: 'https://attacker.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error?.code).toBe('csrf_rejected');
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+  });
+
+  it('no hint: the citizen is asked; "stay signed in" keeps the session and still returns to the portal with state', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    await signInToPortal(phone, portal);
+    const url = client.buildEndSessionUrl(portal.config, { client_id: portal.clientId, post_logout_redirect_uri: home(portal), state: 's1' });
+    const { requestId, browserCookie } = await startLogout(url);
+    const both = cookies(phone.cookie, browserCookie);
+    expect((await viewLogout(requestId, both)).body).toMatchObject({ client: { id: portal.clientId }, returnsToPortal: true, signedIn: true, confirm: true });
+    const stay = await answerLogout(requestId, both, false);
+    expect(stay.body.redirectTo).toBe(`${home(portal)}?state=s1`);
+    expect(stay.headers.get('set-cookie')).toBeNull();
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+    // Asked again and confirmed, the session ends.
+    const again = await startLogout(url);
+    const confirmed = await answerLogout(again.requestId, cookies(phone.cookie, again.browserCookie), true);
+    expect(confirmed.body.redirectTo).toBe(`${home(portal)}?state=s1`);
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(401);
+  });
+
+  it('another citizen\'s hint: not signed out automatically; the citizen here is asked', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    await signInToPortal(phone, portal);
+    const other = await citizenWithPhone();
+    const theirs = await signInToPortal(other.phone, portal);
+    const { requestId, browserCookie } = await startLogout(client.buildEndSessionUrl(portal.config, { id_token_hint: theirs.tokens.id_token! }));
+    const view = await viewLogout(requestId, cookies(phone.cookie, browserCookie));
+    expect(view.body).toMatchObject({ signedIn: true, confirm: true, returnsToPortal: false });
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+  });
+
+  it('nobody signed in: nothing to ask, and the browser still goes back to the portal', async () => {
+    const portal = await createPortal();
+    const { requestId, browserCookie } = await startLogout(client.buildEndSessionUrl(portal.config, { client_id: portal.clientId, post_logout_redirect_uri: home(portal) }));
+    expect((await viewLogout(requestId, browserCookie)).body).toMatchObject({ signedIn: false, confirm: false, returnsToPortal: true });
+    expect((await answerLogout(requestId, browserCookie, true)).body.redirectTo).toBe(home(portal));
+  });
+
+  it('a logout request opened in another browser, used twice or expired goes nowhere (sso_request_invalid)', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    const { tokens } = await signInToPortal(phone, portal);
+    const url = client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: home(portal) });
+    const { requestId, browserCookie } = await startLogout(url);
+    // Another browser: no binding cookie (a link sent by someone else).
+    for (const res of [await viewLogout(requestId, phone.cookie), await answerLogout(requestId, phone.cookie, true)]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe('sso_request_invalid');
+    }
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+    // Used once.
+    const both = cookies(phone.cookie, browserCookie);
+    expect((await answerLogout(requestId, both, false)).status).toBe(200);
+    expect((await answerLogout(requestId, both, true)).body.error?.code).toBe('sso_request_invalid');
+    // Expired.
+    const late = await startLogout(url);
+    await env.DB.prepare('UPDATE oidc_logout_requests SET expires_at = ? WHERE id = ?').bind(Date.now() - 1, late.requestId).run();
+    expect((await viewLogout(late.requestId, cookies(phone.cookie, late.browserCookie))).body.error?.code).toBe('sso_request_invalid');
+    expect((await answerLogout(late.requestId, cookies(phone.cookie, late.browserCookie), true)).body.error?.code).toBe('sso_request_invalid');
+    expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
+  });
+
+  it('a portal disabled between its logout request and the answer is sent nothing', async () => {
+    const { phone } = await citizenWithPhone();
+    const portal = await createPortal();
+    const { tokens } = await signInToPortal(phone, portal);
+    const { requestId, browserCookie } = await startLogout(client.buildEndSessionUrl(portal.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: home(portal), state: 'x' }));
+    await env.DB.prepare("UPDATE oidc_clients SET status = 'disabled' WHERE client_id = ?").bind(portal.clientId).run();
+    const both = cookies(phone.cookie, browserCookie);
+    // Its hint no longer vouches for anyone either: the citizen is asked.
+    expect((await viewLogout(requestId, both)).body).toMatchObject({ client: null, returnsToPortal: false, confirm: true });
+    expect((await answerLogout(requestId, both, true)).body.redirectTo).toBeNull();
   });
 });

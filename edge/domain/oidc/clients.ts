@@ -123,6 +123,23 @@ export async function clientRegistration(
   };
 }
 
+/** The client a registration makes (validated; active; its own sector unless given one), not yet stored. */
+export async function newClient(input: RegisterClientInput, now: number): Promise<{ client: OidcClient; clientSecret: string | null }> {
+  const c = validate(RegisterClientInput, input);
+  const clientId = c.clientId ?? `portal-${newToken().slice(0, 16)}`;
+  const { registration, clientSecret } = await clientRegistration(c, { given: c.clientSecret });
+  const client: OidcClient = {
+    clientId,
+    ...registration,
+    sectorId: c.sectorId ?? clientId,
+    status: 'active',
+    revokedBefore: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { client, clientSecret };
+}
+
 /**
  * Registers a new portal. A client id already taken is refused (`portal_exists`): a
  * registration never takes over a live portal's redirect URIs; changing one is an explicit
@@ -135,18 +152,7 @@ export async function registerClient(
   input: RegisterClientInput,
   alsoWrite: (client: OidcClient) => D1PreparedStatement[] = () => [],
 ): Promise<{ client: OidcClient; clientSecret: string | null }> {
-  const c = validate(RegisterClientInput, input);
-  const clientId = c.clientId ?? `portal-${newToken().slice(0, 16)}`;
-  const { registration, clientSecret } = await clientRegistration(c, { given: c.clientSecret });
-  const client: OidcClient = {
-    clientId,
-    ...registration,
-    sectorId: c.sectorId ?? clientId,
-    status: 'active',
-    revokedBefore: 0,
-    createdAt: deps.now,
-    updatedAt: deps.now,
-  };
+  const { client, clientSecret } = await newClient(input, deps.now);
   try {
     await deps.db.batch([insertClientStatement(deps.db, client), ...alsoWrite(client)]);
   } catch (err) {

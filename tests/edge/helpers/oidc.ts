@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
 import { getConfig } from '../../../edge/config';
 import { registerClient, type RegisterClientInput } from '../../../edge/domain/oidc/clients';
-import type { SsoDecisionResponse, SsoRequestView } from '../../../shared/oidc';
+import type { SsoDecisionResponse, SsoLogoutResponse, SsoLogoutView, SsoRequestView } from '../../../shared/oidc';
 import { api, ORIGIN, type ApiResult, type TestPhone } from './phone';
 
 export const ISSUER = ORIGIN;
@@ -148,6 +148,30 @@ export async function frontChannel(phone: TestPhone, pending: Pending): Promise<
   const res = await decide(requestId, cookies(phone.cookie, browserCookie), true);
   if (res.status !== 200) throw new Error(`decision ${res.status}: ${JSON.stringify(res.body)}`);
   return new URL(res.body.redirectTo);
+}
+
+/**
+ * A portal sends the browser to the end-session endpoint (no cookies: a navigation from
+ * another site does not carry the SameSite=Strict session). Returns the hand-over to the
+ * PWA's /sso/logout: the request id and this browser's binding cookie.
+ */
+export async function startLogout(url: URL | string, cookie = ''): Promise<{ requestId: string; browserCookie: string; response: Response }> {
+  const response = await SELF.fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  if (response.status !== 302) throw new Error(`logout ${response.status}: ${await response.text()}`);
+  const location = new URL(response.headers.get('location')!, ISSUER);
+  if (location.pathname !== '/sso/logout') throw new Error(`logout redirected to ${location.href}`);
+  const browserCookie = response.headers.get('set-cookie')!.match(/(__Host-vneid_sso=[^;]+)/)![1]!;
+  return { requestId: location.searchParams.get('request')!, browserCookie, response };
+}
+
+/** The PWA's /sso/logout reads the request (same-origin: the session cookie is sent). */
+export function viewLogout(requestId: string, cookie: string): Promise<ApiResult<SsoLogoutView>> {
+  return api<SsoLogoutView>(`/api/sso/logout/${requestId}`, { cookie });
+}
+
+/** The PWA's answer: sign out (or stay), then where the browser goes. */
+export function answerLogout(requestId: string, cookie: string, signOut: boolean): Promise<ApiResult<SsoLogoutResponse>> {
+  return api<SsoLogoutResponse>(`/api/sso/logout/${requestId}`, { body: { signOut }, cookie });
 }
 
 /** A complete sign-in to a portal with openid-client: code + PKCE, ID token validated against the JWKS. */
