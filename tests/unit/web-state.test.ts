@@ -161,6 +161,17 @@ describe('i18n: the dictionaries of lazy areas', () => {
     expect(tw('verify.title')).toBe('verify.title');
     await setLang('vi');
   });
+  it('ages read inside a sentence: lower case, also where ICU capitalises ("Hôm qua")', async () => {
+    const { formatAge } = await import('../../web/i18n/wallet');
+    const now = Date.UTC(2026, 11, 7, 12);
+    await setLang('vi');
+    expect(formatAge(now - 86_400_000, now)).toBe('hôm qua');
+    expect(formatAge(now - 5 * 60_000, now)).toBe('5 phút trước');
+    expect(formatAge(now - 3_000, now)).toBe('3 giây trước');
+    await setLang('en');
+    expect(formatAge(now - 2 * 3_600_000, now)).toBe('2 hours ago');
+    await setLang('vi');
+  });
   it('an area whose English words cannot be loaded (offline) does not hold the switch back', async () => {
     await setLang('vi');
     await addDictionaryLoader(async (next) => {

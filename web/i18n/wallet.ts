@@ -75,14 +75,15 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1000],
 ];
 
-/** How long ago (or from now) an instant is, in words: "5 phút trước", "2 hours ago". */
+/**
+ * How long ago (or from now) an instant is, in words: "5 phút trước", "2 hours ago". It goes
+ * inside a sentence ("tải về hôm qua"), and ICU capitalises some Vietnamese words ("Hôm qua").
+ */
 export function formatAge(ms: number, now: number): string {
   const diff = ms - now;
   const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(diff) >= size || unit === 'second') return rtf.format(Math.trunc(diff / size), unit);
-  }
-  return rtf.format(0, 'second');
+  const [unit, size] = UNITS.find(([, size]) => Math.abs(diff) >= size) ?? ['second', 1000];
+  return rtf.format(Math.trunc(diff / size), unit).toLocaleLowerCase(locale());
 }
 
 /** A duration in its largest whole unit: "5 phút", "24 hours". */
