@@ -11,10 +11,11 @@ import { api, type ApiError } from '../api';
 import { Screen } from '../components/Screen';
 import { ErrorAlert, Loading, Notice } from '../components/Status';
 import { errorText, t } from '../i18n';
-import { navigate, search } from '../router';
+import { navigate } from '../router';
 import { useApp } from '../state';
 import { prepareSignIn, signInWithPasskey, type SignInPreparation } from '../wallet/passkey';
 import { ITEM_LABELS } from './sso-items';
+import { SsoRequestProblem, useSsoRequest } from './sso-request';
 
 function itemValue(item: DisclosedItem, view: SsoRequestView): string | null {
   const account = view.account;
@@ -30,25 +31,13 @@ function itemValue(item: DisclosedItem, view: SsoRequestView): string | null {
 
 export default function Sso() {
   const app = useApp();
-  const requestId = new URLSearchParams(search.value).get('request') ?? '';
-  const [view, setView] = useState<SsoRequestView | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const request = useSsoRequest(api.ssoRequest);
+  const { requestId, view, load } = request;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const prepared = useRef<SignInPreparation | null>(null);
   const autoSent = useRef(false);
-
-  const load = async () => {
-    setLoadError(null);
-    const result = await api.ssoRequest(requestId);
-    if (result.ok) setView(result.data);
-    else setLoadError(result.error);
-  };
-
-  useEffect(() => {
-    if (requestId) void load();
-  }, [requestId]);
 
   const needsSignIn = view !== null && (view.account === null || view.account.reauthenticate);
   useEffect(() => {
@@ -105,27 +94,7 @@ export default function Sso() {
     });
   };
 
-  if (!requestId) {
-    return (
-      <Screen title={t('sso.title')}>
-        <p class="alert" role="alert">
-          {t('sso.missing')}
-        </p>
-      </Screen>
-    );
-  }
-  if (loadError) {
-    return (
-      <Screen title={t('sso.title')}>
-        <ErrorAlert message={errorText(loadError)} testId="sso-error" />
-        {loadError.code === 'network' ? (
-          <button type="button" class="btn btn-secondary" onClick={() => void load()}>
-            {t('app.retry')}
-          </button>
-        ) : null}
-      </Screen>
-    );
-  }
+  if (!requestId || request.loadError) return <SsoRequestProblem title="sso.title" missing="sso.missing" testId="sso-error" request={request} />;
   if (!view) return <Loading />;
   const portal = view.client.name;
   const account = view.account;

@@ -6,36 +6,24 @@
  * back to the portal's registered address.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SsoLogoutView } from '../../shared/oidc';
 import { api, type ApiError } from '../api';
 import { Screen } from '../components/Screen';
 import { ErrorAlert, Loading, Notice } from '../components/Status';
 import { errorText, t } from '../i18n';
-import { navigate, search } from '../router';
+import { navigate } from '../router';
+import { useSsoRequest, SsoRequestProblem } from './sso-request';
 import { useApp } from '../state';
 
 type Outcome = { signedOut: boolean; leaving: boolean };
 
 export default function SsoLogout() {
   const app = useApp();
-  const requestId = new URLSearchParams(search.value).get('request') ?? '';
-  const [view, setView] = useState<SsoLogoutView | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const request = useSsoRequest(api.ssoLogoutRequest);
+  const { requestId, view } = request;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const autoSent = useRef(false);
-
-  const load = async () => {
-    setLoadError(null);
-    const result = await api.ssoLogoutRequest(requestId);
-    if (result.ok) setView(result.data);
-    else setLoadError(result.error);
-  };
-
-  useEffect(() => {
-    if (requestId) void load();
-  }, [requestId]);
 
   const answer = async (signOut: boolean) => {
     if (busy) return;
@@ -62,26 +50,8 @@ export default function SsoLogout() {
     }
   }, [view]);
 
-  if (!requestId) {
-    return (
-      <Screen title={t('ssoLogout.title')}>
-        <p class="alert" role="alert">
-          {t('ssoLogout.missing')}
-        </p>
-      </Screen>
-    );
-  }
-  if (loadError) {
-    return (
-      <Screen title={t('ssoLogout.title')}>
-        <ErrorAlert message={errorText(loadError)} testId="sso-logout-error" />
-        {loadError.code === 'network' ? (
-          <button type="button" class="btn btn-secondary" onClick={() => void load()}>
-            {t('app.retry')}
-          </button>
-        ) : null}
-      </Screen>
-    );
+  if (!requestId || request.loadError) {
+    return <SsoRequestProblem title="ssoLogout.title" missing="ssoLogout.missing" testId="sso-logout-error" request={request} />;
   }
   if (!view) return <Loading />;
   const portal = view.client?.name ?? null;
