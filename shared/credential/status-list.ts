@@ -265,6 +265,16 @@ export interface StatusListManifest {
 
 const isUint = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks a downloaded manifest's shape: null unless the part size is PART_SIZE, every part is a
  * uint in strictly increasing order with an http(s) URL and a uint version. Other members are
@@ -278,7 +288,7 @@ export function parseStatusListManifest(json: unknown): StatusListManifest | nul
   for (const entry of parts as unknown[]) {
     if (typeof entry !== 'object' || entry === null) return null;
     const { part, url, version } = entry as Record<string, unknown>;
-    if (!isUint(part) || !isUint(version) || typeof url !== 'string' || !/^https?:\/\//.test(url)) return null;
+    if (!isUint(part) || !isUint(version) || !isHttpUrl(url)) return null;
     if (out.length && part <= out[out.length - 1]!.part) return null;
     out.push({ part, url, version });
   }

@@ -13,7 +13,7 @@ import { createPresentation, decodeCoseSign1, decodeCredential, issuerKid, parse
 import { app } from '../../edge/index';
 import type { Env } from '../../edge/env';
 import { checkQrText, loadLists, refreshLists, type ListStore } from '../../web/wallet/verifier';
-import type { StoredVerifierList } from '../../web/wallet/wallet-store';
+import type { StoredStatusPart, StoredVerifierList } from '../../web/wallet/wallet-store';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 import { fetchStatusLists, statusAt } from './helpers/status';
 
@@ -57,8 +57,14 @@ async function syncWith(request: Awaited<ReturnType<typeof withIssuerKeys>>['req
 }
 
 function memoryLists(): ListStore {
-  const data = new Map<string, StoredVerifierList>();
-  return { read: async (name) => data.get(name) ?? null, write: async (name, list) => void data.set(name, list) };
+  let trust: StoredVerifierList | null = null;
+  const parts = new Map<number, StoredStatusPart>();
+  return {
+    readTrust: async () => trust,
+    writeTrust: async (list) => void (trust = list),
+    readParts: async () => new Map(parts),
+    writePart: async (part, stored) => void parts.set(part, stored),
+  };
 }
 
 const kidsOf = (credentials: Record<string, string | undefined>) =>
