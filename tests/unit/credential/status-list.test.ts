@@ -200,6 +200,8 @@ describe('status list manifest (FORMAT.md §9.2)', () => {
       { ...good, parts: [{ ...part, part: 1.5 }] },
       { ...good, parts: [{ ...part, version: '3' }] },
       { ...good, parts: [{ ...part, url: 'javascript:alert(1)' }] },
+      { ...good, parts: [{ ...part, url: 'https://' }] },
+      { ...good, parts: [{ ...part, url: '/.well-known/vneid/status-list/0' }] },
       { ...good, parts: 'all' },
     ]) {
       expect(parseStatusListManifest(bad)).toBeNull();
