@@ -62,6 +62,7 @@ export {
   packStatuses,
   PART_SIZE,
   parseStatusListManifest,
+  recheckStatusList,
   setStatus,
   signStatusList,
   STATUS,

@@ -15,7 +15,7 @@ import { CWT_CLAIM } from './claims';
 import { decodeCoseSign1, signCoseSign1, verifyCoseSign1 } from './cose-sign1';
 import { deflate, inflate } from './deflate';
 import { findTrustKeys, importTrustKey, isTrustedAt, KID_LENGTH, mayHaveIssuedAt } from './trust-list';
-import type { TrustList } from './trust-list';
+import type { TrustKey, TrustList } from './trust-list';
 
 /** The `typ` of a Status List Token in CWT form (draft-ietf-oauth-status-list §5.2). */
 export const STATUS_LIST_TYP = 'application/statuslist+cwt';
@@ -145,6 +145,27 @@ export async function signStatusList(options: SignStatusListOptions): Promise<Ui
   return signCoseSign1({ payload: encodeCbor(claims), privateKey: options.issuerKey, kid, typ: STATUS_LIST_TYP });
 }
 
+/** The checks that time and the trust list can change: the key's issuing window at iat, iat not ahead, exp not passed. */
+function checkTimes(entries: readonly TrustKey[], iat: number, exp: number | null, now: number, skew: number): StatusListError | null {
+  if (!entries.some((e) => mayHaveIssuedAt(e, iat))) return 'unknown_issuer';
+  if (iat > now + skew) return 'not_yet_valid';
+  if (exp !== null && now > exp + skew) return 'expired';
+  return null;
+}
+
+/**
+ * Checks again, at `now` and against `trust`, a list {@link verifyStatusList} verified earlier
+ * from the same bytes: what time and the trust list can change (its key trusted now and in its
+ * issuing window at iat, iat not ahead, exp not passed), without the signature and the inflate.
+ * A kid names one key (the trust list refuses a kid not derived from its key), so the signature
+ * checked then holds now. Null when it still holds.
+ */
+export function recheckStatusList(list: StatusList, trust: TrustList, now: number, options: VerifyStatusListOptions = {}): StatusListError | null {
+  const entries = findTrustKeys(trust, list.kid).filter((entry) => isTrustedAt(entry, now));
+  if (entries.length === 0) return 'unknown_issuer';
+  return checkTimes(entries, list.issuedAt, list.expiresAt, now, (options.skewSeconds ?? 30) * 1000);
+}
+
 /** Why a status list was refused. */
 export type StatusListError = 'wrong_format' | 'unknown_issuer' | 'tampered' | 'expired' | 'not_yet_valid';
 
@@ -193,9 +214,8 @@ export async function verifyStatusList(
     if (statusList.get('bits') !== STATUS_BITS) return { ok: false, error: 'wrong_format' };
     const lst = asBytes(statusList.get('lst'));
     if (!lst) return { ok: false, error: 'wrong_format' };
-    if (!entries.some((e) => mayHaveIssuedAt(e, iat * 1000))) return { ok: false, error: 'unknown_issuer' };
-    if (iat * 1000 > now + skew) return { ok: false, error: 'not_yet_valid' };
-    if (exp !== undefined && now > exp * 1000 + skew) return { ok: false, error: 'expired' };
+    const timeError = checkTimes(entries, iat * 1000, exp === undefined ? null : exp * 1000, now, skew);
+    if (timeError) return { ok: false, error: timeError };
 
     // A part covers 2^20 entries at most: a bigger array is not a part (and caps a bomb at 256 KiB).
     const bits = await inflate(lst, PART_BYTES);

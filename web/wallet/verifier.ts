@@ -8,11 +8,13 @@
  * (FORMAT.md §9.3).
  */
 import { API } from '../../shared/paths';
+import { bytesEqual } from '../../shared/credential/cbor';
 import { fromUtf8 } from '../../shared/bytes';
 import {
   checkCodeNonce,
   parseStatusListManifest,
   parseTrustList,
+  recheckStatusList,
   statusListsOf,
   verifyPresentation,
   verifyStatusList,
@@ -89,13 +91,29 @@ function manifestFrom(body: Uint8Array): StatusListManifest | null {
   }
 }
 
+/**
+ * Parts verified before, by part number, with their exact bytes. Every check reads the kept parts
+ * again at its own time: with a country's worth of parts (≈ 190, 4–5 ms each to verify and
+ * inflate) that would cost most of a second a check, so the same bytes are only checked again
+ * for what time and the trust list can change (`recheckStatusList`).
+ */
+const verifiedParts = new Map<number, { body: Uint8Array; list: StatusList }>();
+
+async function verifyPart(part: number, body: Uint8Array<ArrayBuffer>, trust: TrustList, now: number): Promise<StatusList | null> {
+  const seen = verifiedParts.get(part);
+  if (seen && bytesEqual(seen.body, body)) return recheckStatusList(seen.list, trust, now) ? null : seen.list;
+  const verified = await verifyStatusList(body, trust, now);
+  if (!verified.ok || verified.list.part !== part) return null;
+  verifiedParts.set(part, { body: body.slice(), list: verified.list });
+  return verified.list;
+}
+
 /** The kept parts that verify against `trust` at `now` (one kept under another number than its own is dropped). */
 async function verifyKept(stored: Map<number, StoredStatusPart>, trust: TrustList, now: number): Promise<KeptPart[]> {
   const checked = await Promise.all(
     [...stored].map(async ([part, kept]) => {
-      const verified = await verifyStatusList(kept.body, trust, now);
-      if (!verified.ok || verified.list.part !== part) return null;
-      return { list: verified.list, stored: kept, asOf: Math.max(verified.list.issuedAt, kept.confirmedAt ?? 0) };
+      const list = await verifyPart(part, kept.body, trust, now);
+      return list ? { list, stored: kept, asOf: Math.max(list.issuedAt, kept.confirmedAt ?? 0) } : null;
     }),
   );
   return checked.filter((k) => k !== null);
@@ -153,13 +171,13 @@ async function refreshParts(manifest: StatusListManifest, trust: TrustList, now:
     }
     // This app talks to its own origin only (CSP connect-src 'self'): the part is fetched by its path.
     const body = await download(new URL(entry.url).pathname, fetchFn);
-    const verified = body ? await verifyStatusList(body, trust, now) : null;
-    if (!body || !verified?.ok || verified.list.part !== entry.part || verified.list.issuer !== manifest.issuer || (have && verified.list.issuedAt < have.list.issuedAt)) {
+    const list = body ? await verifyPart(entry.part, body, trust, now) : null;
+    if (!body || !list || list.issuer !== manifest.issuer || (have && list.issuedAt < have.list.issuedAt)) {
       allCurrent = false;
       return;
     }
     // A copy older than the manifest says (a cache in between) is kept, but not as current.
-    const current = (verified.list.version ?? -1) >= entry.version;
+    const current = (list.version ?? -1) >= entry.version;
     if (!current) allCurrent = false;
     await store.writePart(entry.part, { body, fetchedAt: now, confirmedAt: current ? confirmedAt : null });
   };

@@ -7,6 +7,7 @@ import {
   packStatuses,
   PART_SIZE,
   parseStatusListManifest,
+  recheckStatusList,
   setStatus,
   signCoseSign1,
   signStatusList,
@@ -14,6 +15,7 @@ import {
   statusListsOf,
   statusPartOf,
   verifyStatusList,
+  type TrustList,
 } from '../../../shared/credential';
 import { fromBase64Url } from '../../../shared/bytes';
 import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
@@ -149,6 +151,22 @@ describe('status list in parts (FORMAT.md §9.1)', () => {
     const tooLong = new Map([...claims, [65533, new Map<string, unknown>([['bits', 2], ['lst', await deflate(createStatusBits(PART_SIZE + 4))]])]]);
     expect(await verifyStatusList(await sign(tooLong), world.trust, T0)).toEqual({ ok: false, error: 'wrong_format' });
     await expect(signStatusList({ issuerKey: world.issuerKeys.privateKey, kid: world.kid, issuer: 'VN', uri: 'u', iat: T0, bits: createStatusBits(PART_SIZE + 4) })).rejects.toThrow(RangeError);
+  });
+
+  it('checks a verified list again for what time and the trust list change, as verifyStatusList would judge the same bytes then', async () => {
+    const world = await makeWorld();
+    const none: TrustList = { keys: [] };
+    for (const [trust, at] of [
+      [world.trust, T0 + DAY],
+      [world.trust, T0 + 3 * DAY], // past exp
+      [world.trust, T0 - DAY], // before iat
+      [none, T0], // the key removed from the trust list
+      [world.trust, T0 + 11 * YEAR], // the key no longer trusted
+    ] as Array<[TrustList, number]>) {
+      const again = await verifyStatusList(world.statusBytes, trust, at);
+      expect(recheckStatusList(world.statusList, trust, at)).toBe(again.ok ? null : again.error);
+    }
+    expect(recheckStatusList(world.statusList, world.trust, T0 + DAY)).toBeNull();
   });
 
   it('indexes verified parts by issuer and part; of two copies of one part the later iat wins', async () => {
