@@ -4,7 +4,7 @@
  * After each, the old phone is out (keys, passkeys, sessions) and its documents are revoked;
  * the new phone signs in and gets documents bound to its own key.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { DeviceListResponse, DeviceChangeStatus } from '../../shared/accounts';
 import type { NotificationsResponse, PushMessage } from '../../shared/services';
@@ -23,7 +23,7 @@ import {
   smsTo,
   wallet,
 } from './helpers/accounts';
-import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
 import { browserSubscription, decryptPushMessage, testServicesDeps } from './helpers/services';
 

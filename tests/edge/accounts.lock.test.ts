@@ -4,7 +4,7 @@
  * name the attack: a SIM holder who tries to unlock, a lock racing a sign-in, a sync racing
  * a lock.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CodeSentResponse, HistoryResponse } from '../../shared/accounts';
 import type { Me } from '../../shared/api';
@@ -15,7 +15,7 @@ import { syncDocuments } from '../../edge/domain/documents';
 import { depsFromEnv } from '../../edge/http/app';
 import { readAccount } from '../../edge/store/accounts';
 import { auditActions, registeredPhone, smsTo, stepUp, wallet } from './helpers/accounts';
-import { api, freshCitizen, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
+import { api, freshCitizen, latestSmsCode, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {

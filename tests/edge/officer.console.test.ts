@@ -3,7 +3,7 @@
  * passkey sign-in, level-2 enrolment in person (for an account and for a citizen without
  * one), attaching documents, lock and unlock, the audit view; each action audited.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { HistoryResponse } from '../../shared/accounts';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
@@ -21,7 +21,7 @@ import {
   useAsSupervisor,
   wallet,
 } from './helpers/accounts';
-import { api, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
+import { api, latestSmsCode, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
 import { registryDb } from './helpers/registry';
 
