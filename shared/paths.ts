@@ -11,7 +11,10 @@ export const API = {
   walletChallenge: '/api/wallet/challenge',
   walletSync: '/api/wallet/sync',
   trustList: '/.well-known/vneid/trust-list',
-  statusList: '/.well-known/vneid/status-list',
+  /** The status list's manifest (FORMAT.md §9.2): its parts, each with its URL and version. */
+  statusLists: '/.well-known/vneid/status-lists',
+  /** Part n of the status list (FORMAT.md §9.1). */
+  statusListPart: (part: number) => `/.well-known/vneid/status-list/${part}`,
   devSms: '/api/dev/sms',
 } as const;
 

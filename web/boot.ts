@@ -9,9 +9,9 @@
 
 export const DB_NAME = 'vneid';
 /** A new store: add it in `upgrade` under `if (oldVersion < N)` and bump DB_VERSION (and IdentityDB in wallet/db.ts). */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
-function upgrade(database: IDBDatabase, oldVersion: number): void {
+function upgrade(database: IDBDatabase, oldVersion: number, tx: IDBTransaction): void {
   if (oldVersion < 1) {
     database.createObjectStore('device-key');
     database.createObjectStore('account');
@@ -21,13 +21,28 @@ function upgrade(database: IDBDatabase, oldVersion: number): void {
     database.createObjectStore('wallet-documents');
     database.createObjectStore('verifier-lists');
   }
+  if (oldVersion < 3) {
+    // The status list in parts (FORMAT.md §9), keyed by part number. The one list kept before is
+    // part 0 by the format's rule (a token without a part claim): it moves, so an offline
+    // verifier keeps checking after the update.
+    const parts = database.createObjectStore('status-parts');
+    if (oldVersion >= 2) {
+      const lists = tx.objectStore('verifier-lists');
+      const old = lists.get('status-list');
+      old.onsuccess = () => {
+        if (!old.result) return;
+        parts.put({ ...old.result, confirmedAt: null }, 0);
+        lists.delete('status-list');
+      };
+    }
+  }
 }
 
 /** Opens the app's database at DB_VERSION, making or upgrading its stores where needed. */
 export function openDatabase(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion, request.transaction!);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
   });

@@ -33,7 +33,7 @@ import {
   type DeviceChange,
 } from '../store/device-changes';
 import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
-import { bumpStatusVersionStatement, revokeDocumentsOfOtherDevicesStatement } from '../store/documents';
+import { revokeDocumentsOfOtherDevicesStatements } from '../store/documents';
 import { credentialIdTaken, revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
@@ -325,8 +325,7 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
       revokeAllGrantsOfAccountStatement(deps.db, account.id, deps.now),
       ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),
       // What the old phone holds stops verifying now; the wallet sync issues the new versions.
-      revokeDocumentsOfOtherDevicesStatement(deps.db, account.id, device.keyId),
-      bumpStatusVersionStatement(deps.db),
+      ...revokeDocumentsOfOtherDevicesStatements(deps.db, account.id, device.keyId),
       cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now, request.id),
       // A locked account (only an officer approves its change) stays locked; a lock from a
       // computer, made against the lost phone, is now the new phone's to undo.

@@ -15,16 +15,15 @@ import { readAccount, type Account } from '../store/accounts';
 import { listDeviceKeys, readDeviceKey } from '../store/device-keys';
 import {
   allocateStatusIndices,
-  bumpStatusVersionStatement,
   insertAttachment,
   insertCredentialStatement,
   insertDocumentStatement,
   listAttachments,
   listCredentials,
   listCurrentDocuments,
-  revokeDocumentsOfDeviceStatement,
-  setAccountDocumentsStatusStatement,
-  supersedeDocumentStatement,
+  revokeDocumentsOfDeviceStatements,
+  setAccountDocumentsStatusStatements,
+  supersedeDocumentsStatements,
   type DocumentRow,
 } from '../store/documents';
 import { readReminder, upsertReminderStatement } from '../store/reminders';
@@ -244,10 +243,9 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
 
   const key = signer ?? (await activeIssuerKey(deps.config, deps.now)); // throws: no key can sign
   const firstIndex = toIssue.length ? await allocateStatusIndices(deps.db, toIssue.length) : 0;
-  const statements: D1PreparedStatement[] = [];
-  for (const old of [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))]) {
-    statements.push(supersedeDocumentStatement(deps.db, old.id, deps.now));
-  }
+  // The old versions are revoked, and their status-list parts' versions bumped, first.
+  const superseded = [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))].map((old) => old.id);
+  const statements: D1PreparedStatement[] = supersedeDocumentsStatements(deps.db, superseded, deps.now);
   const issued: DocumentRow[] = [];
   const issuedCredentials = new Map<string, Map<string, Uint8Array>>();
   for (const [n, e] of toIssue.entries()) {
@@ -286,7 +284,6 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     }
     issued.push(row);
   }
-  if (retired.length || issue.some((i) => i.replaces)) statements.push(bumpStatusVersionStatement(deps.db));
   if (reminderUpdate) statements.push(reminderUpdate);
   // One transaction: old versions are revoked exactly when the new ones exist.
   try {
@@ -320,9 +317,9 @@ function signedByTrustedKeys(views: Map<string, Uint8Array> | undefined, trusted
 async function settleAfterIssue(deps: Deps, accountId: string, deviceKeyId: string): Promise<void> {
   const [account, device] = await Promise.all([readAccount(deps.db, accountId), readDeviceKey(deps.db, deviceKeyId)]);
   if (!device || device.revokedAt !== null) {
-    await deps.db.batch([revokeDocumentsOfDeviceStatement(deps.db, accountId, deviceKeyId), bumpStatusVersionStatement(deps.db)]);
+    await deps.db.batch(revokeDocumentsOfDeviceStatements(deps.db, accountId, deviceKeyId));
   } else if (!account || account.status !== 'active') {
-    await deps.db.batch([setAccountDocumentsStatusStatement(deps.db, accountId, 0, 2), bumpStatusVersionStatement(deps.db)]);
+    await deps.db.batch(setAccountDocumentsStatusStatements(deps.db, accountId, 0, 2));
   }
 }
 

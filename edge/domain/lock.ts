@@ -25,7 +25,7 @@ import { lockAccountStatement, readAccount, readAccountByIdNumber, unlockAccount
 import { insertAudit, insertAuditIfChangedStatement, insertAuditStatement } from '../store/audit';
 import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
 import { readDeviceKey } from '../store/device-keys';
-import { bumpStatusVersionStatement, restoreSuspendedDocumentsStatement, setAccountDocumentsStatusStatement } from '../store/documents';
+import { restoreSuspendedDocumentsStatements, setAccountDocumentsStatusStatements } from '../store/documents';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { newId } from './crypto';
 import type { Deps } from './deps';
@@ -64,8 +64,7 @@ export async function lockAccount(deps: Deps, account: Account, by: Actor, locke
   await deps.db.batch([
     lockAccountStatement(deps.db, account.id, lockedBy, deps.now),
     deleteSessionsOfAccountStatement(deps.db, account.id),
-    setAccountDocumentsStatusStatement(deps.db, account.id, VALID, SUSPENDED),
-    bumpStatusVersionStatement(deps.db),
+    ...setAccountDocumentsStatusStatements(deps.db, account.id, VALID, SUSPENDED),
     cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now),
     insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.locked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
   ]);
@@ -95,8 +94,8 @@ export async function unlockAccount(deps: Deps, account: Account, by: Actor, all
     unlockAccountStatement(deps.db, account.id, allowed, deps.now),
     // Right after the unlock: recorded only if it happened.
     insertAuditIfChangedStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
-    restoreSuspendedDocumentsStatement(deps.db, account.id, SUSPENDED, VALID),
-    bumpStatusVersionStatement(deps.db),
+    // After the unlock (its EXISTS sees it), the parts' versions then the rows.
+    ...restoreSuspendedDocumentsStatements(deps.db, account.id, SUSPENDED, VALID),
   ]);
   if (unlocked?.meta.changes !== 1) return null;
   await notify(deps, account, {

@@ -1,37 +1,64 @@
 /**
- * The published status list: 2 bits per issued document (valid, revoked, suspended), signed
- * by the issuer. It is built from the documents that are not valid (a partial index) and kept
- * per isolate until a status changes, so serving it costs one small counter read per request:
- * the non-valid rows, which grow with every re-issue, are read only when the list is rebuilt.
+ * The published status list: 2 bits per issued document (valid, revoked, suspended), signed by
+ * the issuer, in parts of 2^20 indices (FORMAT.md §9), listed by a small manifest. A part is built
+ * from its own documents that are not valid (a partial index, read by range) and kept per isolate
+ * until a status in it changes, so serving it costs one small read per request; a status change
+ * rebuilds only the parts it touched, and a verifier downloads only those.
  */
-import { createStatusBits, setStatus, signStatusList, type StatusValue } from '../../shared/credential';
-import { readNonValidStatuses, readStatusCounters } from '../store/documents';
+import { createStatusBits, PART_SIZE, setStatus, signStatusList, type StatusListManifest, type StatusValue } from '../../shared/credential';
+import { readNonValidStatuses, readStatusPart, readStatusParts } from '../store/documents';
 import type { Deps } from './deps';
 import { activeIssuerKey } from './issuer';
 
-/** The list covers indices ahead of those allocated, in blocks, so new documents are covered at once. */
-const BLOCK = 1 << 16;
-/** A verifier should fetch a new list after this long (seconds); the list is refused after `exp`. */
+/** Indices covered ahead of those allocated, so documents issued after a verifier refreshed are covered at once. */
+const AHEAD = 1 << 16;
+/** A verifier should fetch the manifest again after this long (seconds); a part is refused after `exp`. */
 export const STATUS_LIST_TTL_S = 300;
 const STATUS_LIST_LIFETIME_MS = 24 * 60 * 60_000;
 /** Rebuild at least this often, so `iat` stays recent for verifiers that check age. */
 const REBUILD_AFTER_MS = (STATUS_LIST_TTL_S * 1000) / 2;
 
-let cached: { version: number; size: number; kid: string; builtAt: number; bytes: Uint8Array<ArrayBuffer> } | null = null;
+/** The last part that exists: parts 0 … this one cover every allocated index and AHEAD more. */
+export function lastStatusPart(allocated: number): number {
+  return Math.floor((allocated + AHEAD - 1) / PART_SIZE);
+}
 
-export async function currentStatusList(deps: Deps, uri: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; builtAt: number }> {
-  const [state, key] = await Promise.all([readStatusCounters(deps.db), activeIssuerKey(deps.config, deps.now)]);
-  const size = Math.ceil((state.size + 1) / BLOCK) * BLOCK;
-  // Keyed by the signing kid too: after a rotation or a compromise the list signed by the old
-  // key must not be served a minute longer.
-  if (cached && cached.version === state.version && cached.size === size && cached.kid === key.kid && deps.now - cached.builtAt < REBUILD_AFTER_MS) {
-    return cached;
-  }
-  // Read after the counters: the rows are at least as new as `state.version`, so a change made
-  // in between is in this list or makes the next request rebuild.
-  const entries = await readNonValidStatuses(deps.db);
-  const bits = createStatusBits(size);
-  for (const e of entries) if (e.index < size) setStatus(bits, e.index, e.status as StatusValue);
+/**
+ * What a verifier reads first: every part with its URL and version. This database's parts run
+ * from 0; the format lets the list be sparse (a shard allocating its own ranges lists its own).
+ */
+export async function statusListManifest(deps: Deps, partUrl: (part: number) => string): Promise<StatusListManifest> {
+  const { allocated, versions } = await readStatusParts(deps.db);
+  const parts = [];
+  for (let part = 0; part <= lastStatusPart(allocated); part++) parts.push({ part, url: partUrl(part), version: versions.get(part) ?? 0 });
+  return { issuer: deps.config.issuerCode, partSize: PART_SIZE, updatedAt: deps.now, parts };
+}
+
+interface BuiltPart {
+  version: number;
+  kid: string;
+  builtAt: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+const cached = new Map<number, BuiltPart>();
+
+/** Part `part`'s signed token, or null when no such part exists yet. `uri` is its `sub`. */
+export async function currentStatusPart(deps: Deps, part: number, uri: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; builtAt: number } | null> {
+  const [state, key] = await Promise.all([readStatusPart(deps.db, part), activeIssuerKey(deps.config, deps.now)]);
+  if (part > lastStatusPart(state.allocated)) return null;
+  const kept = cached.get(part);
+  // Keyed by the signing kid too: after a rotation or a compromise a part signed by the old key
+  // must not be served a minute longer.
+  if (kept && kept.version === state.version && kept.kid === key.kid && deps.now - kept.builtAt < REBUILD_AFTER_MS) return kept;
+  // Read after the version: the rows are at least as new as `state.version`, so a change made in
+  // between is in this part or makes the next request rebuild it. Every part is a full 2^20
+  // entries (a part of valid entries compresses to a few hundred bytes), so its size never moves
+  // under a verifier that keeps it while its version stays.
+  const from = part * PART_SIZE;
+  const entries = await readNonValidStatuses(deps.db, from, from + PART_SIZE);
+  const bits = createStatusBits(PART_SIZE);
+  for (const e of entries) setStatus(bits, e.index - from, e.status as StatusValue);
   const bytes = await signStatusList({
     issuerKey: key.privateKey,
     kid: key.kid,
@@ -40,8 +67,11 @@ export async function currentStatusList(deps: Deps, uri: string): Promise<{ byte
     iat: deps.now,
     exp: deps.now + STATUS_LIST_LIFETIME_MS,
     ttl: STATUS_LIST_TTL_S,
+    part,
+    version: state.version,
     bits,
   });
-  cached = { version: state.version, size, kid: key.kid, builtAt: deps.now, bytes };
-  return cached;
+  const built = { version: state.version, kid: key.kid, builtAt: deps.now, bytes };
+  cached.set(part, built);
+  return built;
 }

@@ -1,4 +1,4 @@
-/** D1 access for issued documents, their credentials and the status list. */
+/** D1 access for issued documents, their credentials and the status list's parts. */
 export interface DocumentRow {
   id: string;
   accountId: string;
@@ -77,13 +77,48 @@ export function insertCredentialStatement(db: D1Database, documentId: string, vi
   return db.prepare('INSERT INTO credentials (document_id, view, bytes) VALUES (?, ?, ?)').bind(documentId, view, bytes);
 }
 
-/** Supersedes a document version and revokes it in the status list. */
-export function supersedeDocumentStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
-  return db.prepare('UPDATE documents SET superseded_at = ?, status = 1 WHERE id = ? AND superseded_at IS NULL').bind(now, id);
+/**
+ * A change of documents' status (0 valid, 1 revoked, 2 suspended) and what the status list needs
+ * to see it: first the version of every part holding a row whose status changes (status_index >> 20,
+ * FORMAT.md §9.1; migration 0013), then the rows. Both select the rows with the same `where`, and the
+ * bump runs first, in the same batch: after the UPDATE those rows no longer match it. A part's row
+ * is made at its first change (a part without one is at version 0).
+ */
+function statusChangeStatements(
+  db: D1Database,
+  change: { set: string; setBinds: unknown[]; to: number; where: string; whereBinds: unknown[] },
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO status_parts (part, version)
+         SELECT DISTINCT status_index >> 20, 1 FROM documents WHERE (${change.where}) AND status <> ?
+         ON CONFLICT (part) DO UPDATE SET version = version + 1`,
+      )
+      .bind(...change.whereBinds, change.to),
+    db.prepare(`UPDATE documents SET ${change.set} WHERE ${change.where}`).bind(...change.setBinds, ...change.whereBinds),
+  ];
 }
 
-export function bumpStatusVersionStatement(db: D1Database): D1PreparedStatement {
-  return db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'status_version'");
+/** D1 binds at most 100 parameters a statement. */
+const IDS_PER_STATEMENT = 50;
+
+/** Supersedes document versions and revokes them in the status list (their parts' versions first). */
+export function supersedeDocumentsStatements(db: D1Database, ids: readonly string[], now: number): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
+    out.push(
+      ...statusChangeStatements(db, {
+        set: 'superseded_at = ?, status = ?',
+        setBinds: [now, 1],
+        to: 1,
+        where: `id IN (${chunk.map(() => '?').join(',')}) AND superseded_at IS NULL`,
+        whereBinds: chunk,
+      }),
+    );
+  }
+  return out;
 }
 
 export async function listCredentials(db: D1Database, documentIds: string[]): Promise<Map<string, Map<string, Uint8Array>>> {
@@ -102,38 +137,58 @@ export async function listCredentials(db: D1Database, documentIds: string[]): Pr
 }
 
 /** Sets the status of every current document of an account (suspend on lock, 0 on unlock). */
-export function setAccountDocumentsStatusStatement(db: D1Database, accountId: string, from: number, to: number): D1PreparedStatement {
-  return db
-    .prepare('UPDATE documents SET status = ? WHERE account_id = ? AND superseded_at IS NULL AND status = ?')
-    .bind(to, accountId, from);
+export function setAccountDocumentsStatusStatements(db: D1Database, accountId: string, from: number, to: number): D1PreparedStatement[] {
+  return statusChangeStatements(db, {
+    set: 'status = ?',
+    setBinds: [to],
+    to,
+    where: 'account_id = ? AND superseded_at IS NULL AND status = ?',
+    whereBinds: [accountId, from],
+  });
 }
 
 /**
  * Suspended documents of an account valid again, only while the account is active: batched
  * after a conditional unlock, it does nothing when the unlock did not happen (a lock won).
  */
-export function restoreSuspendedDocumentsStatement(db: D1Database, accountId: string, suspended: number, valid: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE documents SET status = ? WHERE account_id = ? AND superseded_at IS NULL AND status = ?
-         AND EXISTS (SELECT 1 FROM accounts WHERE id = ? AND status = 'active')`,
-    )
-    .bind(valid, accountId, suspended, accountId);
+export function restoreSuspendedDocumentsStatements(db: D1Database, accountId: string, suspended: number, valid: number): D1PreparedStatement[] {
+  return statusChangeStatements(db, {
+    set: 'status = ?',
+    setBinds: [valid],
+    to: valid,
+    where: "account_id = ? AND superseded_at IS NULL AND status = ? AND EXISTS (SELECT 1 FROM accounts WHERE id = ? AND status = 'active')",
+    whereBinds: [accountId, suspended, accountId],
+  });
 }
 
-/** The status-list state: entries allocated so far, the version, and the entries that are not valid. */
-/** The status list's size (indices allocated) and version (bumped on every status change): one small read. */
-export async function readStatusCounters(db: D1Database): Promise<{ size: number; version: number }> {
+/** Indices allocated so far, and the version of every part that has changed (one round trip). */
+export async function readStatusParts(db: D1Database): Promise<{ allocated: number; versions: Map<number, number> }> {
+  const [counter, parts] = await db.batch([
+    db.prepare("SELECT value FROM counters WHERE name = 'status_index'"),
+    db.prepare('SELECT part, version FROM status_parts'),
+  ]);
+  const allocated = (counter?.results[0] as { value: number } | undefined)?.value ?? 0;
+  return { allocated, versions: new Map((parts?.results as Array<{ part: number; version: number }>).map((r) => [r.part, r.version])) };
+}
+
+/** Indices allocated so far and one part's version (0 before its first change): one small read. */
+export async function readStatusPart(db: D1Database, part: number): Promise<{ allocated: number; version: number }> {
+  const row = await db
+    .prepare("SELECT (SELECT value FROM counters WHERE name = 'status_index') AS allocated, (SELECT version FROM status_parts WHERE part = ?) AS version")
+    .bind(part)
+    .first<{ allocated: number | null; version: number | null }>();
+  return { allocated: row?.allocated ?? 0, version: row?.version ?? 0 };
+}
+
+/**
+ * The documents that are not valid (revoked or suspended) with `from` ≤ status_index < `to`: one
+ * part's, through the partial index on status (migration 0002), so a part costs what it holds.
+ */
+export async function readNonValidStatuses(db: D1Database, from: number, to: number): Promise<Array<{ index: number; status: number }>> {
   const { results } = await db
-    .prepare("SELECT name, value FROM counters WHERE name IN ('status_index', 'status_version')")
-    .all<{ name: string; value: number }>();
-  const values = new Map(results.map((r) => [r.name, r.value ?? 0]));
-  return { size: values.get('status_index') ?? 0, version: values.get('status_version') ?? 0 };
-}
-
-/** Every document that is not valid (revoked or suspended), through the partial index on status. */
-export async function readNonValidStatuses(db: D1Database): Promise<Array<{ index: number; status: number }>> {
-  const { results } = await db.prepare('SELECT status_index, status FROM documents WHERE status <> 0').all<{ status_index: number; status: number }>();
+    .prepare('SELECT status_index, status FROM documents WHERE status <> 0 AND status_index >= ? AND status_index < ?')
+    .bind(from, to)
+    .all<{ status_index: number; status: number }>();
   return results.map((r) => ({ index: r.status_index, status: r.status }));
 }
 
@@ -154,15 +209,23 @@ export async function insertAttachment(db: D1Database, accountId: string, docTyp
  * Revokes the current documents of an account that are bound to a device key other than
  * `keepKeyId` (device change: what the old phone holds stops verifying for good).
  */
-export function revokeDocumentsOfOtherDevicesStatement(db: D1Database, accountId: string, keepKeyId: string): D1PreparedStatement {
-  return db
-    .prepare('UPDATE documents SET status = 1 WHERE account_id = ? AND superseded_at IS NULL AND device_key_id <> ? AND status <> 1')
-    .bind(accountId, keepKeyId);
+export function revokeDocumentsOfOtherDevicesStatements(db: D1Database, accountId: string, keepKeyId: string): D1PreparedStatement[] {
+  return statusChangeStatements(db, {
+    set: 'status = ?',
+    setBinds: [1],
+    to: 1,
+    where: 'account_id = ? AND superseded_at IS NULL AND device_key_id <> ? AND status <> 1',
+    whereBinds: [accountId, keepKeyId],
+  });
 }
 
 /** Revokes the current documents bound to one device key (issued while that key was being revoked). */
-export function revokeDocumentsOfDeviceStatement(db: D1Database, accountId: string, deviceKeyId: string): D1PreparedStatement {
-  return db
-    .prepare('UPDATE documents SET status = 1 WHERE account_id = ? AND device_key_id = ? AND superseded_at IS NULL AND status <> 1')
-    .bind(accountId, deviceKeyId);
+export function revokeDocumentsOfDeviceStatements(db: D1Database, accountId: string, deviceKeyId: string): D1PreparedStatement[] {
+  return statusChangeStatements(db, {
+    set: 'status = ?',
+    setBinds: [1],
+    to: 1,
+    where: 'account_id = ? AND device_key_id = ? AND superseded_at IS NULL AND status <> 1',
+    whereBinds: [accountId, deviceKeyId],
+  });
 }

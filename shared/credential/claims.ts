@@ -20,6 +20,13 @@ export const CWT_CLAIM = {
   statusList: 65533,
   /** Token Status List: the time to live (seconds) of a Status List Token. */
   ttl: 65534,
+  /**
+   * Which part of the issuer's status list a Status List Token is (FORMAT.md §9): it covers
+   * indices part·2^20 … part·2^20 + 2^20 − 1. Absent: part 0. Private use (RFC 8392 §9.1).
+   */
+  statusPart: -65538,
+  /** The part's version when the token was built: it grows with every status change in the part. Private use. */
+  statusVersion: -65539,
   /** The document: `[docType, view, statusIndex, data]`. RFC 8392 §9.1: below −65536 is Private Use. */
   document: -65537,
 } as const;

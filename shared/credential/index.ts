@@ -60,13 +60,27 @@ export {
   encodeStatusList,
   getStatus,
   packStatuses,
+  PART_SIZE,
+  parseStatusListManifest,
+  recheckStatusList,
   setStatus,
   signStatusList,
   STATUS,
   STATUS_BITS,
   STATUS_LIST_TYP,
+  statusListsOf,
+  statusPartOf,
   verifyStatusList,
 } from './status-list';
-export type { SignStatusListOptions, StatusList, StatusListError, StatusValue, VerifyStatusListOptions } from './status-list';
+export type {
+  SignStatusListOptions,
+  StatusList,
+  StatusListError,
+  StatusListManifest,
+  StatusListManifestPart,
+  StatusLists,
+  StatusValue,
+  VerifyStatusListOptions,
+} from './status-list';
 export { buildTrustList, createTrustKey, issuerKid, KID_LENGTH, MAX_CREDENTIAL_LIFETIME_S, parseTrustList } from './trust-list';
 export type { TrustKey, TrustList } from './trust-list';

@@ -16,8 +16,8 @@ import type { ParsedCredential } from './credential';
 import { decompressP256, importCompressedP256 } from './p256';
 import { decodeQrText, encodeQrText } from './qr-text';
 import type { Compression } from './qr-text';
-import { getStatus, STATUS } from './status-list';
-import type { StatusList } from './status-list';
+import { getStatus, STATUS, statusPartOf } from './status-list';
+import type { StatusLists } from './status-list';
 import { findTrustKeys, importTrustKey, isTrustedAt, MAX_CREDENTIAL_LIFETIME_S, mayHaveIssuedAt } from './trust-list';
 import type { TrustList } from './trust-list';
 
@@ -79,8 +79,11 @@ export async function createPresentation(options: CreatePresentationOptions): Pr
 /** Options for {@link verifyPresentation}. */
 export interface VerifyPresentationOptions {
   trust: TrustList;
-  /** Verified status list(s); the one whose issuer is the credential's is used. */
-  status?: StatusList | readonly StatusList[] | null;
+  /**
+   * The verified status list parts (see `statusListsOf`); the one whose issuer is the
+   * credential's and whose part holds its status index is used.
+   */
+  status?: StatusLists | null;
   /** ms since the epoch. */
   now: number;
   /** How long a presentation stays fresh, seconds (default 120). */
@@ -141,8 +144,8 @@ export type PresentationResult = ValidPresentation | RefusedPresentation;
  * 7. presentation time: after now + skew → future; before now − freshness − skew → stale
  * 8. nonce, when the verifier gave one → nonce_mismatch
  * 9. credential iat after now + skew → not_yet_valid; exp before now − skew → expired
- * 10. status list of the issuer present, fresh, covering the index → else status_unavailable;
- *     entry 1 → revoked, 2 → suspended (3 is treated as revoked)
+ * 10. the issuer's status list part holding the index (⌊index / 2^20⌋) present, fresh, covering
+ *     the offset → else status_unavailable; entry 1 → revoked, 2 → suspended (3 is treated as revoked)
  * Hostile input never throws: it ends in a verdict. Invalid options (a `now` that is not a
  * number, negative windows) are a programming error and throw a TypeError, so that a missing
  * clock can never pass every time check.
@@ -162,6 +165,8 @@ function checkOptions(options: VerifyPresentationOptions): void {
     throw new TypeError('verifyPresentation: options.trust is required');
   }
   if (!Number.isFinite(options.now)) throw new TypeError('verifyPresentation: options.now must be ms since the epoch');
+  // A single list passed where the indexed set belongs would otherwise end as wrong_format for every code.
+  if (options.status != null && !(options.status instanceof Map)) throw new TypeError('verifyPresentation: options.status must come from statusListsOf');
   for (const name of ['freshnessSeconds', 'skewSeconds', 'statusMaxAgeSeconds'] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`verifyPresentation: ${name} must be ≥ 0`);
@@ -225,14 +230,15 @@ async function verify(qrText: string, options: VerifyPresentationOptions): Promi
   if (credential.issuedAt > now + skew) return refuse('not_yet_valid', 'iat ahead of the clock', known);
   if (now > credential.expiresAt + skew) return refuse('expired', 'exp passed', known);
 
-  // 10. Status.
-  const list = pickStatusList(options.status, credential.issuer);
-  if (!list) return refuse('status_unavailable', 'no status list for this issuer', known);
+  // 10. Status: the part holding the index, by two map look-ups.
+  const { part, offset } = statusPartOf(credential.statusIndex);
+  const list = options.status?.get(credential.issuer)?.get(part);
+  if (!list) return refuse('status_unavailable', `no status list part ${part} for this issuer`, known);
   const maxAge = (options.statusMaxAgeSeconds ?? 86_400) * 1000;
   if (now - list.issuedAt > maxAge) return refuse('status_unavailable', 'status list too old', known);
   if (list.expiresAt !== null && now > list.expiresAt + skew) return refuse('status_unavailable', 'status list expired', known);
-  const status = getStatus(list, credential.statusIndex);
-  if (status === null) return refuse('status_unavailable', 'index outside the status list', known);
+  const status = getStatus(list, offset);
+  if (status === null) return refuse('status_unavailable', 'index outside the status list part', known);
   if (status === STATUS.suspended) return refuse('suspended', 'status list: suspended', known);
   if (status !== STATUS.valid) return refuse('revoked', 'status list: revoked', known);
 
@@ -362,10 +368,4 @@ function holderRaw(holder: HolderKey): Uint8Array<ArrayBuffer> {
   holder.raw ??= decompressP256(holder.x, holder.yOdd);
   if (!holder.raw) throw new Error('holder key: imported but not recoverable');
   return holder.raw;
-}
-
-function pickStatusList(status: VerifyPresentationOptions['status'], issuer: string): StatusList | null {
-  if (!status) return null;
-  const lists: readonly StatusList[] = Array.isArray(status) ? status : [status as StatusList];
-  return lists.find((list) => list.issuer === issuer) ?? null;
 }

@@ -10,6 +10,7 @@ import {
   createPresentation,
   issueCredential,
   parseTrustList,
+  statusListsOf,
   verifyPresentation,
   verifyStatusList,
   type PresentationResult,
@@ -84,7 +85,7 @@ export class VerifyMeasurer {
     if (!trust) throw new Error('fixture: trust list');
     const status = await verifyStatusList(fromBase64Url(this.fixture.statusList)!, trust, this.fixture.now);
     if (!status.ok) throw new Error(`fixture: status list ${status.error}`);
-    this.options = { trust, status: status.list, now: this.fixture.now };
+    this.options = { trust, status: statusListsOf(status.list), now: this.fixture.now };
     const started = performance.now();
     const verdict = (await verifyPresentation(this.fixture.basic, this.options)).verdict;
     const ms = performance.now() - started;

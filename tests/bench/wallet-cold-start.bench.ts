@@ -34,7 +34,7 @@ import jsQR from 'jsqr';
 import type { CDPSession, Page } from 'playwright-core';
 import { buildWeb, devSecrets, migrate, ROOT, seed, startWrangler } from '../../edge/cli/lib.mjs';
 import { API } from '../../shared/paths';
-import { parseTrustList, verifyPresentation, verifyStatusList, type StatusList, type TrustList } from '../../shared/credential';
+import { parseStatusListManifest, parseTrustList, statusListsOf, verifyPresentation, verifyStatusList, type StatusLists, type TrustList } from '../../shared/credential';
 import { walletVi as w } from '../../web/i18n/wallet-vi';
 import { PBKDF2_ITERATIONS } from '../../web/wallet/vault';
 import { newProfileDir, openPersistentPhone, registerThroughApp } from '../e2e/helpers/services';
@@ -71,13 +71,20 @@ function waitForMark(cdp: CDPSession, name: string): Promise<number> {
   );
 }
 
-/** The edge's trust list and status list, checked as a verifier would (the bench's Node is online). */
-async function verifierLists(baseUrl: string): Promise<{ trust: TrustList; status: StatusList }> {
+/** The edge's trust list and status list parts, checked as a verifier would (the bench's Node is online). */
+async function verifierLists(baseUrl: string): Promise<{ trust: TrustList; status: StatusLists }> {
   const trust = await parseTrustList(await (await fetch(`${baseUrl}${API.trustList}`)).json());
   if (!trust) throw new Error('trust list does not parse');
-  const status = await verifyStatusList(new Uint8Array(await (await fetch(`${baseUrl}${API.statusList}`)).arrayBuffer()), trust, Date.now());
-  if (!status.ok) throw new Error(`status list: ${status.error}`);
-  return { trust, status: status.list };
+  const manifest = parseStatusListManifest(await (await fetch(`${baseUrl}${API.statusLists}`)).json());
+  if (!manifest) throw new Error('status list manifest does not parse');
+  const parts = await Promise.all(
+    manifest.parts.map(async ({ part, url }) => {
+      const verified = await verifyStatusList(new Uint8Array(await (await fetch(`${baseUrl}${new URL(url).pathname}`)).arrayBuffer()), trust, Date.now());
+      if (!verified.ok) throw new Error(`status list part ${part}: ${verified.error}`);
+      return verified.list;
+    }),
+  );
+  return { trust, status: statusListsOf(parts) };
 }
 
 /** The QR as shown (element screenshot), decoded by jsQR in Node; the decoding time is the bench's. */

@@ -195,6 +195,7 @@ describe('wallet: sync, passcode, offline cold start, QR, verifier', () => {
     await verifier.goto(`${baseUrl}/verify`);
     await expect.poll(() => verifier.getByTestId('status-age').getAttribute('data-freshness')).toBe('fresh');
     expect(await verifier.getByTestId('trust-age').textContent()).toMatch(/^tải về /);
+    expect(await verifier.getByTestId('status-age').textContent()).toMatch(/^cập nhật /);
     await shoot(verifier, 'verify-01-start');
   });
 
@@ -437,5 +438,71 @@ describe('wallet card gallery: a driving licence, in Vietnamese and English', ()
     expect(await page.getByLabel('Wallet passcode').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toContain(licenceHolderName);
     expect((await readRawWallet(page)).walletKey?.failedAttempts).toBe(0);
+  });
+});
+
+describe('verifier kept from before the status list had parts (IndexedDB version 2)', () => {
+  const baseUrl = inject('baseUrl');
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    ({ page } = await newPhone(browser));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the one status list kept becomes part 0 at the upgrade, and is kept (not downloaded again) while its version is current', async () => {
+    // A page of the origin that runs none of the app's code, to write the database as version 2 left it.
+    await page.goto(`${baseUrl}/.well-known/vneid/trust-list`);
+    await page.evaluate(async () => {
+      const bytes = async (path: string) => new Uint8Array(await (await fetch(path)).arrayBuffer());
+      const [trust, token] = await Promise.all([bytes('/.well-known/vneid/trust-list'), bytes('/.well-known/vneid/status-list/0')]);
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('vneid', 2);
+        open.onupgradeneeded = () => {
+          for (const store of ['device-key', 'account', 'wallet-key', 'wallet-documents', 'verifier-lists']) open.result.createObjectStore(store);
+        };
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('verifier-lists', 'readwrite');
+          tx.objectStore('verifier-lists').put({ body: trust, fetchedAt: Date.now() }, 'trust-list');
+          tx.objectStore('verifier-lists').put({ body: token, fetchedAt: 12_345 }, 'status-list');
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+        };
+      });
+    });
+    await page.goto(`${baseUrl}/verify`);
+    await expect.poll(() => page.getByTestId('status-age').getAttribute('data-freshness')).toBe('fresh');
+    const read = () => page.evaluate(
+      () =>
+        new Promise<{ version: number; part0: { fetchedAt: number; confirmedAt: number | null } | undefined; old: unknown }>((resolve, reject) => {
+          const open = indexedDB.open('vneid');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['status-parts', 'verifier-lists']);
+            const part0 = tx.objectStore('status-parts').get(0);
+            const old = tx.objectStore('verifier-lists').get('status-list');
+            tx.oncomplete = () => {
+              resolve({ version: open.result.version, part0: part0.result, old: old.result });
+              open.result.close();
+            };
+          };
+        }),
+    );
+    // The refresh on opening confirms it against the manifest.
+    await expect.poll(async () => (await read()).part0?.confirmedAt ?? null).not.toBeNull();
+    const kept = await read();
+    expect(kept.version).toBe(3);
+    expect(kept.old).toBeUndefined();
+    // The same bytes as before the update: the manifest said their version is current.
+    expect(kept.part0?.fetchedAt).toBe(12_345);
+    expect(kept.part0?.confirmedAt).toBeGreaterThan(Date.now() - 60_000);
   });
 });

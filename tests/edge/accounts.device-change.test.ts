@@ -4,13 +4,13 @@
  * After each, the old phone is out (keys, passkeys, sessions) and its documents are revoked;
  * the new phone signs in and gets documents bound to its own key.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { DeviceListResponse, DeviceChangeStatus } from '../../shared/accounts';
 import type { NotificationsResponse, PushMessage } from '../../shared/services';
 import { REVIEW_PATH, startWaitingPeriod } from '../../edge/domain/device-change';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
-import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
+import { createPresentation, decodeCredential, verifyPresentation } from '../../shared/credential';
 import {
   approveOnOldPhone,
   auditActions,
@@ -23,15 +23,14 @@ import {
   smsTo,
   wallet,
 } from './helpers/accounts';
-import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { api, freshCitizen, TestPhone } from './helpers/phone';
+import { verifierLists } from './helpers/status';
 import { browserSubscription, decryptPushMessage, testServicesDeps } from './helpers/services';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {
-  const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
-  const status = await verifyStatusList(new Uint8Array(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/status-list`)).arrayBuffer()), trust, Date.now());
-  if (!status.ok) throw new Error(status.error);
+  const { trust, status } = await verifierLists();
   const presentation = await createPresentation({ credential: fromBase64Url(credential)!, devicePrivateKey: phone.device.privateKey, now: Date.now() });
-  return (await verifyPresentation(presentation, { trust, status: status.list, now: Date.now() })).verdict;
+  return (await verifyPresentation(presentation, { trust, status, now: Date.now() })).verdict;
 }
 
 describe('device change approved from the old phone', () => {

@@ -4,25 +4,24 @@
  * name the attack: a SIM holder who tries to unlock, a lock racing a sign-in, a sync racing
  * a lock.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { CodeSentResponse, HistoryResponse } from '../../shared/accounts';
 import type { Me } from '../../shared/api';
 import { fromBase64Url } from '../../shared/bytes';
-import { createPresentation, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
+import { createPresentation, verifyPresentation } from '../../shared/credential';
 import { createSession } from '../../edge/domain/sessions';
 import { syncDocuments } from '../../edge/domain/documents';
 import { depsFromEnv } from '../../edge/http/app';
 import { readAccount } from '../../edge/store/accounts';
 import { auditActions, registeredPhone, smsTo, stepUp, wallet } from './helpers/accounts';
-import { api, freshCitizen, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
+import { api, freshCitizen, latestSmsCode, TestPhone } from './helpers/phone';
+import { verifierLists } from './helpers/status';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {
-  const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
-  const status = await verifyStatusList(new Uint8Array(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/status-list`)).arrayBuffer()), trust, Date.now());
-  if (!status.ok) throw new Error(status.error);
+  const { trust, status } = await verifierLists();
   const presentation = await createPresentation({ credential: fromBase64Url(credential)!, devicePrivateKey: phone.device.privateKey, now: Date.now() });
-  return (await verifyPresentation(presentation, { trust, status: status.list, now: Date.now() })).verdict;
+  return (await verifyPresentation(presentation, { trust, status, now: Date.now() })).verdict;
 }
 
 /** Lock from a computer: ID number + phone, then the SMS code. */

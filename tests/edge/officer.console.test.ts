@@ -3,11 +3,11 @@
  * passkey sign-in, level-2 enrolment in person (for an account and for a citizen without
  * one), attaching documents, lock and unlock, the audit view; each action audited.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { HistoryResponse } from '../../shared/accounts';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
-import { createPresentation, decodeCredential, parseTrustList, verifyPresentation, verifyStatusList } from '../../shared/credential';
+import { createPresentation, decodeCredential, verifyPresentation } from '../../shared/credential';
 import type { AuditResponse, CitizenRecord, Level2ApprovalResponse, OfficerListResponse, OfficerMe } from '../../shared/officer';
 import {
   adultCitizen,
@@ -21,7 +21,8 @@ import {
   useAsSupervisor,
   wallet,
 } from './helpers/accounts';
-import { api, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
+import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { verifierLists } from './helpers/status';
 import { registryDb } from './helpers/registry';
 
 describe('officer accounts', () => {
@@ -83,9 +84,7 @@ async function storedDocuments(accountId: string, phone: TestPhone) {
   )
     .bind(accountId)
     .all<{ id: string; doc_type: string; device_key_id: string; view: string; bytes: ArrayBuffer }>();
-  const trust = (await parseTrustList(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/trust-list`)).json()))!;
-  const status = await verifyStatusList(new Uint8Array(await (await SELF.fetch(`${ORIGIN}/.well-known/vneid/status-list`)).arrayBuffer()), trust, Date.now());
-  if (!status.ok) throw new Error(status.error);
+  const { trust, status } = await verifierLists();
   return Promise.all(
     results.map(async (r) => {
       const bytes = new Uint8Array(r.bytes);
@@ -96,7 +95,7 @@ async function storedDocuments(accountId: string, phone: TestPhone) {
         deviceKeyId: r.device_key_id,
         view: r.view,
         holder: toBase64Url(decodeCredential(bytes)!.holderPublicKey),
-        verdict: (await verifyPresentation(presentation, { trust, status: status.list, now: Date.now() })).verdict,
+        verdict: (await verifyPresentation(presentation, { trust, status, now: Date.now() })).verdict,
       };
     }),
   );

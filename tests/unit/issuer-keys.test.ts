@@ -6,7 +6,7 @@ import type { Config } from '../../edge/config';
 import { getConfig } from '../../edge/config';
 import type { Env } from '../../edge/env';
 import { activeIssuerKey, issuerTrustList, loadIssuerKeys, MAX_CREDENTIAL_LIFETIME_MS, trustedIssuerKids } from '../../edge/domain/issuer';
-import { createPresentation, createStatusBits, issueCredential, signStatusList, verifyPresentation, verifyStatusList } from '../../shared/credential';
+import { createPresentation, createStatusBits, issueCredential, signStatusList, statusListsOf, verifyPresentation, verifyStatusList } from '../../shared/credential';
 import { resignCredential, withTimes } from './credential/fixtures';
 import { exportDevicePublicKey, generateDeviceKey } from '../../shared/device-key';
 import { newIssuerKey } from '../../edge/cli/lib.mjs';
@@ -48,7 +48,7 @@ async function statusFor(config: Config) {
   const bytes = await signStatusList({ issuerKey: key.privateKey, kid: key.kid, issuer: 'VN', uri: 'https://id.example.vn/.well-known/vneid/status-list', iat: now, bits: createStatusBits(16) });
   const status = await verifyStatusList(bytes, trust, now);
   if (!status.ok) throw new Error(status.error);
-  return { trust, status: status.list };
+  return { trust, status: statusListsOf(status.list) };
 }
 
 describe('issuer key rotation', () => {

@@ -28,7 +28,7 @@ export const verifierEn: VerifierMessages = {
   'verify.trustList': 'Issuer keys',
   'verify.statusList': 'Revocation list',
   'verify.fetched': 'downloaded {age}',
-  'verify.issued': 'issued {age}',
+  'verify.statusAsOf': 'updated {age}',
   'verify.missing': 'not downloaded yet',
   'verify.refresh': 'Update check data',
   'verify.refreshing': 'Updating…',

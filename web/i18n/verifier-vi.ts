@@ -30,7 +30,8 @@ export const verifierVi = {
   'verify.trustList': 'Khóa của cơ quan cấp',
   'verify.statusList': 'Danh sách thu hồi',
   'verify.fetched': 'tải về {age}',
-  'verify.issued': 'phát hành {age}',
+  // The oldest part's: when the kept revocation data was last known current.
+  'verify.statusAsOf': 'cập nhật {age}',
   'verify.missing': 'chưa tải về',
   'verify.refresh': 'Cập nhật dữ liệu kiểm tra',
   'verify.refreshing': 'Đang cập nhật…',

@@ -1,7 +1,8 @@
 /**
  * The verifier (/verify, lazy, no account needed): reads a QR code from the camera, a
- * picture or pasted text, checks it offline against the trust list and status list kept on
- * this device (downloaded when online; their age is shown), and gives one verdict in plain
+ * picture or pasted text, checks it offline against the trust list and status list parts kept
+ * on this device (downloaded when online; their age is shown, the status list's by its oldest
+ * part), and gives one verdict in plain
  * words; for a valid code, only the fields the holder disclosed.
  *
  * Offline: this screen's chunks are cached by the service worker the first time they load
@@ -26,6 +27,7 @@ import {
   loadLists,
   refreshLists,
   STATUS_MAX_AGE_S,
+  statusAsOf,
   statusFreshness,
   statusTtlMs,
   TRUST_MAX_AGE_S,
@@ -35,7 +37,8 @@ import {
 } from '../wallet/verifier';
 
 function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: VerifierLists | null; now: number; refreshing: boolean; onRefresh(): void; online: boolean }) {
-  const freshness = statusFreshness(lists?.status ?? null, now);
+  const freshness = statusFreshness(lists, now);
+  const statusCurrent = statusAsOf(lists);
   const trust = trustFreshness(lists, now);
   const max = formatDuration(STATUS_MAX_AGE_S * 1000);
   const trustMax = formatDuration(TRUST_MAX_AGE_S * 1000);
@@ -50,7 +53,7 @@ function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: Veri
         <div>
           <dt>{tw('verify.statusList')}</dt>
           <dd data-testid="status-age" data-freshness={freshness}>
-            {lists?.status ? tw('verify.issued', { age: formatAge(lists.status.issuedAt, now) }) : tw('verify.missing')}
+            {statusCurrent !== null ? tw('verify.statusAsOf', { age: formatAge(statusCurrent, now) }) : tw('verify.missing')}
           </dd>
         </div>
       </dl>
@@ -67,7 +70,7 @@ function ListsPanel({ lists, now, refreshing, onRefresh, online }: { lists: Veri
       ) : null}
       {freshness === 'old' ? (
         <p class="warn" data-testid="status-old">
-          {tw('verify.statusOld', { ttl: formatDuration(statusTtlMs(lists?.status ?? null)), max })}
+          {tw('verify.statusOld', { ttl: formatDuration(statusTtlMs(lists)), max })}
         </p>
       ) : null}
       {freshness === 'too_old' ? (
@@ -193,7 +196,7 @@ export default function Verify() {
       const at = Date.now();
       setNow(at);
       const kept = listsRef.current;
-      if (navigator.onLine && (statusFreshness(kept?.status ?? null, at) !== 'fresh' || trustFreshness(kept, at) !== 'fresh')) void refresh(true);
+      if (navigator.onLine && (statusFreshness(kept, at) !== 'fresh' || trustFreshness(kept, at) !== 'fresh')) void refresh(true);
     }, 15_000);
     return () => clearInterval(tick);
   }, []);

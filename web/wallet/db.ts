@@ -1,13 +1,13 @@
 /**
  * The PWA's IndexedDB: the device key and the last account summary (so the home screen
  * opens offline); since version 2 the encrypted wallet and the verifier's cached lists
- * (read and written by wallet/wallet-store.ts). The stores are made by boot.ts, which opens
+ * (read and written by wallet/wallet-store.ts); since version 3 the status list in parts. The stores are made by boot.ts, which opens
  * the database at start-up: a new store goes there (and its type here).
  */
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Me } from '../../shared/api';
 import { openDatabase, takeEarlyOpen } from '../boot';
-import type { StoredVerifierList, StoredWalletDocuments, StoredWalletKey } from './wallet-store';
+import type { StoredStatusPart, StoredVerifierList, StoredWalletDocuments, StoredWalletKey } from './wallet-store';
 
 /** The device key pair (non-extractable private key; CryptoKey is structured-cloneable) and its id. */
 export interface StoredDeviceKey {
@@ -31,8 +31,10 @@ interface IdentityDB extends DBSchema {
   'wallet-key': { key: 'current'; value: StoredWalletKey };
   /** The documents, sealed under the wallet key. */
   'wallet-documents': { key: 'current'; value: StoredWalletDocuments };
-  /** The verifier's offline copies of the trust list and the status list, as downloaded. */
-  'verifier-lists': { key: 'trust-list' | 'status-list'; value: StoredVerifierList };
+  /** The verifier's offline copy of the trust list, as downloaded. */
+  'verifier-lists': { key: 'trust-list'; value: StoredVerifierList };
+  /** Since version 3: the verifier's status list parts, as downloaded, by part number. */
+  'status-parts': { key: number; value: StoredStatusPart };
 }
 
 let dbPromise: Promise<IDBPDatabase<IdentityDB>> | null = null;

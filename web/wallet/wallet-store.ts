@@ -1,5 +1,5 @@
 /**
- * The wallet's and the verifier's records in IndexedDB (stores made in db.ts, version 2).
+ * The wallet's and the verifier's records in IndexedDB (stores made in boot.ts, version 3).
  * Only sealed boxes are written for the wallet: plaintext documents never reach the disk.
  * Each function is one transaction that awaits nothing but its own requests.
  */
@@ -23,9 +23,21 @@ export interface StoredWalletDocuments {
 }
 
 export interface StoredVerifierList {
-  /** The response body exactly as downloaded (JSON text of the trust list, or the status list token). */
+  /** The response body exactly as downloaded (JSON text of the trust list). */
   body: Uint8Array<ArrayBuffer>;
   fetchedAt: number;
+}
+
+/** One part of the status list (FORMAT.md §9), kept by the verifier. */
+export interface StoredStatusPart {
+  /** The Status List Token exactly as downloaded. */
+  body: Uint8Array<ArrayBuffer>;
+  fetchedAt: number;
+  /**
+   * When the issuer's manifest, read from its origin, last listed this part at the version the
+   * token carries (the earlier of that read and the manifest's updatedAt); null: never.
+   */
+  confirmedAt: number | null;
 }
 
 export async function readWalletKey(): Promise<StoredWalletKey | null> {
@@ -91,10 +103,21 @@ export async function wipeWallet(): Promise<void> {
   await Promise.all([tx.objectStore('wallet-key').delete('current'), tx.objectStore('wallet-documents').delete('current'), tx.done]);
 }
 
-export async function readVerifierList(name: 'trust-list' | 'status-list'): Promise<StoredVerifierList | null> {
-  return (await (await db()).get('verifier-lists', name)) ?? null;
+export async function readTrustList(): Promise<StoredVerifierList | null> {
+  return (await (await db()).get('verifier-lists', 'trust-list')) ?? null;
 }
 
-export async function writeVerifierList(name: 'trust-list' | 'status-list', list: StoredVerifierList): Promise<void> {
-  await (await db()).put('verifier-lists', list, name);
+export async function writeTrustList(list: StoredVerifierList): Promise<void> {
+  await (await db()).put('verifier-lists', list, 'trust-list');
+}
+
+/** Every kept status list part, by part number (one transaction). */
+export async function readStatusParts(): Promise<Map<number, StoredStatusPart>> {
+  const tx = (await db()).transaction('status-parts');
+  const [keys, values] = await Promise.all([tx.store.getAllKeys(), tx.store.getAll(), tx.done]);
+  return new Map(keys.map((key, i) => [key, values[i]!]));
+}
+
+export async function writeStatusPart(part: number, stored: StoredStatusPart): Promise<void> {
+  await (await db()).put('status-parts', stored, part);
 }

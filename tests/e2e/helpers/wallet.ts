@@ -41,12 +41,16 @@ export async function approveLevel2(statePath: string, idNumber: string, attach:
   await d1(statePath, `UPDATE accounts SET level = 2 WHERE id_number = '${idNumber}'; ${inserts}`);
 }
 
-/** Revokes an account's current document of one type in the status list (as a re-issue or a revocation would). */
+/**
+ * Revokes an account's current document of one type in the status list (as a re-issue or a
+ * revocation would): its part's version first, then the row, as edge/store/documents.ts does.
+ */
 export async function revokeDocument(statePath: string, idNumber: string, docType: string): Promise<void> {
+  const where = `doc_type = '${docType}' AND superseded_at IS NULL AND account_id = (SELECT id FROM accounts WHERE id_number = '${idNumber}')`;
   await d1(
     statePath,
-    `UPDATE documents SET status = 1 WHERE doc_type = '${docType}' AND superseded_at IS NULL AND account_id = (SELECT id FROM accounts WHERE id_number = '${idNumber}'); ` +
-      "UPDATE counters SET value = value + 1 WHERE name = 'status_version';",
+    `INSERT INTO status_parts (part, version) SELECT DISTINCT status_index >> 20, 1 FROM documents WHERE ${where} ON CONFLICT (part) DO UPDATE SET version = version + 1; ` +
+      `UPDATE documents SET status = 1 WHERE ${where};`,
   );
 }
 

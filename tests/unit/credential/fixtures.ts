@@ -12,12 +12,13 @@ import {
   setStatus,
   signCoseSign1,
   signStatusList,
+  statusListsOf,
   verifyStatusList,
 } from '../../../shared/credential';
 import { fromBase64Url } from '../../../shared/bytes';
 import { decodeCbor, encodeCbor } from '../../../shared/credential/cbor';
 import { CWT_CLAIM } from '../../../shared/credential/claims';
-import type { DocType, DocumentData, IssueCredentialOptions, StatusList, TrustList, View } from '../../../shared/credential';
+import type { DocType, DocumentData, IssueCredentialOptions, StatusList, StatusLists, TrustList, View } from '../../../shared/credential';
 
 export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
@@ -170,7 +171,10 @@ export interface World {
   trust: TrustList;
   device: CryptoKeyPair;
   holder: Uint8Array<ArrayBuffer>;
-  status: StatusList;
+  /** The status list (one part, part 0), verified at T0. */
+  statusList: StatusList;
+  /** The same as a verifier passes it to verifyPresentation. */
+  status: StatusLists;
   statusBytes: Uint8Array<ArrayBuffer>;
   issue<D extends DocType>(
     overrides?: Partial<IssueCredentialOptions<D>> & { docType?: D; view?: View },
@@ -206,7 +210,8 @@ export async function makeWorld(): Promise<World> {
     trust,
     device,
     holder,
-    status: verified.list,
+    statusList: verified.list,
+    status: statusListsOf(verified.list),
     statusBytes,
     issue: (overrides = {}) =>
       issueCredential({

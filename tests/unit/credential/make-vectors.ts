@@ -26,8 +26,10 @@ import {
   projectView,
   setStatus,
   signCoseSign1,
+  PART_SIZE,
   signStatusList,
   sigStructure,
+  statusListsOf,
   verifyPresentation,
   verifyStatusList,
 } from '../../../shared/credential';
@@ -75,6 +77,11 @@ const TEST_KEYS = {
 const OUT = 'shared/credential/test-vectors.json';
 const ISSUER = 'VN';
 const INDEX = { valid: 5, revoked: 6, suspended: 7 } as const;
+/**
+ * Offsets in part 1 (indices 2^20 + offset), chosen so that reading part 0 at the same offset gives
+ * another verdict: 5 is revoked there (valid in part 0), 6 valid (revoked in part 0).
+ */
+const PART_1 = { revoked: 5, valid: 6 } as const;
 
 async function keyPair(jwk: JsonWebKey): Promise<CryptoKeyPair> {
   const { d: _d, ...publicJwk } = jwk;
@@ -106,30 +113,48 @@ const trust = await buildTrustList(
 if (!existsSync('shared/credential/FORMAT.md')) throw new Error('run from the repository root');
 /** The file as committed: its vectors and status list token are kept while they still hold. */
 const committed = existsSync(OUT)
-  ? (JSON.parse(readFileSync(OUT, 'utf8')) as { statusList?: { token?: string }; vectors?: Vector[] })
+  ? (JSON.parse(readFileSync(OUT, 'utf8')) as { statusList?: { token?: string }; statusListParts?: Array<{ token?: string }>; vectors?: Vector[] })
   : {};
 
+/** Part 0, written before the list had parts: no part claim, so part 0 by the rule of §9.1. */
 const bits = createStatusBits(64);
 setStatus(bits, INDEX.revoked, 1);
 setStatus(bits, INDEX.suspended, 2);
 const STATUS_LIST = { issuer: ISSUER, uri: 'https://id.example.vn/status/1', iat: T0 - 3_600_000, exp: T0 + 2 * DAY, ttl: 3600 };
+/** Part 1: indices 2^20 … 2^21 − 1, with its part and version claims. */
+const bitsPart1 = createStatusBits(64);
+setStatus(bitsPart1, PART_1.revoked, 1);
+const STATUS_LIST_PART_1 = { ...STATUS_LIST, uri: 'https://id.example.vn/.well-known/vneid/status-list/1', part: 1, version: 4 };
 
-/** The committed status list token, if it still verifies and says exactly what a new one would. */
-async function committedStatusToken(): Promise<Uint8Array<ArrayBuffer> | null> {
-  const token = committed.statusList?.token ? fromBase64Url(committed.statusList.token) : null;
+/** A committed status list token, if it still verifies and says exactly what a new one would. */
+async function committedStatusToken(
+  committedToken: string | undefined,
+  spec: typeof STATUS_LIST & { part?: number; version?: number },
+  entries: Uint8Array,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  const token = committedToken ? fromBase64Url(committedToken) : null;
   if (!token) return null;
   const result = await verifyStatusList(token, trust, T0);
   if (!result.ok) return null;
   const { list } = result;
   const same =
-    list.issuer === STATUS_LIST.issuer && list.uri === STATUS_LIST.uri && list.kid === kid && list.issuedAt === STATUS_LIST.iat &&
-    list.expiresAt === STATUS_LIST.exp && list.ttl === STATUS_LIST.ttl && isDeepStrictEqual([...list.bits], [...bits]);
+    list.issuer === spec.issuer && list.uri === spec.uri && list.kid === kid && list.issuedAt === spec.iat &&
+    list.expiresAt === spec.exp && list.ttl === spec.ttl && list.part === (spec.part ?? 0) && list.version === (spec.version ?? null) &&
+    isDeepStrictEqual([...list.bits], [...entries]);
   return same ? token : null;
 }
 
-const statusToken = (await committedStatusToken()) ?? (await signStatusList({ issuerKey: issuer.privateKey, kid, ...STATUS_LIST, bits }));
-const statusVerified = await verifyStatusList(statusToken, trust, T0);
-if (!statusVerified.ok) throw new Error(`status list: ${statusVerified.error}`);
+async function statusToken(committedToken: string | undefined, spec: typeof STATUS_LIST & { part?: number; version?: number }, entries: Uint8Array<ArrayBuffer>) {
+  const token = (await committedStatusToken(committedToken, spec, entries)) ?? (await signStatusList({ issuerKey: issuer.privateKey, kid, ...spec, bits: entries }));
+  const verified = await verifyStatusList(token, trust, T0);
+  if (!verified.ok) throw new Error(`status list: ${verified.error}`);
+  return { token, list: verified.list };
+}
+
+const statusPart0 = await statusToken(committed.statusList?.token, STATUS_LIST, bits);
+const statusPart1 = await statusToken(committed.statusListParts?.[0]?.token, STATUS_LIST_PART_1, bitsPart1);
+/** What a verifier holds: both parts. */
+const statusLists = statusListsOf([statusPart0.list, statusPart1.list]);
 
 interface CredentialSpec {
   docType?: DocType;
@@ -200,7 +225,7 @@ async function add(
   const check = (text: string) =>
     verifyPresentation(text, {
       trust,
-      status: vector.useStatusList && statusVerified.ok ? statusVerified.list : null,
+      status: vector.useStatusList ? statusLists : null,
       now,
       ...(extra.nonce ? { nonce: extra.nonce } : {}),
     });
@@ -328,6 +353,18 @@ for (const view of ['full', 'basic', 'age_over_18'] as const) {
   const cred = await credential({ view: 'basic' });
   await add('status_unavailable', 'Verified without a status list (`useStatusList` false).', { credential: cred, presentation: await present(cred, T0) }, T0, 'status_unavailable', { useStatusList: false });
 }
+{
+  const cred = await credential({ view: 'basic', statusIndex: PART_SIZE + PART_1.valid });
+  await add('valid_status_part_1', `Status index 2^20 + ${PART_1.valid} = ${PART_SIZE + PART_1.valid}: entry ${PART_1.valid} of part 1 is 0 (valid). Entry ${PART_1.valid} of part 0 is revoked: a verifier that reads part 0 says revoked.`, { credential: cred, presentation: await present(cred, T0) }, T0, 'valid', { view: 'basic' });
+}
+{
+  const cred = await credential({ view: 'basic', statusIndex: PART_SIZE + PART_1.revoked });
+  await add('revoked_status_part_1', `Status index 2^20 + ${PART_1.revoked} = ${PART_SIZE + PART_1.revoked}: entry ${PART_1.revoked} of part 1 is 1 (revoked), entry ${PART_1.revoked} of part 0 is valid.`, { credential: cred, presentation: await present(cred, T0) }, T0, 'revoked');
+}
+{
+  const cred = await credential({ view: 'basic', statusIndex: 2 * PART_SIZE + INDEX.valid });
+  await add('status_unavailable_part_2', `Status index 2·2^20 + ${INDEX.valid} = ${2 * PART_SIZE + INDEX.valid} is in part 2, which the verifier does not hold.`, { credential: cred, presentation: await present(cred, T0) }, T0, 'status_unavailable');
+}
 await add('wrong_format_prefix', 'Not VN1 text.', { qr: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N' }, T0, 'wrong_format');
 await add('wrong_format_base45', 'VN1 prefix, invalid Base45 (a triple above 65535).', { qr: 'VN1:GGW' }, T0, 'wrong_format');
 
@@ -417,7 +454,8 @@ const file = {
   format: 'VN1',
   description:
     'Test vectors for the VNeID credential QR (shared/credential/FORMAT.md). Verify each `qr` at `now` with the trust list, ' +
-    'the status list (when `useStatusList`) and `nonce` (when present); the verdict must equal `expected.verdict`, and for ' +
+    'the status list tokens (when `useStatusList`: `statusList`, part 0, and each of `statusListParts`) and `nonce` (when present); ' +
+    'the verdict must equal `expected.verdict`, and for ' +
     'valid vectors the disclosed claims must equal `expected.claims`. Signatures are ECDSA and differ between generations.',
   generatedBy: 'tests/unit/credential/make-vectors.ts',
   verifierOptions: { freshnessSeconds: 120, skewSeconds: 30, statusMaxAgeSeconds: 86_400 },
@@ -426,10 +464,18 @@ const file = {
   device: { publicKeyRaw: toBase64Url(devicePublicRaw), publicKeyRawHex: hex(devicePublicRaw), publicJwk: devicePublicJwk },
   trustList: trust,
   statusList: {
-    token: toBase64Url(statusToken),
+    token: toBase64Url(statusPart0.token),
     verifyAt: T0,
     entries: { [INDEX.valid]: 'valid', [INDEX.revoked]: 'revoked', [INDEX.suspended]: 'suspended' },
   },
+  statusListParts: [
+    {
+      part: 1,
+      token: toBase64Url(statusPart1.token),
+      verifyAt: T0,
+      entries: { [PART_SIZE + PART_1.revoked]: 'revoked', [PART_SIZE + PART_1.valid]: 'valid' },
+    },
+  ],
   vectors,
 };
 writeFileSync(OUT, JSON.stringify(file, null, 2) + '\n');

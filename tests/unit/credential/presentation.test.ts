@@ -4,8 +4,14 @@ import {
   decodeCredential,
   DOC_TYPE_NAMES,
   DOCUMENT_TYPES,
+  createStatusBits,
+  PART_SIZE,
   projectView,
+  setStatus,
+  signStatusList,
+  statusListsOf,
   verifyPresentation,
+  verifyStatusList,
   viewFields,
 } from '../../../shared/credential';
 import type { DocType, View } from '../../../shared/credential';
@@ -135,14 +141,37 @@ describe('verdicts', () => {
   it('status_unavailable: no list, a list too old, an expired list, an index it does not cover', async () => {
     const qr = await world.present(await world.issue());
     expect((await verify(qr, T0, { status: undefined })).verdict).toBe('status_unavailable');
-    expect((await verify(qr, T0, { status: [] })).verdict).toBe('status_unavailable');
+    expect((await verify(qr, T0, { status: statusListsOf([]) })).verdict).toBe('status_unavailable');
     expect((await verify(qr, T0, { statusMaxAgeSeconds: 0, now: T0 + 1000 })).verdict).toBe('status_unavailable');
-    expect((await verify(qr, T0, { status: [world.status] })).verdict).toBe('valid');
+    expect((await verify(qr, T0, { status: statusListsOf([world.statusList]) })).verdict).toBe('valid');
     const late = T0 + 3 * DAY; // the list's exp is T0 + 2 days
     const lateQr = await world.present(await world.issue(), late);
     expect((await verify(lateQr, late, { statusMaxAgeSeconds: 7 * 86_400 })).verdict).toBe('status_unavailable');
     const outside = await world.present(await world.issue({ statusIndex: 4096 }));
     expect((await verify(outside)).verdict).toBe('status_unavailable');
+  });
+
+  it('status in parts: the entry is read in part ⌊index / 2^20⌋ at offset index mod 2^20, of the credential\'s issuer', async () => {
+    /** Part `part` of issuer `issuer`, with offset 5 set to `status`, verified at T0. */
+    const part = async (n: number, status: 0 | 1 | 2, issuer = 'VN') => {
+      const bits = createStatusBits(PART_SIZE);
+      setStatus(bits, 5, status);
+      const bytes = await signStatusList({ issuerKey: world.issuerKeys.privateKey, kid: world.kid, issuer, uri: `https://id.example.vn/status/${n}`, iat: T0, part: n, version: 1, bits });
+      const verified = await verifyStatusList(bytes, world.trust, T0);
+      if (!verified.ok) throw new Error(verified.error);
+      return verified.list;
+    };
+    const inPart1 = await world.present(await world.issue({ statusIndex: PART_SIZE + 5 }));
+    // Part 0 says nothing about index 2^20 + 5, whatever its offset 5 holds.
+    expect((await verify(inPart1, T0, { status: statusListsOf([await part(0, 1)]) })).verdict).toBe('status_unavailable');
+    expect((await verify(inPart1, T0, { status: statusListsOf([await part(0, 0), await part(1, 1)]) })).verdict).toBe('revoked');
+    expect((await verify(inPart1, T0, { status: statusListsOf([await part(0, 1), await part(1, 2)]) })).verdict).toBe('suspended');
+    expect((await verify(inPart1, T0, { status: statusListsOf([await part(0, 1), await part(1, 0)]) })).verdict).toBe('valid');
+    // Another issuer's part 1 (same signing key here) is not this credential's.
+    expect((await verify(inPart1, T0, { status: statusListsOf([await part(1, 0, 'XX')]) })).verdict).toBe('status_unavailable');
+    // Far parts: index 2^40 + 5 is part 2^20.
+    const far = await world.present(await world.issue({ statusIndex: 2 ** 40 + 5 }));
+    expect((await verify(far, T0, { status: statusListsOf([await part(2 ** 20, 2)]) })).verdict).toBe('suspended');
   });
 
   it('stale: older than freshness + skew (120 + 30 s)', async () => {
@@ -182,6 +211,8 @@ describe('options', () => {
   it('throws on a missing clock instead of letting every time check pass', async () => {
     const qr = await world.present(await world.issue());
     await expect(verifyPresentation(qr, { trust: world.trust, status: world.status, now: Number.NaN })).rejects.toThrow(TypeError);
+    // A single list where the indexed set belongs (see statusListsOf) is a programming error, not wrong_format.
+    await expect(verifyPresentation(qr, { trust: world.trust, status: world.statusList as never, now: T0 })).rejects.toThrow(TypeError);
     await expect(verifyPresentation(qr, { trust: world.trust, now: undefined as unknown as number })).rejects.toThrow(TypeError);
     await expect(verifyPresentation(qr, { trust: world.trust, now: T0, skewSeconds: -1 })).rejects.toThrow(TypeError);
   });

@@ -7,6 +7,7 @@ import {
   issuerKid,
   parseTrustList,
   signStatusList,
+  statusListsOf,
   verifyPresentation,
   verifyStatusList,
 } from '../../../shared/credential';
@@ -79,7 +80,7 @@ describe('key rotation', async () => {
   const verifyAt = async (credential: Uint8Array, now: number) =>
     verifyPresentation(await createPresentation({ credential, devicePrivateKey: device.privateKey, now }), {
       trust,
-      status: await statusAt(now),
+      status: statusListsOf(await statusAt(now)),
       now,
     });
 

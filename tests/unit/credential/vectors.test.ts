@@ -10,6 +10,8 @@ import {
   decodeQrText,
   issuerKid,
   parseTrustList,
+  PART_SIZE,
+  statusListsOf,
   verifyPresentation,
   verifyStatusList,
 } from '../../../shared/credential';
@@ -19,6 +21,9 @@ import file from '../../../shared/credential/test-vectors.json';
 
 const trust = (await parseTrustList(file.trustList))!;
 const status = await verifyStatusList(fromBase64Url(file.statusList.token)!, trust, file.statusList.verifyAt);
+const parts = await Promise.all(file.statusListParts.map((p) => verifyStatusList(fromBase64Url(p.token)!, trust, p.verifyAt)));
+/** What a verifier holds: part 0 (the token without a part claim) and the numbered parts. */
+const statusLists = statusListsOf([status, ...parts].map((r) => (r.ok ? r.list : null)));
 
 describe('test vectors', () => {
   it('publish a trust list that parses, whose kid is the issuer JWK\'s, and a status list that verifies', async () => {
@@ -29,6 +34,15 @@ describe('test vectors', () => {
     expect(devicePublic.length).toBe(65);
     expect(await issuerKid(fromBase64Url(file.device.publicKeyRaw)!)).toBeTypeOf('string');
     expect(status.ok).toBe(true);
+  });
+
+  it('publish part 0 as a token without a part claim (the list as it was before parts) and part 1 with its claim', () => {
+    expect(status.ok && [status.list.part, status.list.version]).toEqual([0, null]);
+    expect(parts.map((r) => r.ok && r.list.part)).toEqual(file.statusListParts.map((p) => p.part));
+    expect(parts.every((r) => r.ok && r.list.version !== null)).toBe(true);
+    // Vectors in part 1 and beyond exist, so a verifier that ignores parts fails them.
+    expect(file.vectors.filter((v) => v.name.includes('_part_')).map((v) => v.expected.verdict).sort()).toEqual(['revoked', 'status_unavailable', 'valid']);
+    expect(Object.keys(file.statusListParts[0]!.entries).every((i) => Number(i) >= PART_SIZE)).toBe(true);
   });
 
   it('cover every verdict family the brief names', () => {
@@ -60,7 +74,7 @@ describe('test vectors', () => {
   it.each(file.vectors.map((v) => [v.name, v] as const))('%s', async (_name, vector) => {
     const result = await verifyPresentation(vector.qr, {
       trust,
-      status: vector.useStatusList && status.ok ? status.list : null,
+      status: vector.useStatusList ? statusLists : null,
       now: vector.now,
       ...file.verifierOptions,
       ...('nonce' in vector && vector.nonce ? { nonce: fromBase64Url(vector.nonce)! } : {}),
