@@ -65,8 +65,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * (FORMAT.md §2; RFC 8949 §4.2.1 core deterministic encoding): integers and lengths in their
  * shortest form, definite lengths only, map keys in strictly increasing bytewise order of their
  * encodings (so no duplicates), no tags, no floats, no simple values but false, true and null,
- * integers within ±(2^53 − 1), text strings in valid UTF-8 not starting with U+FEFF, and no
- * trailing bytes. One pass over the bytes, without recursion (nesting cannot exhaust the stack).
+ * integers within ±(2^53 − 1), text strings in valid UTF-8 not starting with U+FEFF, map keys
+ * that are integers or text strings, and no trailing bytes. One pass over the bytes, without recursion (nesting cannot exhaust the stack).
  */
 export function isDeterministicCbor(bytes: Uint8Array): boolean {
   const end = bytes.length;
@@ -82,10 +82,14 @@ export function isDeterministicCbor(bytes: Uint8Array): boolean {
   let at = 0;
   for (;;) {
     if (at >= end) return false;
-    if (depth > 0 && isMap[depth - 1] && (left[depth - 1]! & 1) === 0) keyStart[depth - 1] = at;
+    const atKey = depth > 0 && isMap[depth - 1]! && (left[depth - 1]! & 1) === 0;
+    if (atKey) keyStart[depth - 1] = at;
     const initial = bytes[at]!;
     const major = initial >> 5;
     const info = initial & 0x1f;
+    // Map keys are integers or text strings: the format has no others, and a byte string, an
+    // array or a map as a key is read differently by different decoders.
+    if (atKey && major !== 0 && major !== 1 && major !== 3) return false;
     at++;
     if (major === 7) {
       // false, true, null; never undefined, other simple values, floats or break.
