@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CodeSentResponse } from '../../shared/accounts';
 import type { Me } from '../../shared/api';
 import { confirmUnlock, lockAccount } from '../../edge/domain/lock';
-import { depsFromEnv } from '../../edge/http/app';
+import { depsFromEnv, mainDb } from '../../edge/http/app';
 import { readAccount } from '../../edge/store/accounts';
 import { finishOnNewPhone, invitedOfficer, openDeviceChange, registeredPhone, smsTo, stepUp } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
@@ -92,7 +92,7 @@ describe('lock provenance: a phone cannot undo a lock made against it', () => {
     const deps = depsFromEnv(env, Date.now());
     const batch = env.DB.batch.bind(env.DB);
     let raced = false;
-    deps.db = new Proxy(env.DB, {
+    deps.db = new Proxy(mainDb(env), {
       get(target, prop) {
         if (prop === 'batch') {
           return async (statements: D1PreparedStatement[]) => {

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { EnrolFinishRequest } from '../../shared/api';
 import { toBase64Url } from '../../shared/bytes';
 import { finishEnrolment } from '../../edge/domain/enrolment';
-import { depsFromEnv } from '../../edge/http/app';
+import { depsFromEnv, mainDb } from '../../edge/http/app';
 import { approveOnOldPhone, invitedOfficer, openDeviceChange, registeredPhone } from './helpers/accounts';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 
@@ -49,7 +49,7 @@ describe('finishing a registration', () => {
     const deps = depsFromEnv(env, Date.now());
     const batch = env.DB.batch.bind(env.DB);
     let raced = false;
-    deps.db = new Proxy(env.DB, {
+    deps.db = new Proxy(mainDb(env), {
       get(target, prop) {
         if (prop === 'batch') {
           return async (statements: D1PreparedStatement[]) => {

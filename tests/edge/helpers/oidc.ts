@@ -11,6 +11,7 @@ import { getConfig } from '../../../edge/config';
 import { registerClient, type RegisterClientInput } from '../../../edge/domain/oidc/clients';
 import type { SsoDecisionResponse, SsoLogoutResponse, SsoLogoutView, SsoRequestView } from '../../../shared/oidc';
 import { api, ORIGIN, type ApiResult, type TestPhone } from './phone';
+import { mainDb } from '../../../edge/http/app';
 
 export const ISSUER = ORIGIN;
 
@@ -50,7 +51,7 @@ export async function createPortal(
     jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kty: 'EC', kid: `portal-${n}`, alg: 'ES256', use: 'sig' }] };
   }
   const { client: registered, clientSecret } = await registerClient(
-    { db: env.DB, now: Date.now() },
+    { db: mainDb(env), now: Date.now() },
     {
       clientId: opts.clientId ?? `test-portal-${n}-${crypto.randomUUID().slice(0, 8)}`,
       name: opts.name ?? `Cổng thử nghiệm ${n}`,

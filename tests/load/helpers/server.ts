@@ -141,7 +141,7 @@ export async function snapshotWorker(dir: string): Promise<string> {
   const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, 'main = "index.js"\nno_bundle = true')
     .replace(/^directory = "dist"$/m, 'directory = "assets"')
-    .replace(/^migrations_dir = "(.*)"$/m, (_, d: string) => `migrations_dir = ${JSON.stringify(join(ROOT, d))}`);
+    .replace(/^migrations_dir = "(.*)"$/gm, (_, d: string) => `migrations_dir = ${JSON.stringify(join(ROOT, d))}`);
   const config = join(dir, 'wrangler.toml');
   writeFileSync(config, toml);
   return config;
