@@ -1,7 +1,11 @@
 /**
- * The shard router: which D1 database holds a citizen's records, chosen by the leading digits of
- * the 12-digit ID number (the first three are the province code). One D1 database is capped in
- * size (10 GB), so national-scale data is split by ID-number prefix; see README.md, "Scale".
+ * The shard router: which D1 database holds a citizen's records — their account and everything
+ * keyed by it (passkeys, device keys, sessions, documents, submissions, notifications, single
+ * sign-on rows, their side of the audit log) and, locally, their population-registry record —
+ * chosen by the leading digits of the 12-digit ID number (the first three are the province
+ * code). One D1 database is capped in size (10 GB), so national-scale data is split by ID-number
+ * prefix; see README.md, "Scale". Ids and tokens carry the prefix sealed (shard-keys.ts), so a
+ * request that names no ID number still reaches its shard without a directory look-up.
  *
  * A shard map is written as comma-separated `from-to=BINDING` ranges of ID-number prefixes,
  * e.g. `000-039=SHARD_0,040-999=SHARD_1`. Both ends of a range have the same number of

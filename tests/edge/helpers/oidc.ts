@@ -12,6 +12,7 @@ import { registerClient, type RegisterClientInput } from '../../../edge/domain/o
 import type { SsoDecisionResponse, SsoLogoutResponse, SsoLogoutView, SsoRequestView } from '../../../shared/oidc';
 import { api, ORIGIN, type ApiResult, type TestPhone } from './phone';
 import { mainDb } from '../../../edge/http/app';
+import { shardDb } from './shards';
 
 export const ISSUER = ORIGIN;
 
@@ -203,7 +204,7 @@ export function basic(clientId: string, secret: string): string {
 }
 
 export async function setAccountLevel(accountId: string, level: 1 | 2): Promise<void> {
-  await env.DB.prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
+  await (await shardDb(accountId)).prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
 }
 
 /** The provider's configuration as the worker sees it (for the pairwise secret in assertions). */
