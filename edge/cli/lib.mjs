@@ -91,18 +91,22 @@ function persistArgs(persistTo) {
 }
 
 /**
- * The registry's shard map as wrangler.toml configures it (SHARDS, parsed and checked
- * by edge/store/shards.ts), with the module's helpers.
+ * The shard map as wrangler.toml configures it (SHARDS, parsed and checked by
+ * edge/store/shards.ts), with the module's helpers: the binding of an ID number's shard.
  */
 export async function shardMap() {
   const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
   const spec = /^SHARDS\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
   if (!spec) throw new Error('wrangler.toml: [vars] SHARDS is missing');
   const shards = await importTs('edge/store/shards.ts');
-  return { map: shards.parseShardMap(spec), partitionByShard: shards.partitionByShard };
+  const map = shards.parseShardMap(spec);
+  return { map, partitionByShard: shards.partitionByShard, shardOf: (idNumber) => shards.shardOf(map, idNumber) };
 }
 
-/** Applies the migrations to the main database and to every registry shard (locally, or `remote`). */
+/**
+ * Applies the migrations to the main database (edge/migrations) and to every shard the map names
+ * (edge/migrations-shard: the accounts and, locally, the registry), locally or `remote`.
+ */
 export async function migrate(persistTo, { remote = false } = {}) {
   const { map } = await shardMap();
   for (const database of ['DB', ...map.bindings]) {
@@ -111,7 +115,8 @@ export async function migrate(persistTo, { remote = false } = {}) {
   }
 }
 
-async function d1Json(sql, persistTo, remote = false, database = 'DB') {
+/** Runs SQL with `wrangler d1 execute --json` on one database (a binding); the first statement's rows. */
+export async function d1Json(sql, persistTo, remote = false, database = 'DB') {
   const out = await run('wrangler', ['d1', 'execute', database, remote ? '--remote' : '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
   const json = JSON.parse(out.slice(out.indexOf('[')));
   return json[0]?.results ?? [];
