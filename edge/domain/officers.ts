@@ -164,6 +164,10 @@ export async function finishOfficerRegistration(deps: Deps, input: { code: strin
     ]);
   } catch (err) {
     await releaseOfficerInvite(deps.db, invite.codeHash);
+    // A registration (a citizen's on any shard, or an officer's) took the credential id since the check.
+    if (err instanceof Error && /UNIQUE constraint failed: (key_directory|officer_passkeys)\./.test(err.message)) {
+      throw new AppError('credential_exists', 'This passkey is already registered.');
+    }
     throw err;
   }
   return { ...officer, status: 'active', updatedAt: deps.now };
