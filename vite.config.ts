@@ -130,13 +130,14 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(`${here}edge/migrations`),
-                TEST_REGISTRY_MIGRATIONS: await readD1Migrations(`${here}edge/migrations-registry`),
+                TEST_SHARD_MIGRATIONS: await readD1Migrations(`${here}edge/migrations-shard`),
                 SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
                 ORIGINS: 'https://id.example.vn',
                 RP_ID: 'id.example.vn',
                 ISSUER_KEYS: JSON.stringify([await newIssuerKey(Date.now() - 60_000)]),
                 OIDC_SIGNING_KEYS: JSON.stringify([await newOidcSigningKey('test-oidc-1')]),
                 OIDC_PAIRWISE_SECRET: 'test-pairwise-secret-0123456789abcdef0123456789',
+                SHARD_KEY_SECRET: 'test-shard-key-secret-0123456789abcdef0123456789',
                 // Two test agencies for the procedure webhook (tests/edge/services.notifications.test.ts).
                 AGENCY_SECRETS: JSON.stringify({
                   'tu-phap': { secret: 'test-agency-tu-phap-0123456789abcdef0123', procedures: ['birth_registration', 'death_registration'] },

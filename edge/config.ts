@@ -47,6 +47,7 @@ const ConfigSchema = v.object({
     v.check((keys) => new Set(keys.map((k) => k.kid)).size === keys.length, 'OIDC_SIGNING_KEYS: kids must be unique'),
   ),
   oidcPairwiseSecret: v.pipe(v.string(), v.minLength(32, 'OIDC_PAIRWISE_SECRET must be at least 32 characters')),
+  shardKeySecret: v.pipe(v.string(), v.minLength(32, 'SHARD_KEY_SECRET must be at least 32 characters')),
 });
 
 export type Config = v.InferOutput<typeof ConfigSchema> & {
@@ -56,8 +57,8 @@ export type Config = v.InferOutput<typeof ConfigSchema> & {
   issuer: string;
   /** Whether the demo relying party is served at /portal/ (never in production). */
   demoPortal: boolean;
-  /** Which D1 database holds which ID numbers' registry records (REGISTRY_SHARDS; store/shards.ts). */
-  registryShards: ShardMap;
+  /** Which D1 database holds which ID numbers' accounts and registry records (SHARDS; store/shards.ts). */
+  shards: ShardMap;
 };
 
 const cache = new WeakMap<object, Config>();
@@ -78,6 +79,7 @@ export function getConfig(env: Env): Config {
     issuerKeys: parseJson(env.ISSUER_KEYS),
     oidcSigningKeys: parseJson(env.OIDC_SIGNING_KEYS),
     oidcPairwiseSecret: env.OIDC_PAIRWISE_SECRET ?? '',
+    shardKeySecret: env.SHARD_KEY_SECRET ?? '',
   });
   if (!result.success) {
     const issues = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`).join('; ');
@@ -89,16 +91,16 @@ export function getConfig(env: Env): Config {
   if (result.output.environment === 'production' && result.output.deviceChangeWaitHours < 24) {
     throw new Error(`Invalid worker configuration: DEVICE_CHANGE_WAIT_HOURS: at least 24 with ENVIRONMENT=production (got ${result.output.deviceChangeWaitHours})`);
   }
-  let registryShards: ShardMap;
+  let shards: ShardMap;
   try {
-    registryShards = parseShardMap(env.REGISTRY_SHARDS ?? '');
-    bindShards(registryShards, env); // every shard it names must be a D1 binding
+    shards = parseShardMap(env.SHARDS ?? '');
+    bindShards(shards, env); // every shard it names must be a D1 binding
   } catch (e) {
-    throw new Error(`Invalid worker configuration: REGISTRY_SHARDS: ${(e as Error).message}`);
+    throw new Error(`Invalid worker configuration: SHARDS: ${(e as Error).message}`);
   }
   // The outbox shows SMS codes; it must never be reachable in production.
   const config: Config = {
-    registryShards,
+    shards,
     ...result.output,
     devOutbox: result.output.smsMode === 'outbox' && result.output.environment !== 'production',
     issuer: result.output.origins[0]!.replace(/\/+$/, ''),

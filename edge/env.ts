@@ -1,13 +1,17 @@
 /** The worker's bindings and variables, as wrangler.toml and secrets provide them. */
 export interface Env {
-  /** The main database: accounts, credentials, sessions, documents, officers, single sign-on. */
+  /**
+   * The global database: officers, portals, challenges, rate limits, SMS codes, the directory of
+   * device keys and passkeys, the status list's versions, news (README.md, "Scale").
+   */
   DB: D1Database;
   /**
-   * Which D1 binding holds which ID-number prefixes of the population registry, e.g.
-   * `000-039=REGISTRY_0,040-999=REGISTRY_1` (edge/store/shards.ts; README.md, "Scale"). Each
-   * binding it names is a `[[d1_databases]]` entry with the edge/migrations-registry schema.
+   * Which D1 binding holds which ID-number prefixes, e.g. `000-039=SHARD_0,040-999=SHARD_1`
+   * (edge/store/shards.ts; README.md, "Scale"): the accounts of those citizens and everything
+   * keyed by them, and (locally) their population-registry records. Each binding it names is a
+   * `[[d1_databases]]` entry with the edge/migrations-shard schema.
    */
-  REGISTRY_SHARDS?: string;
+  SHARDS?: string;
   ASSETS?: Fetcher;
   RP_ID?: string;
   RP_NAME?: string;
@@ -17,6 +21,11 @@ export interface Env {
   ENVIRONMENT?: string;
   /** Secret: HMAC key for SMS codes and session tokens. `.dev.vars` locally, a worker secret in production. */
   SESSION_SECRET?: string;
+  /**
+   * Secret: seals the shard key in account ids, tokens and flow ids (edge/store/shard-keys.ts).
+   * It must never change: account ids are passkey user handles, kept by every phone.
+   */
+  SHARD_KEY_SECRET?: string;
   /**
    * Secret: the issuer's document-signing keys, JSON `[{ jwk, notBefore, retiredAt? }]` with
    * private P-256 JWKs. The newest unretired key signs; retired ones stay in the trust list

@@ -5,7 +5,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { getConfig } from './config';
 import type { Env } from './env';
-import { createRouter } from './http/app';
+import { createRouter, depsFromEnv } from './http/app';
 import { errorResponse, onError } from './http/errors';
 import { csrfGuard, securityHeaders } from './http/security';
 import { drainUnreadBody } from './http/drain-body';
@@ -84,7 +84,7 @@ export default {
   fetch: app.fetch,
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     // Every trigger purges what has expired (bounded batches; what is left waits for the next run).
-    ctx.waitUntil(runHousekeeping(env.DB, Date.now()));
+    ctx.waitUntil(runHousekeeping(depsFromEnv(env, Date.now()), Date.now()));
     // Greetings and card warnings for the day the trigger was scheduled for (idempotent per day).
     if (controller.cron === CRONS.daily) ctx.waitUntil(runDailyJobs(servicesDepsFromEnv(env, controller.scheduledTime, ctx)));
   },

@@ -4,9 +4,15 @@ export function run(cmd: string, args: string[], opts?: { quiet?: boolean; env?:
 export function ensureDevVars(): Promise<void>;
 export function newIssuerKey(notBefore?: number): Promise<{ jwk: JsonWebKey; notBefore: number }>;
 export function newOidcSigningKey(kid?: string): Promise<JsonWebKey & { kid: string }>;
-export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET' | 'AGENCY_SECRETS', string>>;
+export function devSecrets(): Promise<Record<'SESSION_SECRET' | 'ISSUER_KEYS' | 'OIDC_SIGNING_KEYS' | 'OIDC_PAIRWISE_SECRET' | 'SHARD_KEY_SECRET' | 'AGENCY_SECRETS', string>>;
 export function buildWeb(): Promise<void>;
 export function migrate(persistTo?: string, options?: { remote?: boolean }): Promise<void>;
+export function shardMap(): Promise<{
+  map: import('../store/shards').ShardMap;
+  partitionByShard: typeof import('../store/shards').partitionByShard;
+  shardOf: (idNumber: string) => string;
+}>;
+export function d1Json<T = Record<string, unknown>>(sql: string, persistTo?: string, remote?: boolean, database?: string): Promise<T[]>;
 export function seed(opts?: { count?: number; persistTo?: string; force?: boolean }): Promise<{ seeded: number; total: number }>;
 export function startWrangler(opts?: {
   port?: number;

@@ -48,13 +48,15 @@ export async function newOidcSigningKey(kid = `oidc-${new Date().toISOString().s
   return { kty, crv, x, y, d, kid };
 }
 
-/** Secrets for a local worker: a random session secret, a fresh issuer key, OIDC signing key and pairwise secret. */
+/** Secrets for a local worker: a random session secret, a fresh issuer key, OIDC signing key, pairwise secret and shard-key secret. */
 export async function devSecrets() {
   return {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     ISSUER_KEYS: JSON.stringify([await newIssuerKey()]),
     OIDC_SIGNING_KEYS: JSON.stringify([await newOidcSigningKey()]),
     OIDC_PAIRWISE_SECRET: randomBytes(32).toString('base64url'),
+    // Seals the shard key in account ids and tokens (edge/store/shard-keys.ts); never changed.
+    SHARD_KEY_SECRET: randomBytes(32).toString('base64url'),
     // The agencies that may post linked-procedure events to /hooks/agency/events (README).
     AGENCY_SECRETS: JSON.stringify({
       'tu-phap': { secret: randomBytes(32).toString('base64url'), procedures: ['birth_registration', 'death_registration'] },
@@ -89,27 +91,32 @@ function persistArgs(persistTo) {
 }
 
 /**
- * The registry's shard map as wrangler.toml configures it (REGISTRY_SHARDS, parsed and checked
- * by edge/store/shards.ts), with the module's helpers.
+ * The shard map as wrangler.toml configures it (SHARDS, parsed and checked by
+ * edge/store/shards.ts), with the module's helpers: the binding of an ID number's shard.
  */
-export async function registryShards() {
+export async function shardMap() {
   const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-  const spec = /^REGISTRY_SHARDS\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
-  if (!spec) throw new Error('wrangler.toml: [vars] REGISTRY_SHARDS is missing');
+  const spec = /^SHARDS\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+  if (!spec) throw new Error('wrangler.toml: [vars] SHARDS is missing');
   const shards = await importTs('edge/store/shards.ts');
-  return { map: shards.parseShardMap(spec), partitionByShard: shards.partitionByShard };
+  const map = shards.parseShardMap(spec);
+  return { map, partitionByShard: shards.partitionByShard, shardOf: (idNumber) => shards.shardOf(map, idNumber) };
 }
 
-/** Applies the migrations to the main database and to every registry shard (locally, or `remote`). */
+/**
+ * Applies the migrations to the main database (edge/migrations) and to every shard the map names
+ * (edge/migrations-shard: the accounts and, locally, the registry), locally or `remote`.
+ */
 export async function migrate(persistTo, { remote = false } = {}) {
-  const { map } = await registryShards();
+  const { map } = await shardMap();
   for (const database of ['DB', ...map.bindings]) {
     const where = remote ? ['--remote'] : ['--local', ...persistArgs(persistTo)];
     await run('wrangler', ['d1', 'migrations', 'apply', database, ...where], { quiet: !remote });
   }
 }
 
-async function d1Json(sql, persistTo, remote = false, database = 'DB') {
+/** Runs SQL with `wrangler d1 execute --json` on one database (a binding); the first statement's rows. */
+export async function d1Json(sql, persistTo, remote = false, database = 'DB') {
   const out = await run('wrangler', ['d1', 'execute', database, remote ? '--remote' : '--local', '--json', '--command', sql, ...persistArgs(persistTo)], { quiet: true });
   const json = JSON.parse(out.slice(out.indexOf('[')));
   return json[0]?.results ?? [];
@@ -128,7 +135,7 @@ async function importTs(path) {
  * of their ID-number prefix, each relation to its holder's shard (edge/store/shards.ts).
  */
 export async function seed({ count = 3000, persistTo, force = false } = {}) {
-  const { map, partitionByShard } = await registryShards();
+  const { map, partitionByShard } = await shardMap();
   let n = 0;
   for (const database of map.bindings) n += (await d1Json('SELECT count(*) AS n FROM registry_citizens', persistTo, false, database))[0].n;
   if (n > 0 && !force) return { seeded: 0, total: n };

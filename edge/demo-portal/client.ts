@@ -15,6 +15,7 @@ import { getConfig } from '../config';
 import { hmacBase64Url } from '../domain/crypto';
 import { ensureClientRegistered } from '../domain/oidc/clients';
 import type { Env } from '../env';
+import { mainDb } from '../http/app';
 import { DEMO_PORTAL, demoPortalRegistration } from './registration';
 
 export { DEMO_PORTAL };
@@ -49,7 +50,7 @@ async function createSetup(env: Env, provider: ProviderFetch): Promise<PortalSet
   const [redirectUri] = registration.redirectUris as [string];
   const [postLogoutRedirectUri] = registration.postLogoutRedirectUris as [string];
   const { clientSecret } = registration;
-  await ensureClientRegistered({ db: env.DB, now: Date.now() }, registration);
+  await ensureClientRegistered({ db: mainDb(env), now: Date.now() }, registration);
   const inProcess: client.CustomFetch = (url, options) => provider(new Request(url, options as RequestInit), env);
   const config = await client.discovery(
     new URL(issuer),

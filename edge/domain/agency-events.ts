@@ -78,7 +78,9 @@ export async function receiveAgencyEvent(
   const event = parsed.output;
   if (!procedures.has(event.procedure)) throw new AppError('forbidden', 'This agency does not run that procedure.');
 
-  const account = await readAccountByIdNumber(deps.db, event.idNumber);
+  // Routed by the ID number, to the citizen's shard; the event's deduplication is global.
+  const db = deps.shards.dbFor(event.idNumber);
+  const account = await readAccountByIdNumber(db, event.idNumber);
   const fresh = await insertAgencyEventOnce(deps.db, {
     agency: agencyId,
     eventId: event.eventId,
@@ -88,7 +90,7 @@ export async function receiveAgencyEvent(
     receivedAt: deps.now,
   });
   if (!fresh || !account) return { accepted: true, delivered: false };
-  await notify(deps, {
+  await notify(deps, db, {
     accountId: account.id,
     kind: 'procedure',
     dedupeKey: `procedure:${agencyId}:${event.eventId}`,

@@ -9,10 +9,12 @@
  * gives it its first row, one registry read each; after that the row follows the registry
  * whenever the account's record is read anyway (a wallet sync, a re-issue, a level change:
  * documents.ts), so a renewed card is warned about by its new date. No job scans the accounts.
+ * Each shard holds its accounts' rows and runs the same statements; the run goes shard by shard.
  */
 import { formatDay, vietnamDay } from '../../shared/services';
 import { insertNotificationsFrom } from '../store/notifications';
 import { birthdaySelect, cardExpirySelect, dequeueAccountsStatement, insertReminderStatement, listQueuedAccounts } from '../store/reminders';
+import type { ShardDb } from '../store/shards';
 import { continueNewsPushes } from './news';
 import { deliverPendingPushes } from './notifications';
 import type { ServicesDeps } from './services-deps';
@@ -41,19 +43,19 @@ function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** Gives the accounts queued since the last run their first reminder row, from the registry. */
-export async function enrolNewAccounts(deps: ServicesDeps): Promise<number> {
+/** Gives the accounts of a shard queued since the last run their first reminder row, from the registry. */
+export async function enrolNewAccounts(deps: ServicesDeps, db: ShardDb): Promise<number> {
   let enrolled = 0;
   for (let page = 0; page < ENROL_PAGES; page++) {
-    const queued = await listQueuedAccounts(deps.db, PAGE);
+    const queued = await listQueuedAccounts(db, PAGE);
     if (queued.length === 0) break;
     const statements: D1PreparedStatement[] = [];
     for (const a of queued) {
       const citizen = a.idNumber ? await deps.registry.findCitizen(a.idNumber) : null;
-      if (citizen) statements.push(insertReminderStatement(deps.db, { accountId: a.accountId, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires }, deps.now));
+      if (citizen) statements.push(insertReminderStatement(db, { accountId: a.accountId, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires }, deps.now));
     }
     // The rows and the dequeue commit together: a run that stops half-way loses nothing.
-    await deps.db.batch([...statements, dequeueAccountsStatement(deps.db, queued.map((a) => a.accountId))]);
+    await db.batch([...statements, dequeueAccountsStatement(db, queued.map((a) => a.accountId))]);
     enrolled += statements.length;
     if (queued.length < PAGE) break;
   }
@@ -63,12 +65,26 @@ export async function enrolNewAccounts(deps: ServicesDeps): Promise<number> {
 /** Runs the day's jobs for the Vietnamese calendar day of `deps.now`. */
 export async function runDailyJobs(deps: ServicesDeps): Promise<DailyRun> {
   const day = vietnamDay(deps.now);
-  const enrolled = await enrolNewAccounts(deps);
+  const run: DailyRun = { day, enrolled: 0, birthdays: 0, cardWarnings: 0, pushed: 0 };
+  for (const { db } of deps.shards.all) {
+    const one = await runShardDay(deps, db, day);
+    run.enrolled += one.enrolled;
+    run.birthdays += one.birthdays;
+    run.cardWarnings += one.cardWarnings;
+  }
+  await continueNewsPushes(deps, PUSH_BUDGET);
+  run.pushed = await deliverPendingPushes(deps, PUSH_BUDGET);
+  return run;
+}
+
+/** One shard's part of the day: its new accounts' reminder rows, then its birthdays and card warnings. */
+async function runShardDay(deps: ServicesDeps, db: ShardDb, day: string): Promise<Pick<DailyRun, 'enrolled' | 'birthdays' | 'cardWarnings'>> {
+  const enrolled = await enrolNewAccounts(deps, db);
 
   // Born on 29 February: greeted on the 28th in common years.
   const md = day.slice(5);
   const monthDays = md === '02-28' && !isLeapYear(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [md];
-  const birthdays = await insertNotificationsFrom(deps.db, birthdaySelect(monthDays, day), {
+  const birthdays = await insertNotificationsFrom(db, birthdaySelect(monthDays, day), {
     kind: 'birthday',
     title: 'Chúc mừng sinh nhật',
     body: 'Ứng dụng Định danh điện tử chúc bạn một ngày sinh nhật vui vẻ, mạnh khỏe và hạnh phúc!',
@@ -79,7 +95,7 @@ export async function runDailyJobs(deps: ServicesDeps): Promise<DailyRun> {
   let cardWarnings = 0;
   for (const days of CARD_WARNING_DAYS) {
     const expiry = addDays(day, days);
-    cardWarnings += await insertNotificationsFrom(deps.db, cardExpirySelect(expiry, days), {
+    cardWarnings += await insertNotificationsFrom(db, cardExpirySelect(expiry, days), {
       kind: 'card_expiry',
       title: days === 0 ? 'Thẻ căn cước hết hạn hôm nay' : 'Thẻ căn cước sắp hết hạn',
       body:
@@ -91,7 +107,5 @@ export async function runDailyJobs(deps: ServicesDeps): Promise<DailyRun> {
     });
   }
 
-  await continueNewsPushes(deps, PUSH_BUDGET);
-  const pushed = await deliverPendingPushes(deps, PUSH_BUDGET);
-  return { day, enrolled, birthdays, cardWarnings, pushed };
+  return { enrolled, birthdays, cardWarnings };
 }

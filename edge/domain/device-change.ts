@@ -23,7 +23,6 @@ import type { DeviceChangeFinishInput } from '../../shared/accounts';
 import type { AuthenticationResponseInput } from '../../shared/api';
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
 import { handLockToNewPhoneStatement, readAccount, readAccountByIdNumber, type Account } from '../store/accounts';
-import { insertAudit, insertAuditStatement } from '../store/audit';
 import {
   cancelOpenDeviceChangesStatement,
   insertDeviceChange,
@@ -32,15 +31,18 @@ import {
   transitionDeviceChange,
   type DeviceChange,
 } from '../store/device-changes';
-import { readDeviceKey, revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
+import { revokeDeviceKeysOfAccountStatement } from '../store/device-keys';
+import { directoryHas } from '../store/directory';
 import { revokeDocumentsOfOtherDevicesStatements } from '../store/documents';
-import { credentialIdTaken, revokePasskeysOfAccountStatement } from '../store/passkeys';
+import { revokePasskeysOfAccountStatement } from '../store/passkeys';
 import { revokeAllGrantsOfAccountStatement } from '../store/oidc-grants';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
 import { deletePushSubscriptionsOfAccountStatement } from '../store/notifications';
-import { hmacBase64Url, newId } from './crypto';
+import type { ShardDb } from '../store/shards';
+import { audit, recordAudit } from './audit';
+import { hmacBase64Url } from './crypto';
 import type { Deps } from './deps';
-import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
+import { bindDeviceStatements, bindNewDevice, credentialIdTaken, verifyNewDeviceKey } from './devices';
 import { AppError } from './errors';
 import { lockUrl, notify, vnTime } from './notices';
 import { notify as notifyDevices } from './notifications';
@@ -49,6 +51,7 @@ import { enforceRateLimit, LIMITS } from './rate-limit';
 import { createStepUpOptions, verifyStepUp } from './reauth';
 import type { ServicesDeps } from './services-deps';
 import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
+import { publishStatusChanges } from './status-list';
 
 const HOUR = 60 * 60_000;
 /** Time to enter the SMS code. */
@@ -112,13 +115,19 @@ function statusOf(request: DeviceChange, account: Account): DeviceChangeStatus {
   };
 }
 
+/** A request's row, on the shard its id names (the ID number's it was started with). */
+async function readRequest(deps: Deps, requestId: string): Promise<{ request: DeviceChange | null; db: ShardDb | null }> {
+  const db = await deps.shards.dbForKey(requestId);
+  return { request: db ? await readDeviceChange(db, requestId) : null, db };
+}
+
 /** A request of a real account, in one of `states`, not expired. */
-async function readLive(deps: Deps, requestId: string, states: readonly DeviceChange['state'][]): Promise<{ request: DeviceChange; account: Account }> {
-  const request = await readDeviceChange(deps.db, requestId);
-  if (!request || !request.accountId || !states.includes(request.state) || request.expiresAt <= deps.now) throw invalid();
-  const account = await readAccount(deps.db, request.accountId);
+async function readLive(deps: Deps, requestId: string, states: readonly DeviceChange['state'][]): Promise<{ request: DeviceChange; account: Account; db: ShardDb }> {
+  const { request, db } = await readRequest(deps, requestId);
+  if (!db || !request || !request.accountId || !states.includes(request.state) || request.expiresAt <= deps.now) throw invalid();
+  const account = await readAccount(db, request.accountId);
   if (!account) throw invalid();
-  return { request, account };
+  return { request, account, db };
 }
 
 /**
@@ -128,10 +137,12 @@ async function readLive(deps: Deps, requestId: string, states: readonly DeviceCh
 export async function startDeviceChange(deps: Deps, input: { idNumber: string; phone: string; label?: string | undefined }, clientKey: string) {
   await enforceRateLimit(deps.db, `device-change:client:${clientKey}`, LIMITS.deviceChangePerClient, deps.now);
   await enforceRateLimit(deps.db, `device-change:id:${input.idNumber}`, LIMITS.deviceChangePerIdNumber, deps.now);
-  const account = await readAccountByIdNumber(deps.db, input.idNumber);
+  // On the shard of the ID number typed, matching or not: the request's id names it.
+  const db = deps.shards.dbFor(input.idNumber);
+  const account = await readAccountByIdNumber(db, input.idNumber);
   const match = account !== null && account.phone === input.phone;
   const request: DeviceChange = {
-    id: newId(),
+    id: await deps.shards.newId(input.idNumber),
     accountId: match ? account.id : null,
     label: input.label?.trim() || null,
     state: 'code_sent',
@@ -144,7 +155,7 @@ export async function startDeviceChange(deps: Deps, input: { idNumber: string; p
     updatedAt: deps.now,
     expiresAt: deps.now + DEVICE_CHANGE_CODE_TTL_MS,
   };
-  await insertDeviceChange(deps.db, request);
+  await insertDeviceChange(db, request);
   const flowId = `device-change:${request.id}`;
   const { expiresAt } = match
     ? await sendSmsCode(deps, {
@@ -162,20 +173,20 @@ export async function startDeviceChange(deps: Deps, input: { idNumber: string; p
  * that key can finish it). Returns the short approval code, once.
  */
 export async function verifyDeviceChange(deps: ServicesDeps, input: { requestId: string; code: string; deviceKeyId: string }) {
-  const request = await readDeviceChange(deps.db, input.requestId);
-  if (!request || request.state !== 'code_sent' || request.expiresAt <= deps.now) throw invalid();
+  const { request, db } = await readRequest(deps, input.requestId);
+  if (!db || !request || request.state !== 'code_sent' || request.expiresAt <= deps.now) throw invalid();
   await checkSmsCode(deps, `device-change:${request.id}`, input.code);
   // A decoy's code never matches: past this point the request is for an account.
-  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
+  const account = request.accountId ? await readAccount(db, request.accountId) : null;
   if (!account) throw invalid();
-  // One phone, one account: a device key seen before (of this account or another) never binds again.
-  if (await readDeviceKey(deps.db, input.deviceKeyId)) {
+  // One phone, one account: a device key seen before (of any account, on any shard) never binds again.
+  if (await directoryHas(deps.db, { kind: 'device', id: input.deviceKeyId })) {
     throw new AppError('device_already_bound', 'This device already holds an electronic identification account.');
   }
   const approvalCode = randomCode(8);
   const expiresAt = deps.now + DEVICE_CHANGE_OPEN_TTL_MS;
   if (
-    !(await transitionDeviceChange(deps.db, request.id, ['code_sent'], 'pending', deps.now, {
+    !(await transitionDeviceChange(db, request.id, ['code_sent'], 'pending', deps.now, {
       approvalCodeHash: await approvalCodeHash(deps, request.id, approvalCode),
       newDeviceKeyId: input.deviceKeyId,
       expiresAt,
@@ -183,15 +194,9 @@ export async function verifyDeviceChange(deps: ServicesDeps, input: { requestId:
   ) {
     throw invalid();
   }
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `device:${input.deviceKeyId}`,
-    action: 'device.change.requested',
-    subject: account.id,
-    detail: { label: request.label },
-  });
+  await audit(deps, { at: deps.now, actor: `device:${input.deviceKeyId}`, action: 'device.change.requested', subject: account.id, detail: { label: request.label } }, db);
   const opened: DeviceChange = { ...request, state: 'pending', expiresAt, newDeviceKeyId: input.deviceKeyId };
-  await tellAccountDevices(deps, account, opened, 'opened');
+  await tellAccountDevices(deps, db, account, opened, 'opened');
   return { ...statusOf(opened, account), approvalCode: formatCode(approvalCode) };
 }
 
@@ -199,9 +204,9 @@ export async function verifyDeviceChange(deps: ServicesDeps, input: { requestId:
  * Tells the devices signed in to the account — in the app's inbox and by Web Push where a
  * browser subscribed — with a link to review or cancel. Once per request and event.
  */
-async function tellAccountDevices(deps: ServicesDeps, account: Account, request: DeviceChange, event: 'opened' | 'waiting'): Promise<void> {
+async function tellAccountDevices(deps: ServicesDeps, db: ShardDb, account: Account, request: DeviceChange, event: 'opened' | 'waiting'): Promise<void> {
   const device = request.label ?? 'một thiết bị mới';
-  await notifyDevices(deps, {
+  await notifyDevices(deps, db, {
     accountId: account.id,
     kind: 'security',
     dedupeKey: `device-change:${request.id}:${event}`,
@@ -216,9 +221,9 @@ async function tellAccountDevices(deps: ServicesDeps, account: Account, request:
 
 /** What the new phone polls while it waits for an approval. */
 export async function deviceChangeStatus(deps: Deps, requestId: string): Promise<DeviceChangeStatus> {
-  const request = await readDeviceChange(deps.db, requestId);
-  if (!request || !request.accountId || request.state === 'code_sent') throw invalid();
-  const account = await readAccount(deps.db, request.accountId);
+  const { request, db } = await readRequest(deps, requestId);
+  if (!db || !request || !request.accountId || request.state === 'code_sent') throw invalid();
+  const account = await readAccount(db, request.accountId);
   if (!account) throw invalid();
   const expired = request.expiresAt <= deps.now && request.state !== 'completed' && request.state !== 'cancelled';
   return statusOf(expired ? { ...request, state: 'cancelled' } : request, account);
@@ -230,7 +235,7 @@ export async function deviceChangeStatus(deps: Deps, requestId: string): Promise
  * citizen's hands, can cancel.
  */
 export async function startWaitingPeriod(deps: ServicesDeps, requestId: string): Promise<DeviceChangeStatus> {
-  const { request, account } = await readLive(deps, requestId, ['pending']);
+  const { request, account, db } = await readLive(deps, requestId, ['pending']);
   if (!canWait(account)) {
     throw new AppError(
       'forbidden',
@@ -241,14 +246,8 @@ export async function startWaitingPeriod(deps: ServicesDeps, requestId: string):
   }
   const readyAt = deps.now + waitMs(deps);
   const expiresAt = readyAt + DEVICE_CHANGE_OPEN_TTL_MS;
-  if (!(await transitionDeviceChange(deps.db, request.id, ['pending'], 'waiting', deps.now, { readyAt, expiresAt }))) throw invalid();
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `device:${request.newDeviceKeyId}`,
-    action: 'device.change.waiting',
-    subject: account.id,
-    detail: { label: request.label, readyAt },
-  });
+  if (!(await transitionDeviceChange(db, request.id, ['pending'], 'waiting', deps.now, { readyAt, expiresAt }))) throw invalid();
+  await audit(deps, { at: deps.now, actor: `device:${request.newDeviceKeyId}`, action: 'device.change.waiting', subject: account.id, detail: { label: request.label, readyAt } }, db);
   const hours = Math.round(waitMs(deps) / HOUR);
   await notify(deps, account, {
     sms: `VNeID: Co yeu cau doi thiet bi dang nhap tai khoan cua ban luc ${vnTime(deps.now)}, co hieu luc sau ${hours} gio. Neu khong phai ban: huy tren dien thoai cu hoac khoa tai ${lockUrl(deps)}`,
@@ -258,7 +257,7 @@ export async function startWaitingPeriod(deps: ServicesDeps, requestId: string):
       `${request.label ? ` (${request.label})` : ''}. Yêu cầu sẽ có hiệu lực sau ${hours} giờ, lúc ${vnTime(readyAt)}.\n\n` +
       `Nếu không phải bạn: mở ứng dụng trên điện thoại cũ, vào Cài đặt → Thiết bị để hủy yêu cầu, hoặc khóa tài khoản ngay tại ${lockUrl(deps)}.`,
   });
-  await tellAccountDevices(deps, account, request, 'waiting');
+  await tellAccountDevices(deps, db, account, request, 'waiting');
   return statusOf({ ...request, state: 'waiting', readyAt, expiresAt }, account);
 }
 
@@ -297,54 +296,61 @@ export async function createDeviceChangeOptions(deps: Deps, requestId: string) {
 export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishInput): Promise<{ account: Account; deviceKeyId: string }> {
   const { challenge, subject } = await takeChallenge(deps, input.credential.response.clientDataJSON, 'device-change');
   if (subject !== input.requestId) throw new AppError('challenge_invalid', 'This request belongs to another device change.');
-  const { request, account } = await readLive(deps, input.requestId, ['waiting', 'approved']);
+  const { request, account, db } = await readLive(deps, input.requestId, ['waiting', 'approved']);
   assertReady(deps, request, account);
   const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
   if (device.keyId !== request.newDeviceKeyId) {
     throw new AppError('device_proof_invalid', 'This is not the device that asked for the change.');
   }
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await credentialIdTaken(deps.db, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
+  if (await credentialIdTaken(deps, passkey.credentialId)) throw new AppError('credential_exists', 'This passkey is already registered.');
   const via = request.state === 'waiting' ? 'waiting' : (request.approvedVia ?? 'old-device');
   // The request is used once: of two racing finishes, one moves it.
   if (
-    !(await transitionDeviceChange(deps.db, request.id, [request.state], 'completed', deps.now, {
+    !(await transitionDeviceChange(db, request.id, [request.state], 'completed', deps.now, {
       ...(request.state === 'waiting' ? { approvedVia: 'waiting' as const, approvedBy: 'system' } : {}),
     }))
   ) {
     throw invalid();
   }
   try {
-    await deps.db.batch([
-      revokeDeviceKeysOfAccountStatement(deps.db, account.id, deps.now),
-      revokePasskeysOfAccountStatement(deps.db, account.id, deps.now),
-      deleteSessionsOfAccountStatement(deps.db, account.id),
+    // The new device key and credential are reserved in the global directory first (bindNewDevice).
+    await bindNewDevice(deps, db, { accountId: account.id, deviceKeyId: device.keyId, credentialId: passkey.credentialId }, [
+      revokeDeviceKeysOfAccountStatement(db, account.id, deps.now),
+      revokePasskeysOfAccountStatement(db, account.id, deps.now),
+      deleteSessionsOfAccountStatement(db, account.id),
       // The old phone stops receiving the account's notifications (it may be in someone else's hands).
-      deletePushSubscriptionsOfAccountStatement(deps.db, account.id),
+      deletePushSubscriptionsOfAccountStatement(db, account.id),
       // Portal sign-ins made from the old phone end too: it may be in someone else's hands.
-      revokeAllGrantsOfAccountStatement(deps.db, account.id, deps.now),
-      ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),
+      revokeAllGrantsOfAccountStatement(db, account.id, deps.now),
+      ...bindDeviceStatements(deps, db, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? request.label }, passkey),
       // What the old phone holds stops verifying now; the wallet sync issues the new versions.
-      ...revokeDocumentsOfOtherDevicesStatements(deps.db, account.id, device.keyId),
-      cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now, request.id),
+      ...revokeDocumentsOfOtherDevicesStatements(db, account.id, device.keyId, deps.now),
+      cancelOpenDeviceChangesStatement(db, account.id, deps.now, request.id),
       // A locked account (only an officer approves its change) stays locked; a lock from a
       // computer, made against the lost phone, is now the new phone's to undo.
-      handLockToNewPhoneStatement(deps.db, account.id, deps.now),
-      insertAuditStatement(deps.db, {
-        at: deps.now,
-        actor: `device:${device.keyId}`,
-        action: 'device.changed',
-        subject: account.id,
-        detail: { via, label: input.deviceKey.label ?? request.label, backupEligible: passkey.backupEligible },
-      }),
+      handLockToNewPhoneStatement(db, account.id, deps.now),
+      recordAudit(
+        deps,
+        {
+          at: deps.now,
+          actor: `device:${device.keyId}`,
+          action: 'device.changed',
+          subject: account.id,
+          detail: { via, label: input.deviceKey.label ?? request.label, backupEligible: passkey.backupEligible },
+        },
+        db,
+      ).statement,
     ]);
   } catch (err) {
-    await transitionDeviceChange(deps.db, request.id, ['completed'], request.state, deps.now);
+    await transitionDeviceChange(db, request.id, ['completed'], request.state, deps.now);
+    if (err instanceof AppError) throw err;
     const message = err instanceof Error ? err.message : '';
     if (message.includes('device_keys')) throw new AppError('device_already_bound', 'This device already holds an account.');
     if (message.includes('passkeys')) throw new AppError('credential_exists', 'This passkey is already registered.');
     throw err;
   }
+  await publishStatusChanges(deps, db);
   await notify(deps, account, {
     sms: `VNeID: Tai khoan dinh danh dien tu cua ban da chuyen sang thiet bi moi luc ${vnTime(deps.now)}. Thiet bi cu da bi go. Neu khong phai ban, khoa ngay tai ${lockUrl(deps)}`,
     subject: 'Tài khoản định danh điện tử đã chuyển sang thiết bị mới',
@@ -362,12 +368,12 @@ export async function finishDeviceChange(deps: Deps, input: DeviceChangeFinishIn
  */
 export async function lookUpDeviceChange(deps: Deps, account: Account, sessionDeviceKeyId: string, code: string) {
   await enforceRateLimit(deps.db, `device-change:lookup:${account.id}`, LIMITS.deviceChangeLookupPerAccount, deps.now);
-  for (const request of await listOpenDeviceChanges(deps.db, account.id, deps.now)) {
+  for (const request of await listOpenDeviceChanges(deps.shards.dbFor(account.idNumber), account.id, deps.now)) {
     if (OPEN.includes(request.state) && (await codeMatches(deps, request, code))) {
       const options = await createStepUpOptions(deps, {
         purpose: 'approve-device',
         subject: request.id,
-        accountId: account.id,
+        account,
         deviceKeyId: sessionDeviceKeyId,
       });
       return { request: viewDeviceChange(request), options };
@@ -389,14 +395,14 @@ export async function approveDeviceChange(
 ): Promise<DeviceChangeRequestView> {
   const { device } = await verifyStepUp(deps, input, 'approve-device', {
     subject: input.requestId,
-    accountId: account.id,
+    account,
     deviceKeyId: sessionDeviceKeyId,
   });
-  const { request } = await readLive(deps, input.requestId, OPEN);
+  const { request, db } = await readLive(deps, input.requestId, OPEN);
   if (request.accountId !== account.id) throw invalid();
   const expiresAt = deps.now + DEVICE_CHANGE_APPROVED_TTL_MS;
   if (
-    !(await transitionDeviceChange(deps.db, request.id, OPEN, 'approved', deps.now, {
+    !(await transitionDeviceChange(db, request.id, OPEN, 'approved', deps.now, {
       approvedVia: 'old-device',
       approvedBy: device.keyId,
       expiresAt,
@@ -404,13 +410,11 @@ export async function approveDeviceChange(
   ) {
     throw invalid();
   }
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `account:${account.id}`,
-    action: 'device.change.approved',
-    subject: account.id,
-    detail: { via: 'old-device', label: request.label, approvedBy: device.keyId },
-  });
+  await audit(
+    deps,
+    { at: deps.now, actor: `account:${account.id}`, action: 'device.change.approved', subject: account.id, detail: { via: 'old-device', label: request.label, approvedBy: device.keyId } },
+    db,
+  );
   return viewDeviceChange({ ...request, state: 'approved', expiresAt });
 }
 
@@ -421,11 +425,11 @@ export async function approveDeviceChangeAsOfficer(
   account: Account,
   input: { requestId: string; code: string },
 ): Promise<void> {
-  const { request } = await readLive(deps, input.requestId, OPEN);
+  const { request, db } = await readLive(deps, input.requestId, OPEN);
   if (request.accountId !== account.id) throw invalid();
   if (!(await codeMatches(deps, request, input.code))) throw new AppError('code_invalid', 'The code does not match the one on the new phone.');
   if (
-    !(await transitionDeviceChange(deps.db, request.id, OPEN, 'approved', deps.now, {
+    !(await transitionDeviceChange(db, request.id, OPEN, 'approved', deps.now, {
       approvedVia: 'officer',
       approvedBy: officer.id,
       expiresAt: deps.now + DEVICE_CHANGE_APPROVED_TTL_MS,
@@ -433,13 +437,17 @@ export async function approveDeviceChangeAsOfficer(
   ) {
     throw invalid();
   }
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `officer:${officer.id}`,
-    action: 'device.change.approved',
-    subject: account.id,
-    detail: { via: 'officer', label: request.label, unit: officer.unitCode, cardChecked: true },
-  });
+  await audit(
+    deps,
+    {
+      at: deps.now,
+      actor: `officer:${officer.id}`,
+      action: 'device.change.approved',
+      subject: account.id,
+      detail: { via: 'officer', label: request.label, unit: officer.unitCode, cardChecked: true },
+    },
+    db,
+  );
   await notify(deps, account, {
     sms: `VNeID: Can bo ${officer.unitCode} da phe duyet doi thiet bi dang nhap tai khoan cua ban luc ${vnTime(deps.now)}. Neu khong phai ban, khoa ngay tai ${lockUrl(deps)}`,
     subject: 'Cán bộ đã phê duyệt đổi thiết bị đăng nhập',
@@ -449,19 +457,14 @@ export async function approveDeviceChangeAsOfficer(
 
 /** The old phone (or the citizen from Settings) cancels a request. */
 export async function cancelDeviceChange(deps: Deps, account: Account, requestId: string): Promise<void> {
-  const request = await readDeviceChange(deps.db, requestId);
+  const db = deps.shards.dbFor(account.idNumber);
+  const request = await readDeviceChange(db, requestId);
   if (!request || request.accountId !== account.id) throw invalid();
-  if (!(await transitionDeviceChange(deps.db, request.id, ['code_sent', 'pending', 'waiting', 'approved'], 'cancelled', deps.now))) throw invalid();
-  await insertAudit(deps.db, {
-    at: deps.now,
-    actor: `account:${account.id}`,
-    action: 'device.change.cancelled',
-    subject: account.id,
-    detail: { label: request.label },
-  });
+  if (!(await transitionDeviceChange(db, request.id, ['code_sent', 'pending', 'waiting', 'approved'], 'cancelled', deps.now))) throw invalid();
+  await audit(deps, { at: deps.now, actor: `account:${account.id}`, action: 'device.change.cancelled', subject: account.id, detail: { label: request.label } }, db);
 }
 
 /** Open requests of an account, for the device list and the officer's record. */
-export async function openDeviceChanges(deps: Deps, accountId: string): Promise<DeviceChangeRequestView[]> {
-  return (await listOpenDeviceChanges(deps.db, accountId, deps.now)).map(viewDeviceChange);
+export async function openDeviceChanges(deps: Deps, account: Pick<Account, 'id' | 'idNumber'>): Promise<DeviceChangeRequestView[]> {
+  return (await listOpenDeviceChanges(deps.shards.dbFor(account.idNumber), account.id, deps.now)).map(viewDeviceChange);
 }

@@ -27,12 +27,14 @@ import {
   type DocumentRow,
 } from '../store/documents';
 import { readReminder, upsertReminderStatement } from '../store/reminders';
+import type { ShardDb } from '../store/shards';
 import type { Citizen } from '../registries/population';
 import type { SectoralRegistries } from '../registries/sectoral';
 import { newId, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { activeIssuerKey, issuerKeyNotAfter, MAX_CREDENTIAL_LIFETIME_MS, signingIssuerKey, trustedIssuerKids } from './issuer';
+import { publishStatusChanges } from './status-list';
 
 const DAY = 24 * 60 * 60_000;
 /** Credentials are re-issued when fewer than this many days remain. */
@@ -164,7 +166,7 @@ async function level2Extras(deps: Deps, account: Account, citizen: Citizen, toda
     const until = `${Number(d.citizen.birthDate.slice(0, 4)) + DEPENDANT_MAX_AGE}${d.citizen.birthDate.slice(4)}`.replace(/-02-29$/, '-02-28');
     out.push({ docType: 'dependant', subject: d.citizen.idNumber, data: { ...person(d.citizen), holderRelation: holderRelation(d.relation) }, validUntil: Date.parse(`${until}T00:00:00Z`) });
   }
-  for (const docType of await listAttachments(deps.db, account.id)) {
+  for (const docType of await listAttachments(deps.shards.dbFor(account.idNumber), account.id)) {
     if (!ATTACHABLE.includes(docType as DocType)) continue;
     const data = await sectoral(deps.sectoral, docType as DocType, citizen);
     if (!data) continue;
@@ -190,19 +192,20 @@ function isCurrentDocumentConflict(err: unknown): boolean {
 }
 
 async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, mayRetry: boolean): Promise<WalletDocument[]> {
-  const device = await readDeviceKey(deps.db, deviceKeyId);
+  const db = deps.shards.dbFor(account.idNumber);
+  const device = await readDeviceKey(db, deviceKeyId);
   if (!device || device.revokedAt !== null || device.accountId !== account.id) {
     throw new AppError('device_unknown', 'This device is not bound to the account.');
   }
   const citizen = await deps.registry.findCitizen(account.idNumber);
   if (!citizen) throw new AppError('not_found', 'The registry has no record for this account.');
   const wanted = await entitlements(deps, account, citizen);
-  const current = await listCurrentDocuments(deps.db, account.id);
+  const current = await listCurrentDocuments(db, account.id);
   const [stored, trustedKids, signer, reminder] = await Promise.all([
-    listCredentials(deps.db, current.map((d) => d.id)),
+    listCredentials(db, current.map((d) => d.id)),
     trustedIssuerKids(deps.config),
     signingIssuerKey(deps.config, deps.now),
-    readReminder(deps.db, account.id),
+    readReminder(db, account.id),
   ]);
   // No credential outlives the key that signs it (FORMAT.md §12): past its notAfter verifiers drop
   // the key. Without a key that can sign, current documents are still returned; issuing is refused below.
@@ -210,7 +213,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   // The daily cron's copy of the birthday and card expiry follows the registry read here: a
   // renewed card is then warned about by its new date, and no longer by the old one.
   const fresh = { accountId: account.id, birthMd: citizen.birthDate.slice(5), cardExpires: citizen.cardExpires };
-  const reminderUpdate = reminder?.birthMd === fresh.birthMd && reminder.cardExpires === fresh.cardExpires ? null : upsertReminderStatement(deps.db, fresh, deps.now);
+  const reminderUpdate = reminder?.birthMd === fresh.birthMd && reminder.cardExpires === fresh.cardExpires ? null : upsertReminderStatement(db, fresh, deps.now);
   const byKey = new Map(current.map((d) => [`${d.docType}:${d.subject}`, d]));
   const keep: DocumentRow[] = [];
   const issue: Array<Entitlement & { dataHash: string; expiresAt: number; replaces?: DocumentRow }> = [];
@@ -242,10 +245,11 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   }
 
   const key = signer ?? (await activeIssuerKey(deps.config, deps.now)); // throws: no key can sign
+  // Status indices come from the issuer's one counter (main database): unique across every shard.
   const firstIndex = toIssue.length ? await allocateStatusIndices(deps.db, toIssue.length) : 0;
-  // The old versions are revoked, and their status-list parts' versions bumped, first.
+  // The old versions are revoked, and their status-list parts marked for a new version, first.
   const superseded = [...retired, ...issue.flatMap((i) => (i.replaces ? [i.replaces] : []))].map((old) => old.id);
-  const statements: D1PreparedStatement[] = supersedeDocumentsStatements(deps.db, superseded, deps.now);
+  const statements: D1PreparedStatement[] = supersedeDocumentsStatements(db, superseded, deps.now);
   const issued: DocumentRow[] = [];
   const issuedCredentials = new Map<string, Map<string, Uint8Array>>();
   for (const [n, e] of toIssue.entries()) {
@@ -263,7 +267,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
       expiresAt: e.expiresAt,
       supersededAt: null,
     };
-    statements.push(insertDocumentStatement(deps.db, row));
+    statements.push(insertDocumentStatement(db, row));
     const views = new Map<string, Uint8Array>();
     issuedCredentials.set(row.id, views);
     for (const view of DOCUMENT_TYPES[e.docType].views as readonly View[]) {
@@ -279,7 +283,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
         statusIndex: row.statusIndex,
         data: e.data,
       });
-      statements.push(insertCredentialStatement(deps.db, row.id, view, bytes));
+      statements.push(insertCredentialStatement(db, row.id, view, bytes));
       views.set(view, bytes);
     }
     issued.push(row);
@@ -287,7 +291,7 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
   if (reminderUpdate) statements.push(reminderUpdate);
   // One transaction: old versions are revoked exactly when the new ones exist.
   try {
-    await deps.db.batch(statements);
+    await db.batch(statements);
   } catch (err) {
     // Another sync of this account (the phone twice at once, or an officer's approval) issued
     // the same document after this one read the current versions: the whole batch rolled
@@ -295,7 +299,8 @@ async function syncAttempt(deps: Deps, account: Account, deviceKeyId: string, ma
     if (mayRetry && isCurrentDocumentConflict(err)) return syncAttempt(deps, account, deviceKeyId, false);
     throw err;
   }
-  if (issued.length) await settleAfterIssue(deps, account.id, deviceKeyId);
+  if (superseded.length) await publishStatusChanges(deps, db);
+  if (issued.length) await settleAfterIssue(deps, db, account.id, deviceKeyId);
   return present([...keep, ...issued], new Map([...stored, ...issuedCredentials]));
 }
 
@@ -314,13 +319,14 @@ function signedByTrustedKeys(views: Map<string, Uint8Array> | undefined, trusted
  * valid credentials behind: look again once the new versions exist, and suspend (locked
  * account) or revoke (revoked device key) what was just issued.
  */
-async function settleAfterIssue(deps: Deps, accountId: string, deviceKeyId: string): Promise<void> {
-  const [account, device] = await Promise.all([readAccount(deps.db, accountId), readDeviceKey(deps.db, deviceKeyId)]);
+async function settleAfterIssue(deps: Deps, db: ShardDb, accountId: string, deviceKeyId: string): Promise<void> {
+  const [account, device] = await Promise.all([readAccount(db, accountId), readDeviceKey(db, deviceKeyId)]);
   if (!device || device.revokedAt !== null) {
-    await deps.db.batch(revokeDocumentsOfDeviceStatements(deps.db, accountId, deviceKeyId));
+    await db.batch(revokeDocumentsOfDeviceStatements(db, accountId, deviceKeyId, deps.now));
   } else if (!account || account.status !== 'active') {
-    await deps.db.batch(setAccountDocumentsStatusStatements(deps.db, accountId, 0, 2));
-  }
+    await db.batch(setAccountDocumentsStatusStatements(db, accountId, 0, 2, deps.now));
+  } else return;
+  await publishStatusChanges(deps, db);
 }
 
 function present(docs: DocumentRow[], credentials: Map<string, Map<string, Uint8Array>>): WalletDocument[] {
@@ -345,9 +351,10 @@ function present(docs: DocumentRow[], credentials: Map<string, Map<string, Uint8
  * activates later is issued at activation) or issuing failed: the act that called it has
  * committed already, and the next sync issues them anyway.
  */
-export async function issueToBoundDevice(deps: Deps, accountId: string): Promise<WalletDocument[] | null> {
+export async function issueToBoundDevice(deps: Deps, of: Pick<Account, 'id' | 'idNumber'>): Promise<WalletDocument[] | null> {
   try {
-    const [account, keys] = await Promise.all([readAccount(deps.db, accountId), listDeviceKeys(deps.db, accountId)]);
+    const db = deps.shards.dbFor(of.idNumber);
+    const [account, keys] = await Promise.all([readAccount(db, of.id), listDeviceKeys(db, of.id)]);
     // One phone, one account: at most one key is in force (a device change revokes the others in its transaction).
     const bound = keys.filter((k) => k.revokedAt === null).at(-1);
     if (!account || !bound) return null;
@@ -362,5 +369,5 @@ export async function issueToBoundDevice(deps: Deps, accountId: string): Promise
 export async function attachDocument(deps: Deps, account: Account, docType: DocType, officer: string): Promise<boolean> {
   if (account.level !== 2) throw new AppError('forbidden', 'Documents can be attached to level-2 accounts only.');
   if (!ATTACHABLE.includes(docType)) throw new AppError('validation_failed', 'This document type cannot be attached.');
-  return insertAttachment(deps.db, account.id, docType, officer, deps.now);
+  return insertAttachment(deps.shards.dbFor(account.idNumber), account.id, docType, officer, deps.now);
 }

@@ -9,13 +9,13 @@ import type { EnrolFinishInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
 import { timingSafeEqual, utf8 } from '../../shared/bytes';
 import { insertAccountStatement, readAccountByIdNumber, type Account } from '../store/accounts';
-import { insertAuditStatement, insertAudit } from '../store/audit';
 import { insertEnrolment, readEnrolment, transitionEnrolment, transitionEnrolmentStatement, type Enrolment } from '../store/enrolments';
 import { readLevel2Approval, recordFailedActivation, useActivationCode, useLevel2ApprovalStatement } from '../store/level2-approvals';
-import { credentialIdTaken } from '../store/passkeys';
-import { hmacBase64Url, newId } from './crypto';
+import type { ShardDb } from '../store/shards';
+import { audit, recordAudit } from './audit';
+import { hmacBase64Url } from './crypto';
 import type { Deps } from './deps';
-import { bindDeviceStatements, verifyNewDeviceKey } from './devices';
+import { bindDeviceStatements, bindNewDevice, credentialIdTaken, verifyNewDeviceKey } from './devices';
 import { issueToBoundDevice } from './documents';
 import { AppError } from './errors';
 import { createRegistrationOptions, takeChallenge, verifyRegistration } from './passkeys';
@@ -53,24 +53,26 @@ export async function startEnrolment(
     citizen.birthDate !== input.birthDate ||
     citizen.phone !== input.phone
   ) {
-    await insertAudit(deps.db, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.mismatch', subject: null });
+    await audit(deps, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.mismatch', subject: null }, null);
     throw new AppError('registry_mismatch', 'The details do not match the national population registry.');
   }
-  if (await readAccountByIdNumber(deps.db, input.idNumber)) {
+  // The registration, and the account it makes, live on the shard of the ID number; both ids name it.
+  const db = deps.shards.dbFor(input.idNumber);
+  if (await readAccountByIdNumber(db, input.idNumber)) {
     throw new AppError('account_exists', 'This ID number already has an account. Sign in, or verify a new device.');
   }
   const enrolment: Enrolment = {
-    id: newId(),
+    id: await deps.shards.newId(input.idNumber),
     idNumber: input.idNumber,
     phone: input.phone,
-    accountId: newId(),
+    accountId: await deps.shards.newId(input.idNumber),
     state: 'code_sent',
     createdAt: deps.now,
     expiresAt: deps.now + ENROLMENT_TTL_MS,
     level: 1,
     email: null,
   };
-  await insertEnrolment(deps.db, enrolment);
+  await insertEnrolment(db, enrolment);
   const { expiresAt } = await sendSmsCode(deps, {
     flowId: `enrol:${enrolment.id}`,
     purpose: 'enrol',
@@ -91,7 +93,8 @@ export async function startEnrolment(
 export async function startApprovedEnrolment(deps: Deps, input: { idNumber: string; phone: string }, clientKey: string) {
   await enforceRateLimit(deps.db, `enrol:client:${clientKey}`, LIMITS.enrolPerClient, deps.now);
   await enforceRateLimit(deps.db, `enrol:id:${input.idNumber}`, LIMITS.enrolPerIdNumber, deps.now);
-  const approval = await readLevel2Approval(deps.db, input.idNumber);
+  const db = deps.shards.dbFor(input.idNumber);
+  const approval = await readLevel2Approval(db, input.idNumber);
   const live =
     approval &&
     approval.usedAt === null &&
@@ -99,22 +102,22 @@ export async function startApprovedEnrolment(deps: Deps, input: { idNumber: stri
     approval.phone === input.phone &&
     approval.activationCodeHash !== null &&
     approval.activationAttempts < ACTIVATION_MAX_ATTEMPTS;
-  const exists = live ? await readAccountByIdNumber(deps.db, input.idNumber) : null;
+  const exists = live ? await readAccountByIdNumber(db, input.idNumber) : null;
   const enrolment: Enrolment = {
-    id: newId(),
+    id: await deps.shards.newId(input.idNumber),
     idNumber: input.idNumber,
     phone: input.phone,
-    accountId: newId(),
+    accountId: await deps.shards.newId(input.idNumber),
     state: 'code_sent',
     createdAt: deps.now,
     expiresAt: deps.now + ENROLMENT_TTL_MS,
     level: 2,
     email: live ? approval.email : null,
   };
-  await insertEnrolment(deps.db, enrolment);
+  await insertEnrolment(db, enrolment);
   if (!live || exists) {
     // Nothing to activate: a code that is never sent keeps every later answer the same.
-    await insertAudit(deps.db, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.level2.mismatch', subject: null });
+    await audit(deps, { at: deps.now, actor: `client:${clientKey}`, action: 'enrol.level2.mismatch', subject: null }, null);
     const { expiresAt } = await sendDecoyCode(deps, { flowId: `enrol:${enrolment.id}`, purpose: 'enrol', phone: input.phone });
     return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
   }
@@ -127,12 +130,14 @@ export async function startApprovedEnrolment(deps: Deps, input: { idNumber: stri
   return { enrolmentId: enrolment.id, phoneMasked: maskPhone(input.phone), codeExpiresAt: expiresAt };
 }
 
-async function readLiveEnrolment(deps: Deps, id: string, state: Enrolment['state']): Promise<Enrolment> {
-  const enrolment = await readEnrolment(deps.db, id);
-  if (!enrolment || enrolment.expiresAt <= deps.now || enrolment.state !== state) {
+/** A registration in `state`, not expired, with the shard its id names. */
+async function readLiveEnrolment(deps: Deps, id: string, state: Enrolment['state']): Promise<{ enrolment: Enrolment; db: ShardDb }> {
+  const db = await deps.shards.dbForKey(id);
+  const enrolment = db ? await readEnrolment(db, id) : null;
+  if (!db || !enrolment || enrolment.expiresAt <= deps.now || enrolment.state !== state) {
     throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
   }
-  return enrolment;
+  return { enrolment, db };
 }
 
 async function registrationOptionsFor(deps: Deps, enrolment: Enrolment) {
@@ -147,11 +152,11 @@ async function registrationOptionsFor(deps: Deps, enrolment: Enrolment) {
 
 /** Step 2: the SMS code confirms the phone; the account is approved; passkey options follow. */
 export async function verifyEnrolmentPhone(deps: Deps, input: { enrolmentId: string; code: string }) {
-  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
+  const { enrolment, db } = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
   // Level 2 needs the activation code too (every level-2 request, decoy or not: no answer differs).
   if (enrolment.level === 2) throw new AppError('enrolment_invalid', 'A level-2 activation is verified with its activation code (/api/enrol/approved/verify).');
   await checkSmsCode(deps, `enrol:${enrolment.id}`, input.code);
-  return approveEnrolment(deps, enrolment);
+  return approveEnrolment(deps, db, enrolment);
 }
 
 /**
@@ -160,10 +165,10 @@ export async function verifyEnrolmentPhone(deps: Deps, input: { enrolmentId: str
  * tries. A swapped SIM gives the SMS code, not the paper from the desk.
  */
 export async function verifyApprovedEnrolment(deps: Deps, input: { enrolmentId: string; code: string; activationCode: string }) {
-  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
+  const { enrolment, db } = await readLiveEnrolment(deps, input.enrolmentId, 'code_sent');
   if (enrolment.level !== 2) throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
   await checkSmsCode(deps, `enrol:${enrolment.id}`, input.code);
-  const approval = await readLevel2Approval(deps.db, enrolment.idNumber);
+  const approval = await readLevel2Approval(db, enrolment.idNumber);
   if (!approval || approval.usedAt !== null || approval.expiresAt <= deps.now || approval.phone !== enrolment.phone || !approval.activationCodeHash) {
     throw new AppError('enrolment_invalid', 'This approval has expired or was used. Ask at the police station.');
   }
@@ -171,23 +176,23 @@ export async function verifyApprovedEnrolment(deps: Deps, input: { enrolmentId: 
   if (approval.activationAttempts >= ACTIVATION_MAX_ATTEMPTS) throw voided();
   const given = await activationCodeHash(deps, enrolment.idNumber, input.activationCode);
   if (!timingSafeEqual(utf8(given), utf8(approval.activationCodeHash))) {
-    const attempts = await recordFailedActivation(deps.db, enrolment.idNumber);
+    const attempts = await recordFailedActivation(db, enrolment.idNumber);
     if (attempts >= ACTIVATION_MAX_ATTEMPTS) throw voided();
     throw new AppError('activation_code_invalid', `The activation code is not valid. ${ACTIVATION_MAX_ATTEMPTS - attempts} tries left.`);
   }
   // Single use: of two activations racing with the same code, one takes it.
-  if (!(await useActivationCode(deps.db, enrolment.idNumber, given, ACTIVATION_MAX_ATTEMPTS, deps.now))) {
+  if (!(await useActivationCode(db, enrolment.idNumber, given, ACTIVATION_MAX_ATTEMPTS, deps.now))) {
     throw new AppError('enrolment_invalid', 'This approval has expired or was used. Ask at the police station.');
   }
-  return approveEnrolment(deps, enrolment);
+  return approveEnrolment(deps, db, enrolment);
 }
 
 /** The phone is confirmed: the registration is approved (an SMS says so) and passkey options follow. */
-async function approveEnrolment(deps: Deps, enrolment: Enrolment) {
-  if (!(await transitionEnrolment(deps.db, enrolment.id, 'code_sent', 'approved'))) {
+async function approveEnrolment(deps: Deps, db: ShardDb, enrolment: Enrolment) {
+  if (!(await transitionEnrolment(db, enrolment.id, 'code_sent', 'approved'))) {
     throw new AppError('enrolment_invalid', 'This registration has expired or is finished. Start again.');
   }
-  await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'enrol.approved', subject: enrolment.accountId, detail: { level: enrolment.level } });
+  await audit(deps, { at: deps.now, actor: 'system', action: 'enrol.approved', subject: enrolment.accountId, detail: { level: enrolment.level } }, db);
   await deps.sms.send(
     enrolment.phone,
     `VNeID: Tai khoan dinh danh dien tu muc ${enrolment.level} cua ban da duoc phe duyet. Hay kich hoat tren ung dung tren dien thoai cua ban.`,
@@ -198,7 +203,7 @@ async function approveEnrolment(deps: Deps, enrolment: Enrolment) {
 
 /** Fresh passkey options for an approved registration (after a cancelled passkey prompt). */
 export async function renewEnrolmentOptions(deps: Deps, enrolmentId: string) {
-  const enrolment = await readLiveEnrolment(deps, enrolmentId, 'approved');
+  const { enrolment } = await readLiveEnrolment(deps, enrolmentId, 'approved');
   return { options: await registrationOptionsFor(deps, enrolment) };
 }
 
@@ -209,18 +214,18 @@ export async function finishEnrolment(
 ): Promise<{ account: Account; deviceKeyId: string }> {
   const { challenge, subject } = await takeChallenge(deps, input.credential.response.clientDataJSON, 'register');
   if (subject !== input.enrolmentId) throw new AppError('challenge_invalid', 'This request belongs to another registration.');
-  const enrolment = await readLiveEnrolment(deps, input.enrolmentId, 'approved');
-  if (await readAccountByIdNumber(deps.db, enrolment.idNumber)) {
+  const { enrolment, db } = await readLiveEnrolment(deps, input.enrolmentId, 'approved');
+  if (await readAccountByIdNumber(db, enrolment.idNumber)) {
     throw new AppError('account_exists', 'This ID number already has an account.');
   }
   const device = await verifyNewDeviceKey(deps, input.deviceKey, 'register', challenge);
   const passkey = await verifyRegistration(deps, input.credential, challenge);
-  if (await credentialIdTaken(deps.db, passkey.credentialId)) {
+  if (await credentialIdTaken(deps, passkey.credentialId)) {
     throw new AppError('credential_exists', 'This passkey is already registered.');
   }
   // Level 2: the approval whose activation code this registration used (not one made since), and
   // the officer who recorded the phone at the desk, for the four-eyes rule on device change.
-  const approval = enrolment.level === 2 ? await readLevel2Approval(deps.db, enrolment.idNumber) : null;
+  const approval = enrolment.level === 2 ? await readLevel2Approval(db, enrolment.idNumber) : null;
   if (enrolment.level === 2 && (!approval || approval.usedAt !== null || approval.activationCodeHash !== null || approval.phone !== enrolment.phone)) {
     throw new AppError('enrolment_invalid', 'This approval has changed or was used. Ask at the police station.');
   }
@@ -238,25 +243,31 @@ export async function finishEnrolment(
     updatedAt: deps.now,
   };
   try {
-    // One transaction: the account never exists without its passkey and device key, and the
-    // registration is activated only with them. Of two finishes racing, the second fails on the
-    // account's id (the same for both) and leaves nothing; a failed batch leaves the
-    // registration approved, to be finished with fresh options.
-    await deps.db.batch([
-      transitionEnrolmentStatement(deps.db, enrolment.id, 'approved', 'activated'),
-      insertAccountStatement(deps.db, account),
-      ...bindDeviceStatements(deps, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? null }, passkey),
-      insertAuditStatement(deps.db, {
-        at: deps.now,
-        actor: `account:${account.id}`,
-        action: 'account.activated',
-        subject: account.id,
-        detail: { level: enrolment.level, deviceKeyId: device.keyId, backupEligible: passkey.backupEligible },
-      }),
+    // One transaction on the shard: the account never exists without its passkey and device key,
+    // and the registration is activated only with them; the directory reserves the device key and
+    // the credential across shards first (bindNewDevice). Of two finishes racing, the second fails
+    // on the directory or on the account's id (the same for both) and leaves nothing; a failed
+    // batch leaves the registration approved, to be finished with fresh options.
+    await bindNewDevice(deps, db, { accountId: account.id, deviceKeyId: device.keyId, credentialId: passkey.credentialId }, [
+      transitionEnrolmentStatement(db, enrolment.id, 'approved', 'activated'),
+      insertAccountStatement(db, account),
+      ...bindDeviceStatements(deps, db, account.id, { keyId: device.keyId, publicKey: device.publicKey, label: input.deviceKey.label ?? null }, passkey),
+      recordAudit(
+        deps,
+        {
+          at: deps.now,
+          actor: `account:${account.id}`,
+          action: 'account.activated',
+          subject: account.id,
+          detail: { level: enrolment.level, deviceKeyId: device.keyId, backupEligible: passkey.backupEligible },
+        },
+        db,
+      ).statement,
       // A level-2 activation uses up the officer's approval in the same transaction.
-      ...(enrolment.level === 2 ? [useLevel2ApprovalStatement(deps.db, enrolment.idNumber, deps.now)] : []),
+      ...(enrolment.level === 2 ? [useLevel2ApprovalStatement(db, enrolment.idNumber, deps.now)] : []),
     ]);
   } catch (err) {
+    if (err instanceof AppError) throw err;
     // A concurrent activation won the race on one of the unique keys.
     const message = err instanceof Error ? err.message : '';
     if (message.includes('device_keys')) throw new AppError('device_already_bound', 'This device already holds an account.');
@@ -265,6 +276,6 @@ export async function finishEnrolment(
     throw err;
   }
   // The officer's level-2 approval promised the e-ID card: it is issued now, bound to this phone's key.
-  if (enrolment.level === 2) await issueToBoundDevice(deps, account.id);
+  if (enrolment.level === 2) await issueToBoundDevice(deps, account);
   return { account, deviceKeyId: device.keyId };
 }

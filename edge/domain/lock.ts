@@ -22,12 +22,12 @@ import type { AuthenticationResponseInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
 import { insertAccountRequest, finishAccountRequest, readAccountRequest, type AccountRequest } from '../store/account-requests';
 import { lockAccountStatement, readAccount, readAccountByIdNumber, unlockAccountStatement, type Account, type LockedBy } from '../store/accounts';
-import { insertAudit, insertAuditIfChangedStatement, insertAuditStatement } from '../store/audit';
 import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
 import { readDeviceKey } from '../store/device-keys';
 import { restoreSuspendedDocumentsStatements, setAccountDocumentsStatusStatements } from '../store/documents';
 import { deleteSessionsOfAccountStatement } from '../store/sessions';
-import { newId } from './crypto';
+import type { ShardDb } from '../store/shards';
+import { audit, recordAudit } from './audit';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { lockUrl, notify, vnTime } from './notices';
@@ -35,6 +35,7 @@ import { createAuthenticationOptions } from './passkeys';
 import { enforceRateLimit, LIMITS } from './rate-limit';
 import { verifyStepUp } from './reauth';
 import { checkSmsCode, sendDecoyCode, sendSmsCode } from './sms-codes';
+import { publishStatusChanges } from './status-list';
 
 /** Status-list values (shared/credential): 0 valid, 1 revoked, 2 suspended. */
 const VALID = 0;
@@ -61,13 +62,16 @@ function lockedElsewhere(): AppError {
  * account again keeps the stronger lock and changes nothing more.
  */
 export async function lockAccount(deps: Deps, account: Account, by: Actor, lockedBy: LockedBy): Promise<void> {
-  await deps.db.batch([
-    lockAccountStatement(deps.db, account.id, lockedBy, deps.now),
-    deleteSessionsOfAccountStatement(deps.db, account.id),
-    ...setAccountDocumentsStatusStatements(deps.db, account.id, VALID, SUSPENDED),
-    cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now),
-    insertAuditStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.locked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
+  const db = deps.shards.dbFor(account.idNumber);
+  const record = recordAudit(deps, { at: deps.now, actor: by.actor, action: 'account.locked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }, db);
+  await db.batch([
+    lockAccountStatement(db, account.id, lockedBy, deps.now),
+    deleteSessionsOfAccountStatement(db, account.id),
+    ...setAccountDocumentsStatusStatements(db, account.id, VALID, SUSPENDED, deps.now),
+    cancelOpenDeviceChangesStatement(db, account.id, deps.now),
+    record.statement,
   ]);
+  await Promise.all([record.after(), publishStatusChanges(deps, db)]);
   if (account.status === 'active') {
     const self = lockedBy === 'self';
     await notify(deps, account, {
@@ -90,14 +94,17 @@ export async function lockAccount(deps: Deps, account: Account, by: Actor, locke
  * Returns null when it was not unlocked.
  */
 export async function unlockAccount(deps: Deps, account: Account, by: Actor, allowed: readonly LockedBy[]): Promise<Account | null> {
-  const [unlocked] = await deps.db.batch([
-    unlockAccountStatement(deps.db, account.id, allowed, deps.now),
+  const db = deps.shards.dbFor(account.idNumber);
+  const record = recordAudit(deps, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }, db, { ifChanged: true });
+  const [unlocked] = await db.batch([
+    unlockAccountStatement(db, account.id, allowed, deps.now),
     // Right after the unlock: recorded only if it happened.
-    insertAuditIfChangedStatement(deps.db, { at: deps.now, actor: by.actor, action: 'account.unlocked', subject: account.id, ...(by.detail ? { detail: by.detail } : {}) }),
-    // After the unlock (its EXISTS sees it), the parts' versions then the rows.
-    ...restoreSuspendedDocumentsStatements(deps.db, account.id, SUSPENDED, VALID),
+    record.statement,
+    // After the unlock (its EXISTS sees it), the parts' marks then the rows.
+    ...restoreSuspendedDocumentsStatements(db, account.id, SUSPENDED, VALID, deps.now),
   ]);
   if (unlocked?.meta.changes !== 1) return null;
+  await Promise.all([record.after(), publishStatusChanges(deps, db)]);
   await notify(deps, account, {
     sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc mo khoa luc ${vnTime(deps.now)}. Neu khong phai ban, hay khoa lai tai ${lockUrl(deps)} va lien he co quan Cong an.`,
     subject: 'Tài khoản định danh điện tử đã được mở khóa',
@@ -114,10 +121,12 @@ export async function unlockAccount(deps: Deps, account: Account, by: Actor, all
 export async function startLockByCode(deps: Deps, input: { idNumber: string; phone: string }, clientKey: string) {
   await enforceRateLimit(deps.db, `lock:client:${clientKey}`, LIMITS.lockPerClient, deps.now);
   await enforceRateLimit(deps.db, `lock:id:${input.idNumber}`, LIMITS.lockPerIdNumber, deps.now);
-  const account = await readAccountByIdNumber(deps.db, input.idNumber);
+  // On the shard of the ID number typed, matching or not: the request's id names it.
+  const db = deps.shards.dbFor(input.idNumber);
+  const account = await readAccountByIdNumber(db, input.idNumber);
   const match = account !== null && account.phone === input.phone;
   const request: AccountRequest = {
-    id: newId(),
+    id: await deps.shards.newId(input.idNumber),
     kind: 'lock',
     accountId: match ? account.id : null,
     deviceKeyId: null,
@@ -126,7 +135,7 @@ export async function startLockByCode(deps: Deps, input: { idNumber: string; pho
     createdAt: deps.now,
     expiresAt: deps.now + ACCOUNT_REQUEST_TTL_MS,
   };
-  await insertAccountRequest(deps.db, request);
+  await insertAccountRequest(db, request);
   const flowId = `lock:${request.id}`;
   const { expiresAt } = match
     ? await sendSmsCode(deps, {
@@ -139,21 +148,23 @@ export async function startLockByCode(deps: Deps, input: { idNumber: string; pho
   return { requestId: request.id, codeExpiresAt: expiresAt };
 }
 
-async function readLiveRequest(deps: Deps, id: string, kind: AccountRequest['kind']): Promise<AccountRequest> {
-  const request = await readAccountRequest(deps.db, id);
-  if (!request || request.kind !== kind || request.state !== 'code_sent' || request.expiresAt <= deps.now) {
+/** A request of `kind` waiting for its code, with the shard its id names. */
+async function readLiveRequest(deps: Deps, id: string, kind: AccountRequest['kind']): Promise<{ request: AccountRequest; db: ShardDb }> {
+  const db = await deps.shards.dbForKey(id);
+  const request = db ? await readAccountRequest(db, id) : null;
+  if (!db || !request || request.kind !== kind || request.state !== 'code_sent' || request.expiresAt <= deps.now) {
     throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
   }
-  return request;
+  return { request, db };
 }
 
 /** Lock from any computer, step 2: the SMS code locks the account at once. */
 export async function confirmLockByCode(deps: Deps, input: { requestId: string; code: string }, clientKey: string): Promise<void> {
-  const request = await readLiveRequest(deps, input.requestId, 'lock');
+  const { request, db } = await readLiveRequest(deps, input.requestId, 'lock');
   await checkSmsCode(deps, `lock:${request.id}`, input.code);
   // A decoy's code never matches, so past this point there is an account.
-  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
-  if (!account || !(await finishAccountRequest(deps.db, request.id))) {
+  const account = request.accountId ? await readAccount(db, request.accountId) : null;
+  if (!account || !(await finishAccountRequest(db, request.id))) {
     throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
   }
   await lockAccount(deps, account, { actor: `client:${clientKey}`, detail: { via: 'sms' } }, 'remote');
@@ -180,7 +191,7 @@ export async function startUnlock(
   if (account.lockedBy !== 'self') throw lockedElsewhere();
   await enforceRateLimit(deps.db, `unlock:account:${account.id}`, LIMITS.unlockPerAccount, deps.now);
   const request: AccountRequest = {
-    id: newId(),
+    id: await deps.shards.newId(account.idNumber),
     kind: 'unlock',
     accountId: account.id,
     deviceKeyId: device.keyId,
@@ -189,7 +200,7 @@ export async function startUnlock(
     createdAt: deps.now,
     expiresAt: deps.now + ACCOUNT_REQUEST_TTL_MS,
   };
-  await insertAccountRequest(deps.db, request);
+  await insertAccountRequest(deps.shards.dbFor(account.idNumber), request);
   const { expiresAt } = await sendSmsCode(deps, {
     flowId: `unlock:${request.id}`,
     purpose: 'unlock',
@@ -201,26 +212,26 @@ export async function startUnlock(
 
 /** Unlock, step 3: the SMS code. Returns the account and the device, for a new session. */
 export async function confirmUnlock(deps: Deps, input: { requestId: string; code: string }): Promise<{ account: Account; deviceKeyId: string }> {
-  const request = await readLiveRequest(deps, input.requestId, 'unlock');
+  const { request, db } = await readLiveRequest(deps, input.requestId, 'unlock');
   await checkSmsCode(deps, `unlock:${request.id}`, input.code);
-  const account = request.accountId ? await readAccount(deps.db, request.accountId) : null;
-  const device = request.deviceKeyId ? await readDeviceKey(deps.db, request.deviceKeyId) : null;
+  const account = request.accountId ? await readAccount(db, request.accountId) : null;
+  const device = request.deviceKeyId ? await readDeviceKey(db, request.deviceKeyId) : null;
   // The phone that proved itself in step 1 must still be bound (a device change may have happened since).
   if (!account || !device || device.revokedAt !== null || device.accountId !== account.id) {
     throw new AppError('device_unknown', 'This device is no longer bound to the account.');
   }
-  if (!(await finishAccountRequest(deps.db, request.id))) {
+  if (!(await finishAccountRequest(db, request.id))) {
     throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
   }
   if (account.status !== 'locked') {
-    await insertAudit(deps.db, { at: deps.now, actor: `account:${account.id}`, action: 'account.unlock.noop', subject: account.id });
+    await audit(deps, { at: deps.now, actor: `account:${account.id}`, action: 'account.unlock.noop', subject: account.id }, db);
     return { account, deviceKeyId: device.keyId };
   }
   if (account.lockedBy !== 'self') throw lockedElsewhere();
   const unlocked = await unlockAccount(deps, account, { actor: `account:${account.id}`, detail: { via: 'sms+passkey', label: device.label } }, ['self']);
   if (unlocked) return { account: unlocked, deviceKeyId: device.keyId };
   // A lock from a computer or an officer committed between the read and the unlock (or an officer unlocked first).
-  const now = await readAccount(deps.db, account.id);
+  const now = await readAccount(db, account.id);
   if (now?.status === 'active') return { account: now, deviceKeyId: device.keyId };
   throw lockedElsewhere();
 }

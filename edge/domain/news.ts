@@ -3,13 +3,14 @@
  * optional image); citizens read the feed (the PWA keeps it for offline reading); a warning
  * can be pushed to every subscribed browser. A broadcast walks the subscriptions in pages
  * from a cursor kept with the article, a bounded batch per request or cron run, so no
- * invocation ever tries to reach everyone at once.
+ * invocation ever tries to reach everyone at once; the subscriptions are on the account shards,
+ * walked one shard after another (the cursor names the shard and the last endpoint reached).
  */
 import type { NewsFeed, NewsItem, NewsPushResult, NewsRequest, PushMessage } from '../../shared/services';
-import { insertAudit } from '../store/audit';
 import type { Officer } from '../store/officers';
 import { listPushSubscriptionsAfter } from '../store/notifications';
 import { advanceNewsPush, insertNews, listNews, listRunningNewsPushes, readNews, startNewsPush, type NewsRow } from '../store/news';
+import { audit } from './audit';
 import { newId } from './crypto';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -58,7 +59,7 @@ export async function publishNews(deps: ServicesDeps, scope: OfficerScope, input
     pushState: 'none',
   };
   await insertNews(deps.db, row);
-  await insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'news.publish', subject: id, detail: { kind: input.kind } });
+  await audit(deps, { at: deps.now, actor: `officer:${scope.officerId}`, action: 'news.publish', subject: id, detail: { kind: input.kind } }, null);
   return toNewsItem(row);
 }
 
@@ -101,17 +102,26 @@ export async function continueNewsPushes(deps: ServicesDeps, budget: number): Pr
   const running = await listRunningNewsPushes(deps.db, 5);
   if (running.length === 0) return 0;
   const keys = await vapidKeys(deps);
+  const shards = deps.shards.all;
   for (const n of running) {
+    // "<binding> <last endpoint>": where the walk is ('' before the first page).
     let cursor = n.pushCursor ?? '';
     while (sent < budget) {
+      const at = cursor.indexOf(' ');
+      const binding = at < 0 ? shards[0]!.binding : cursor.slice(0, at);
+      const after = at < 0 ? '' : cursor.slice(at + 1);
+      const index = shards.findIndex((s) => s.binding === binding);
+      const shard = shards[index];
       const limit = Math.min(BROADCAST_PAGE, budget - sent);
-      const page = await listPushSubscriptionsAfter(deps.db, cursor, limit);
-      const next = page.length ? page[page.length - 1]!.endpoint : cursor;
-      const done = page.length < limit; // the subscriptions ran out
+      const page = shard ? await listPushSubscriptionsAfter(shard.db, after, limit) : [];
+      // A short page: this shard's subscriptions ran out; the walk goes on with the next shard, or ends.
+      const following = shard && page.length < limit ? shards[index + 1] : undefined;
+      const next = following ? `${following.binding} ` : `${binding} ${page.length ? page[page.length - 1]!.endpoint : after}`;
+      const done = page.length < limit && !following;
       if (!(await advanceNewsPush(deps.db, n.id, cursor, next, page.length, done))) break; // another worker has it
       const message: PushMessage = { title: `⚠ ${n.title}`, body: n.body.length > 200 ? `${n.body.slice(0, 197)}…` : n.body, url: `/news#${n.id}`, tag: `news-${n.id}` };
       const payload = JSON.stringify(message);
-      await Promise.all(page.map((s) => sendPush(deps, keys, s, payload, { urgency: 'high' })));
+      await Promise.all(page.map((s) => sendPush(deps, shard!.db, keys, s, payload, { urgency: 'high' })));
       sent += page.length;
       cursor = next;
       if (done) break;

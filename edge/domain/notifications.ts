@@ -23,6 +23,8 @@ import {
   type NotificationRow,
   type PushSubscriptionRow,
 } from '../store/notifications';
+import type { Account } from '../store/accounts';
+import type { ShardDb } from '../store/shards';
 import { newId } from './crypto';
 import { AppError } from './errors';
 import type { ServicesDeps } from './services-deps';
@@ -42,24 +44,25 @@ export interface NewNotification {
   link: string | null;
 }
 
-/** Adds a notification to the inbox (once per dedupe key) and pushes it after the response. */
-export async function notify(deps: ServicesDeps, n: NewNotification): Promise<boolean> {
+/** Adds a notification to the inbox of an account on `db` (its shard; once per dedupe key) and pushes it after the response. */
+export async function notify(deps: ServicesDeps, db: ShardDb, n: NewNotification): Promise<boolean> {
   const row: NotificationRow = { ...n, id: newId(), createdAt: deps.now, readAt: null };
-  const created = await insertNotificationOnce(deps.db, row);
-  if (created) deps.background(pushNotification(deps, row));
+  const created = await insertNotificationOnce(db, row);
+  if (created) deps.background(pushNotification(deps, db, row));
   return created;
 }
 
-export async function listInbox(deps: ServicesDeps, accountId: string, before: number | undefined): Promise<{ notifications: AppNotification[]; unread: number }> {
-  const [rows, unread] = await Promise.all([listNotifications(deps.db, accountId, before ?? Number.MAX_SAFE_INTEGER, 50), countUnread(deps.db, accountId)]);
+export async function listInbox(deps: ServicesDeps, account: Pick<Account, 'id' | 'idNumber'>, before: number | undefined): Promise<{ notifications: AppNotification[]; unread: number }> {
+  const db = deps.shards.dbFor(account.idNumber);
+  const [rows, unread] = await Promise.all([listNotifications(db, account.id, before ?? Number.MAX_SAFE_INTEGER, 50), countUnread(db, account.id)]);
   return {
     notifications: rows.map(({ accountId: _a, dedupeKey: _d, ...n }) => n),
     unread,
   };
 }
 
-export async function markNotificationsRead(deps: ServicesDeps, accountId: string, ids: readonly string[] | 'all'): Promise<void> {
-  await markRead(deps.db, accountId, ids, deps.now);
+export async function markNotificationsRead(deps: ServicesDeps, account: Pick<Account, 'id' | 'idNumber'>, ids: readonly string[] | 'all'): Promise<void> {
+  await markRead(deps.shards.dbFor(account.idNumber), account.id, ids, deps.now);
 }
 
 // ---- Web Push -------------------------------------------------------------------------
@@ -69,15 +72,21 @@ export async function vapidKeys(deps: ServicesDeps): Promise<VapidKeys> {
   return (await readVapidKeys(deps.db)) ?? (await insertVapidKeysOnce(deps.db, await generateVapidKeys(), deps.now));
 }
 
-export async function subscribePush(deps: ServicesDeps, accountId: string, input: PushSubscriptionRequest): Promise<void> {
+export async function subscribePush(deps: ServicesDeps, account: Pick<Account, 'id' | 'idNumber'>, input: PushSubscriptionRequest): Promise<void> {
   if (!isPushServiceEndpoint(input.endpoint, deps.services.pushHosts)) {
     throw new AppError('validation_failed', 'Invalid field: endpoint.');
   }
-  await upsertPushSubscription(deps.db, { endpoint: input.endpoint, accountId, p256dh: input.keys.p256dh, auth: input.keys.auth, createdAt: deps.now });
+  await upsertPushSubscription(deps.shards.dbFor(account.idNumber), {
+    endpoint: input.endpoint,
+    accountId: account.id,
+    p256dh: input.keys.p256dh,
+    auth: input.keys.auth,
+    createdAt: deps.now,
+  });
 }
 
-export async function unsubscribePush(deps: ServicesDeps, accountId: string, endpoint: string): Promise<void> {
-  await deletePushSubscription(deps.db, endpoint, accountId);
+export async function unsubscribePush(deps: ServicesDeps, account: Pick<Account, 'id' | 'idNumber'>, endpoint: string): Promise<void> {
+  await deletePushSubscription(deps.shards.dbFor(account.idNumber), endpoint, account.id);
 }
 
 function pushMessage(n: Pick<NotificationRow, 'title' | 'body' | 'link' | 'id'>): string {
@@ -92,12 +101,13 @@ function pushMessage(n: Pick<NotificationRow, 'title' | 'body' | 'link' | 'id'>)
 }
 
 /**
- * Sends one push message to one subscription. A subscription the push service says is gone
- * (404, 410) is deleted; one that keeps failing is dropped. Returns whether it was accepted.
- * https://www.rfc-editor.org/rfc/rfc8030#section-5
+ * Sends one push message to one subscription (kept on `db`, its account's shard). A subscription
+ * the push service says is gone (404, 410) is deleted; one that keeps failing is dropped. Returns
+ * whether it was accepted. https://www.rfc-editor.org/rfc/rfc8030#section-5
  */
 export async function sendPush(
   deps: ServicesDeps,
+  db: ShardDb,
   keys: VapidKeys,
   sub: Pick<PushSubscriptionRow, 'endpoint' | 'p256dh' | 'auth' | 'failures'>,
   payload: string,
@@ -105,7 +115,7 @@ export async function sendPush(
 ): Promise<boolean> {
   // A stored endpoint is checked again: the allowed hosts may have changed since.
   if (!isPushServiceEndpoint(sub.endpoint, deps.services.pushHosts)) {
-    await deletePushSubscription(deps.db, sub.endpoint);
+    await deletePushSubscription(db, sub.endpoint);
     return false;
   }
   const request = await buildPushRequest({
@@ -125,31 +135,39 @@ export async function sendPush(
     status = 0;
   }
   if (status === 404 || status === 410) {
-    await deletePushSubscription(deps.db, sub.endpoint);
+    await deletePushSubscription(db, sub.endpoint);
     return false;
   }
   if (status < 200 || status >= 300) {
-    if (sub.failures + 1 >= MAX_PUSH_FAILURES) await deletePushSubscription(deps.db, sub.endpoint);
-    else await recordPushFailure(deps.db, sub.endpoint);
+    if (sub.failures + 1 >= MAX_PUSH_FAILURES) await deletePushSubscription(db, sub.endpoint);
+    else await recordPushFailure(db, sub.endpoint);
     return false;
   }
   return true;
 }
 
-/** Pushes one inbox notification to every browser of its account, then marks it pushed. */
-export async function pushNotification(deps: ServicesDeps, n: NotificationRow): Promise<void> {
-  const subs = await listPushSubscriptions(deps.db, n.accountId);
+/** Pushes one inbox notification (on `db`, its account's shard) to every browser of its account, then marks it pushed. */
+export async function pushNotification(deps: ServicesDeps, db: ShardDb, n: NotificationRow): Promise<void> {
+  const subs = await listPushSubscriptions(db, n.accountId);
   if (subs.length > 0) {
     const keys = await vapidKeys(deps);
     const payload = pushMessage(n);
-    await Promise.all(subs.map((s) => sendPush(deps, keys, s, payload, { urgency: 'normal' })));
+    await Promise.all(subs.map((s) => sendPush(deps, db, keys, s, payload, { urgency: 'normal' })));
   }
-  await markPushDone(deps.db, n.id);
+  await markPushDone(db, n.id);
 }
 
-/** Pushes what is still waiting (created by the cron, or left by a worker that stopped), a bounded batch. */
+/**
+ * Pushes what is still waiting (created by the cron, or left by a worker that stopped): a
+ * bounded batch, shard after shard, `limit` in all.
+ */
 export async function deliverPendingPushes(deps: ServicesDeps, limit: number): Promise<number> {
-  const pending = await listPushPending(deps.db, limit);
-  for (const n of pending) await pushNotification(deps, n);
-  return pending.length;
+  let sent = 0;
+  for (const { db } of deps.shards.all) {
+    if (sent >= limit) break;
+    const pending = await listPushPending(db, limit - sent);
+    for (const n of pending) await pushNotification(deps, db, n);
+    sent += pending.length;
+  }
+  return sent;
 }

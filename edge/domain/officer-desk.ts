@@ -16,7 +16,7 @@ import { readLevel2Approval, upsertLevel2ApprovalStatement } from '../store/leve
 import type { Officer } from '../store/officers';
 import { readSmsCode } from '../store/sms';
 import type { Citizen } from '../registries/population';
-import { citizenSubject } from './audit';
+import { audit, citizenSubject, recordAudit } from './audit';
 import type { Deps } from './deps';
 import { approveDeviceChangeAsOfficer, openDeviceChanges } from './device-change';
 import { ACTIVATION_MAX_ATTEMPTS, activationCodeHash } from './enrolment';
@@ -24,7 +24,7 @@ import { ATTACHABLE, attachDocument, issueToBoundDevice, sectoral } from './docu
 import { AppError } from './errors';
 import { lockAccount, unlockAccount } from './lock';
 import { notify, vnTime } from './notices';
-import { officerAudit } from './officers';
+import { officerEvent } from './officers';
 import { enforceRateLimit, LIMITS } from './rate-limit';
 import { checkSmsCode, sendSmsCode } from './sms-codes';
 
@@ -43,18 +43,20 @@ async function findCitizen(deps: Deps, idNumber: string): Promise<Citizen> {
 }
 
 async function requireAccount(deps: Deps, idNumber: string): Promise<Account> {
-  const account = await readAccountByIdNumber(deps.db, idNumber);
+  const account = await readAccountByIdNumber(deps.shards.dbFor(idNumber), idNumber);
   if (!account) throw new AppError('not_found', 'This citizen has no electronic identification account.');
   return account;
 }
 
 async function record(deps: Deps, citizen: Citizen): Promise<CitizenRecord> {
-  const account = await readAccountByIdNumber(deps.db, citizen.idNumber);
+  // Everything of one citizen is on the shard of their ID number.
+  const db = deps.shards.dbFor(citizen.idNumber);
+  const account = await readAccountByIdNumber(db, citizen.idNumber);
   const [devices, attached, approval, changes] = await Promise.all([
-    account ? listDeviceKeys(deps.db, account.id) : Promise.resolve([]),
-    account ? listAttachments(deps.db, account.id) : Promise.resolve([]),
-    account ? Promise.resolve(null) : readLevel2Approval(deps.db, citizen.idNumber),
-    account ? openDeviceChanges(deps, account.id) : Promise.resolve([]),
+    account ? listDeviceKeys(db, account.id) : Promise.resolve([]),
+    account ? listAttachments(db, account.id) : Promise.resolve([]),
+    account ? Promise.resolve(null) : readLevel2Approval(db, citizen.idNumber),
+    account ? openDeviceChanges(deps, account) : Promise.resolve([]),
   ]);
   const attachable = await Promise.all(
     ATTACHABLE.map(async (docType) => ({
@@ -100,8 +102,8 @@ export async function lookUpCitizen(deps: Deps, officer: Officer, idNumber: stri
   await enforceRateLimit(deps.db, `officer:lookup:${officer.id}`, LIMITS.officerLookupsPerOfficer, deps.now);
   const citizen = await findCitizen(deps, idNumber);
   const result = await record(deps, citizen);
-  // Whom: the account, or the ID number for a citizen without one.
-  await officerAudit(deps, officer, 'officer.viewed', result.account?.accountId ?? citizenSubject(idNumber)).run();
+  // Whom: the account, or the ID number for a citizen without one; the citizen's history shows it.
+  await audit(deps, officerEvent(deps, officer, 'officer.viewed', result.account?.accountId ?? citizenSubject(idNumber)), deps.shards.dbFor(idNumber));
   return result;
 }
 
@@ -155,7 +157,8 @@ export async function approveLevel2(
 ): Promise<Level2ApprovalResponse> {
   const citizen = await findCitizen(deps, idNumber);
   if (citizen.cardExpires < today(deps)) throw new AppError('card_expired', 'The chip ID card has expired: it must be renewed before level 2.');
-  const account = await readAccountByIdNumber(deps.db, idNumber);
+  const db = deps.shards.dbFor(idNumber);
+  const account = await readAccountByIdNumber(db, idNumber);
   if (account) {
     // An empty field keeps the stored e-mail: a form left blank never erases where notices go.
     const email = input.email ? input.email : account.email;
@@ -164,14 +167,16 @@ export async function approveLevel2(
     // read out by the citizen holding it (an officer cannot quietly put in a number of their own).
     if (phoneChanged) await confirmDeskPhoneCode(deps, officer, account, input.phone, input.phoneCode);
     const detail = { cardChecked: true, phone: maskPhone(input.phone), email: email !== null, phoneChanged };
-    const [updated] = await deps.db.batch([
-      setAccountLevel2Statement(deps.db, { id: account.id, from: account.phone, phone: input.phone, email, officerId: officer.id, now: deps.now }),
-      officerAudit(deps, officer, 'officer.level2', account.id, { ...detail, previousLevel: account.level }),
+    const level2 = recordAudit(deps, officerEvent(deps, officer, 'officer.level2', account.id, { ...detail, previousLevel: account.level }), db, { ifChanged: true });
+    const [updated] = await db.batch([
+      setAccountLevel2Statement(db, { id: account.id, from: account.phone, phone: input.phone, email, officerId: officer.id, now: deps.now }),
+      level2.statement,
       // Device changes opened with a code to the old number end with it (as for the citizen's own change).
-      ...(phoneChanged ? [cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now)] : []),
+      ...(phoneChanged ? [cancelOpenDeviceChangesStatement(db, account.id, deps.now)] : []),
     ]);
     if (updated?.meta.changes !== 1) throw new AppError('request_invalid', 'The phone number of the account changed meanwhile. Look the citizen up again.');
-    await issueToBoundDevice(deps, account.id);
+    await level2.after();
+    await issueToBoundDevice(deps, account);
     await notify(deps, { phone: input.phone, email }, {
       sms: `VNeID: Tai khoan dinh danh dien tu cua ban da duoc nang len muc 2 tai ${officer.unitCode} luc ${vnTime(deps.now)}. Mo ung dung de nhan the can cuoc dien tu.`,
       subject: 'Tài khoản định danh điện tử đã lên mức 2',
@@ -192,8 +197,9 @@ export async function approveLevel2(
     // one) does not activate. Shown this once; only its HMAC is kept.
     const code = randomCode(8);
     const expiresAt = deps.now + LEVEL2_APPROVAL_TTL_MS;
-    await deps.db.batch([
-      upsertLevel2ApprovalStatement(deps.db, {
+    const level2 = recordAudit(deps, officerEvent(deps, officer, 'officer.level2', citizenSubject(idNumber), detail), db);
+    await db.batch([
+      upsertLevel2ApprovalStatement(db, {
         idNumber,
         phone: input.phone,
         email,
@@ -203,8 +209,9 @@ export async function approveLevel2(
         expiresAt,
         activationCodeHash: await activationCodeHash(deps, idNumber, code),
       }),
-      officerAudit(deps, officer, 'officer.level2', citizenSubject(idNumber), detail),
+      level2.statement,
     ]);
+    await level2.after();
     await notify(deps, { phone: input.phone, email }, {
       sms: `VNeID: Tai khoan dinh danh dien tu muc 2 cua ban da duoc phe duyet tai ${officer.unitCode}. Mo ung dung, chon "Kich hoat tai khoan muc 2", nhap so dinh danh ca nhan va ma kich hoat tren giay can bo da dua, truoc ${vnTime(expiresAt)}.`,
       subject: 'Tài khoản định danh điện tử mức 2 đã được phê duyệt',
@@ -225,8 +232,8 @@ export async function attachForCitizen(deps: Deps, officer: Officer, idNumber: s
   }
   const added = await attachDocument(deps, account, docType as DocType, `officer:${officer.id}`);
   if (added) {
-    await officerAudit(deps, officer, 'officer.attached', account.id, { docType, originalsChecked: true }).run();
-    await issueToBoundDevice(deps, account.id);
+    await audit(deps, officerEvent(deps, officer, 'officer.attached', account.id, { docType, originalsChecked: true }), deps.shards.dbFor(idNumber));
+    await issueToBoundDevice(deps, account);
   }
   return record(deps, citizen);
 }

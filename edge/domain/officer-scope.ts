@@ -9,7 +9,8 @@
  */
 import { COMMUNES, findCommune } from '../../shared/communes';
 import type { AuditAction } from '../../shared/audit';
-import { insertAudit } from '../store/audit';
+import type { ShardDb } from '../store/shards';
+import { audit } from './audit';
 import type { Deps } from './deps';
 
 export interface OfficerScope {
@@ -32,7 +33,17 @@ export function officerScope(officer: { id: string; unitCode: string }): Officer
   return { officerId: officer.id, unitCode: officer.unitCode, communes: communesOfUnit(officer.unitCode) };
 }
 
-/** An audit row for an officer's act in the services: who (officer and unit), what, whom, when. */
-export function auditScoped(deps: Deps, scope: OfficerScope, action: AuditAction, subject: string | null, detail: Record<string, string> = {}): Promise<void> {
-  return insertAudit(deps.db, { at: deps.now, actor: `officer:${scope.officerId}`, action, subject, detail: { ...detail, unit: scope.unitCode } });
+/**
+ * An audit row for an officer's act in the services: who (officer and unit), what, whom, when;
+ * `citizen`: the shard of the citizen it concerns (their history shows it), null for none.
+ */
+export function auditScoped(
+  deps: Deps,
+  scope: OfficerScope,
+  action: AuditAction,
+  subject: string | null,
+  citizen: ShardDb | null,
+  detail: Record<string, string> = {},
+): Promise<void> {
+  return audit(deps, { at: deps.now, actor: `officer:${scope.officerId}`, action, subject, detail: { ...detail, unit: scope.unitCode } }, citizen);
 }

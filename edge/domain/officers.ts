@@ -13,7 +13,7 @@ import type { OfficerMe, OfficerRole, OfficerSummary } from '../../shared/office
 import { formatCode, randomCode } from '../../shared/accounts';
 import type { AuthenticationResponseInput, RegistrationResponseInput } from '../../shared/api';
 import type { AuditAction } from '../../shared/audit';
-import { insertAudit, insertAuditStatement } from '../store/audit';
+import type { AuditEvent } from '../store/audit';
 import {
   activeSupervisorExists,
   advanceOfficerPasskeyCounter,
@@ -35,9 +35,11 @@ import {
   setOfficerStatusStatement,
   type Officer,
 } from '../store/officers';
-import { readPasskey } from '../store/passkeys';
+import { bindCredentialStatement } from '../store/directory';
+import { audit, recordAudit } from './audit';
 import { newId, newToken, sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
+import { credentialIdTaken } from './devices';
 import { AppError } from './errors';
 import { createAuthenticationOptions, createRegistrationOptions, takeChallenge, verifyAssertion, verifyRegistration } from './passkeys';
 
@@ -66,9 +68,14 @@ export function requireRole(officer: Officer, role: OfficerRole): void {
   }
 }
 
-/** An audit row for an officer's action: who (officer and unit), what, whom, when. */
+/** The audit event of an officer's act: who (officer and unit), what, whom, when. */
+export function officerEvent(deps: Deps, officer: Officer, action: AuditAction, subject: string | null, detail: Record<string, string | number | boolean | null> = {}): AuditEvent {
+  return { at: deps.now, actor: `officer:${officer.id}`, action, subject, detail: { ...detail, unit: officer.unitCode } };
+}
+
+/** An officer's act on no citizen (officers, portals, news), as a statement of the main database's batch. */
 export function officerAudit(deps: Deps, officer: Officer, action: AuditAction, subject: string | null, detail: Record<string, string | number | boolean | null> = {}) {
-  return insertAuditStatement(deps.db, { at: deps.now, actor: `officer:${officer.id}`, action, subject, detail: { ...detail, unit: officer.unitCode } });
+  return recordAudit(deps, officerEvent(deps, officer, action, subject, detail), null).statement;
 }
 
 function codeInvalid(): AppError {
@@ -132,12 +139,14 @@ export async function finishOfficerRegistration(deps: Deps, input: { code: strin
   if (!officer || officer.status !== 'invited') throw codeInvalid();
   const passkey = await verifyRegistration(deps, input.credential, challenge);
   // Credential ids are unique across citizens and officers.
-  if ((await readOfficerPasskey(deps.db, passkey.credentialId)) || (await readPasskey(deps.db, passkey.credentialId))) {
+  if ((await readOfficerPasskey(deps.db, passkey.credentialId)) || (await credentialIdTaken(deps, passkey.credentialId))) {
     throw new AppError('credential_exists', 'This passkey is already registered.');
   }
   if (!(await consumeOfficerInvite(deps.db, invite.codeHash, deps.now))) throw codeInvalid();
   try {
     await deps.db.batch([
+      // In the global directory too, in the same transaction: a citizen's registration racing for it loses.
+      await bindCredentialStatement(deps.db, passkey.credentialId),
       insertOfficerPasskeyStatement(deps.db, {
         credentialId: passkey.credentialId,
         accountId: officer.id,
@@ -155,6 +164,10 @@ export async function finishOfficerRegistration(deps: Deps, input: { code: strin
     ]);
   } catch (err) {
     await releaseOfficerInvite(deps.db, invite.codeHash);
+    // A registration (a citizen's on any shard, or an officer's) took the credential id since the check.
+    if (err instanceof Error && /UNIQUE constraint failed: (key_directory|officer_passkeys)\./.test(err.message)) {
+      throw new AppError('credential_exists', 'This passkey is already registered.');
+    }
     throw err;
   }
   return { ...officer, status: 'active', updatedAt: deps.now };
@@ -176,7 +189,7 @@ export async function verifyOfficerSignIn(deps: Deps, input: { credential: Authe
   if (!(await advanceOfficerPasskeyCounter(deps.db, passkey.credentialId, passkey.counter, newCounter, backedUp, deps.now))) {
     throw new AppError('counter_regression', 'This passkey was used at the same moment elsewhere. Sign-in refused.');
   }
-  await insertAudit(deps.db, { at: deps.now, actor: `officer:${officer.id}`, action: 'officer.signin', subject: `officer:${officer.id}`, detail: { unit: officer.unitCode } });
+  await audit(deps, { at: deps.now, actor: `officer:${officer.id}`, action: 'officer.signin', subject: `officer:${officer.id}`, detail: { unit: officer.unitCode } }, null);
   return officer;
 }
 

@@ -8,9 +8,8 @@ import type { AuthenticationResponseInput } from '../../shared/api';
 import { maskPhone } from '../../shared/api';
 import { finishAccountRequest, insertAccountRequest, readAccountRequest, type AccountRequest } from '../store/account-requests';
 import { changeAccountPhoneStatement, readAccount, type Account } from '../store/accounts';
-import { insertAuditStatement } from '../store/audit';
 import { cancelOpenDeviceChangesStatement } from '../store/device-changes';
-import { newId } from './crypto';
+import { recordAudit } from './audit';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { ACCOUNT_REQUEST_TTL_MS } from './lock';
@@ -21,7 +20,7 @@ import { checkSmsCode, sendSmsCode } from './sms-codes';
 
 /** Options for the fresh assertion, limited to the account's passkeys (this phone's first). */
 export function createPhoneChangeOptions(deps: Deps, account: Account, sessionDeviceKeyId: string) {
-  return createStepUpOptions(deps, { purpose: 'change-phone', subject: account.id, accountId: account.id, deviceKeyId: sessionDeviceKeyId });
+  return createStepUpOptions(deps, { purpose: 'change-phone', subject: account.id, account, deviceKeyId: sessionDeviceKeyId });
 }
 
 /** Step 1: passkey + device key now; an SMS code goes to the new number. */
@@ -32,10 +31,10 @@ export async function startPhoneChange(
   input: { phone: string; credential: AuthenticationResponseInput; deviceKey: { keyId: string; signature: string } },
 ) {
   await enforceRateLimit(deps.db, `phone-change:account:${account.id}`, LIMITS.phoneChangePerAccount, deps.now);
-  const { device } = await verifyStepUp(deps, input, 'change-phone', { subject: account.id, accountId: account.id, deviceKeyId: sessionDeviceKeyId });
+  const { device } = await verifyStepUp(deps, input, 'change-phone', { subject: account.id, account, deviceKeyId: sessionDeviceKeyId });
   if (input.phone === account.phone) throw new AppError('validation_failed', 'This is already the phone number of the account.');
   const request: AccountRequest = {
-    id: newId(),
+    id: await deps.shards.newId(account.idNumber),
     kind: 'phone',
     accountId: account.id,
     deviceKeyId: device.keyId,
@@ -44,7 +43,7 @@ export async function startPhoneChange(
     createdAt: deps.now,
     expiresAt: deps.now + ACCOUNT_REQUEST_TTL_MS,
   };
-  await insertAccountRequest(deps.db, request);
+  await insertAccountRequest(deps.shards.dbFor(account.idNumber), request);
   const { expiresAt } = await sendSmsCode(deps, {
     flowId: `phone:${request.id}`,
     purpose: 'phone',
@@ -56,23 +55,22 @@ export async function startPhoneChange(
 
 /** Step 2: the code from the new number changes it; the old number gets a notice. */
 export async function confirmPhoneChange(deps: Deps, account: Account, input: { requestId: string; code: string }): Promise<Account> {
-  const request = await readAccountRequest(deps.db, input.requestId);
+  const db = deps.shards.dbFor(account.idNumber);
+  const request = await readAccountRequest(db, input.requestId);
   if (!request || request.kind !== 'phone' || request.accountId !== account.id || request.state !== 'code_sent' || request.expiresAt <= deps.now || !request.newPhone) {
     throw new AppError('request_invalid', 'This request has expired or is finished. Start again.');
   }
   await checkSmsCode(deps, `phone:${request.id}`, input.code);
-  if (!(await finishAccountRequest(deps.db, request.id))) throw new AppError('request_invalid', 'This request is already finished.');
-  const [changed] = await deps.db.batch([
-    changeAccountPhoneStatement(deps.db, account.id, account.phone, request.newPhone, deps.now),
-    insertAuditStatement(deps.db, {
-      at: deps.now,
-      actor: `account:${account.id}`,
-      action: 'phone.changed',
-      subject: account.id,
-      detail: { from: maskPhone(account.phone), to: maskPhone(request.newPhone) },
-    }),
+  if (!(await finishAccountRequest(db, request.id))) throw new AppError('request_invalid', 'This request is already finished.');
+  const [changed] = await db.batch([
+    changeAccountPhoneStatement(db, account.id, account.phone, request.newPhone, deps.now),
+    recordAudit(
+      deps,
+      { at: deps.now, actor: `account:${account.id}`, action: 'phone.changed', subject: account.id, detail: { from: maskPhone(account.phone), to: maskPhone(request.newPhone) } },
+      db,
+    ).statement,
     // A device change opened with an SMS code to the old number (a swapped SIM, say) ends with it.
-    cancelOpenDeviceChangesStatement(deps.db, account.id, deps.now),
+    cancelOpenDeviceChangesStatement(db, account.id, deps.now),
   ]);
   if (changed?.meta.changes !== 1) throw new AppError('request_invalid', 'The phone number changed meanwhile. Start again.');
   // The old number hears of it: if someone else did this, its owner can act.
@@ -81,5 +79,5 @@ export async function confirmPhoneChange(deps: Deps, account: Account, input: { 
     subject: 'Số điện thoại của tài khoản định danh điện tử đã thay đổi',
     body: `Lúc ${vnTime(deps.now)}, số điện thoại của tài khoản định danh điện tử đã đổi sang ${maskPhone(request.newPhone)}.\n\nNếu không phải bạn, hãy đến cơ quan Công an ngay để khóa tài khoản (mã khóa qua SMS nay gửi tới số mới).`,
   });
-  return (await readAccount(deps.db, account.id)) ?? { ...account, phone: request.newPhone, updatedAt: deps.now };
+  return (await readAccount(db, account.id)) ?? { ...account, phone: request.newPhone, updatedAt: deps.now };
 }

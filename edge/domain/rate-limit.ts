@@ -1,3 +1,4 @@
+import type { MainDb } from '../store/shards';
 import { hitRateLimit } from '../store/rate-limits';
 import { AppError } from './errors';
 
@@ -33,7 +34,7 @@ export const LIMITS = {
 
 /** Counts a hit on `key` and refuses with `rate_limited` (and when to retry) past the limit. */
 export async function enforceRateLimit(
-  db: D1Database,
+  db: MainDb,
   key: string,
   rule: { limit: number; windowMs: number },
   now: number,

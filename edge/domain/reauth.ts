@@ -20,11 +20,11 @@ import { createAuthenticationOptions, takeChallenge, verifyAssertion, type Chall
  */
 export async function createStepUpOptions(
   deps: Deps,
-  input: { purpose: ChallengePurpose; subject: string; accountId?: string; deviceKeyId?: string },
+  input: { purpose: ChallengePurpose; subject: string; account?: Pick<Account, 'id' | 'idNumber'>; deviceKeyId?: string },
 ) {
   let allowCredentials: Array<{ id: string; transports: string[] }> | undefined;
-  if (input.accountId) {
-    const live = (await listPasskeys(deps.db, input.accountId)).filter((p) => p.revokedAt === null);
+  if (input.account) {
+    const live = (await listPasskeys(deps.shards.dbFor(input.account.idNumber), input.account.id)).filter((p) => p.revokedAt === null);
     const onDevice = live.filter((p) => p.deviceKeyId === input.deviceKeyId);
     allowCredentials = (onDevice.length ? onDevice : live).map((p) => ({ id: p.credentialId, transports: p.transports }));
   }
@@ -42,38 +42,46 @@ export async function verifyStepUp(
   deps: Deps,
   input: { credential: AuthenticationResponseInput; deviceKey: { keyId: string; signature: string } | undefined },
   purpose: ChallengePurpose & DeviceProofPurpose,
-  expect: { subject?: string; accountId?: string; deviceKeyId?: string },
+  expect: { subject?: string; account?: Pick<Account, 'id' | 'idNumber'>; deviceKeyId?: string },
 ): Promise<{ account: Account; device: DeviceKey; passkey: Passkey }> {
   const { challenge, subject } = await takeChallenge(deps, input.credential.response.clientDataJSON, purpose);
   if (expect.subject !== undefined && subject !== expect.subject) {
     throw new AppError('challenge_invalid', 'This confirmation belongs to another request. Start again.');
   }
-  const passkey = await readPasskey(deps.db, input.credential.id);
-  if (!passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
-  if (expect.accountId !== undefined && passkey.accountId !== expect.accountId) {
-    throw new AppError('user_handle_mismatch', 'This passkey belongs to another account.');
-  }
-  const account = await readAccount(deps.db, passkey.accountId);
-  if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
   // WebAuthn §7.2 step 6: the user handle, when returned, is the account's. With no account
   // expected the options named no credentials (allowCredentials is sent exactly when the account
   // is known: createStepUpOptions; the usernameless unlock), and then the response must carry
-  // the user handle: it is what says whose passkey this is (step 6, second case).
+  // the user handle: it is what says whose passkey this is (step 6, second case), and it names
+  // the shard the passkey is on.
   const userHandle = input.credential.response.userHandle;
-  if (userHandle === undefined && expect.accountId === undefined) {
+  if (userHandle === undefined && expect.account === undefined) {
     throw new AppError('user_handle_mismatch', 'The passkey did not say which account it belongs to.');
   }
+  // The passkey is looked for on the shard of the account expected, or else of the one its user
+  // handle names (a routing key); a passkey not there is not that account's.
+  const db = expect.account ? deps.shards.dbFor(expect.account.idNumber) : userHandle ? await deps.shards.dbForKey(userHandle) : null;
+  const named = expect.account?.id ?? userHandle;
+  const passkey = db ? await readPasskey(db, input.credential.id) : null;
+  if (!passkey && db && named && (expect.account || (await readAccount(db, named)))) {
+    throw new AppError('user_handle_mismatch', 'This passkey belongs to another account.');
+  }
+  if (!db || !passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
+  if (expect.account !== undefined && passkey.accountId !== expect.account.id) {
+    throw new AppError('user_handle_mismatch', 'This passkey belongs to another account.');
+  }
+  const account = await readAccount(db, passkey.accountId);
+  if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
   if (userHandle !== undefined && userHandle !== account.id) {
     throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
   }
-  const device = await verifyDeviceProof(deps, input.deviceKey, account.id, purpose, challenge);
+  const device = await verifyDeviceProof(deps, input.deviceKey, account, purpose, challenge);
   if (expect.deviceKeyId !== undefined && device.keyId !== expect.deviceKeyId) {
     throw new AppError('device_proof_invalid', 'Confirm on the phone you are signed in on.');
   }
   const { newCounter, backedUp } = await verifyAssertion(deps, input.credential, challenge, passkey);
-  if (!(await advancePasskeyCounter(deps.db, passkey.credentialId, passkey.counter, newCounter, backedUp, deps.now))) {
+  if (!(await advancePasskeyCounter(db, passkey.credentialId, passkey.counter, newCounter, backedUp, deps.now))) {
     throw new AppError('counter_regression', 'This passkey was used at the same moment elsewhere. Refused.');
   }
-  await touchDeviceKey(deps.db, device.keyId, deps.now);
+  await touchDeviceKey(db, device.keyId, deps.now);
   return { account, device, passkey };
 }

@@ -20,7 +20,7 @@ import {
   readReportByKey,
   type ReportRow,
 } from '../store/reports';
-import { newId } from './crypto';
+import type { ShardDb } from '../store/shards';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import { replayOf, requestHash } from './idempotency';
@@ -91,14 +91,16 @@ export async function submitReport(
 ): Promise<{ report: Report; replayed: boolean }> {
   checkPhotos(photos);
   const hash = await requestHash({ input, photos: await Promise.all(photos.map((p) => sha256(p.bytes))) });
-  const existing = await readReportByKey(deps.db, account.id, idempotencyKey);
+  const db = deps.shards.dbFor(account.idNumber);
+  const existing = await readReportByKey(db, account.id, idempotencyKey);
   if (existing) return { report: toReport(replayOf(existing, hash)), replayed: true };
 
   await enforceRateLimit(deps.db, `report:account:${account.id}`, REPORT_LIMIT, deps.now);
   if (input.occurredAt > deps.now + CLOCK_SKEW_MS || input.occurredAt < deps.now - REPORT_MAX_AGE_DAYS * DAY) {
     throw new AppError('validation_failed', 'Invalid field: occurredAt.');
   }
-  const id = newId();
+  // Its id names its author's shard, sealed: it tells an officer nothing of an anonymous author.
+  const id = await deps.shards.newId(account.idNumber);
   const photoKeys: string[] = [];
   let stored: ReportRow | null = null;
   try {
@@ -110,7 +112,7 @@ export async function submitReport(
         await deps.photos.put(key, p.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
       }
     }
-    stored = await insertReportOnce(deps.db, {
+    stored = await insertReportOnce(db, {
       id,
       accountId: account.id,
       idempotencyKey,
@@ -141,12 +143,12 @@ export async function submitReport(
 }
 
 export async function listMyReports(deps: Deps, account: Account): Promise<Report[]> {
-  return (await listReportsOfAccount(deps.db, account.id, 100)).map(toReport);
+  return (await listReportsOfAccount(deps.shards.dbFor(account.idNumber), account.id, 100)).map(toReport);
 }
 
 /** One of a report's photos, for its author. */
 export async function myReportPhoto(deps: ServicesDeps, account: Account, id: string, index: number): Promise<R2ObjectBody> {
-  const r = await readReport(deps.db, id);
+  const r = await readReport(deps.shards.dbFor(account.idNumber), id);
   if (!r || r.accountId !== account.id) throw new AppError('not_found', 'No such photo.');
   return photoOf(deps, r, index);
 }
@@ -160,10 +162,10 @@ async function photoOf(deps: ServicesDeps, r: ReportRow, index: number): Promise
 
 // ---- the officer's side ---------------------------------------------------------------------
 
-async function forOfficer(deps: Deps, r: ReportRow): Promise<OfficerReport> {
+async function forOfficer(deps: Deps, db: ShardDb, r: ReportRow): Promise<OfficerReport> {
   const { submissionKey: _key, ...report } = toReport(r);
   if (r.anonymous) return { ...report, reporter: null };
-  const account = await readAccount(deps.db, r.accountId);
+  const account = await readAccount(db, r.accountId);
   const citizen = account ? await deps.registry.findCitizen(account.idNumber) : null;
   return {
     ...report,
@@ -177,10 +179,11 @@ function toSummary(r: ReportRow): OfficerReportSummary {
   return report;
 }
 
-async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<ReportRow> {
-  const r = await readReport(deps.db, id);
-  if (!r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such report in your area.');
-  return r;
+async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<{ r: ReportRow; db: ShardDb }> {
+  const db = await deps.shards.dbForKey(id);
+  const r = db ? await readReport(db, id) : null;
+  if (!db || !r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such report in your area.');
+  return { r, db };
 }
 
 export async function reportInbox(
@@ -191,7 +194,11 @@ export async function reportInbox(
   const communes = query.commune ? scope.communes.filter((c) => c === query.commune) : scope.communes;
   const statuses = query.status === 'all' ? (['sent', 'received', 'answered'] as const) : (['sent', 'received'] as const);
   const PAGE = 50;
-  const rows = await listReportInbox(deps.db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE);
+  // Every shard's newest PAGE, merged: the page is the newest PAGE of them all.
+  const rows = (await Promise.all(deps.shards.all.map(({ db }) => listReportInbox(db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE))))
+    .flat()
+    .sort((a, b) => b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, PAGE);
   return { items: rows.map(toSummary), next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
 }
 
@@ -201,29 +208,29 @@ export async function reportInbox(
  * shows no one, and nothing links it to its author in the audit log either.
  */
 export async function openReport(deps: Deps, scope: OfficerScope, id: string): Promise<OfficerReport> {
-  const r = await inScope(deps, scope, id);
-  if (!r.anonymous) await auditScoped(deps, scope, 'report.viewed', r.accountId, { report: id });
+  const { r, db } = await inScope(deps, scope, id);
+  if (!r.anonymous) await auditScoped(deps, scope, 'report.viewed', r.accountId, db, { report: id });
   if (r.status === 'sent') {
-    await markReportReceived(deps.db, id, scope.officerId, deps.now);
-    return forOfficer(deps, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
+    await markReportReceived(db, id, scope.officerId, deps.now);
+    return forOfficer(deps, db, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
   }
-  return forOfficer(deps, r);
+  return forOfficer(deps, db, r);
 }
 
 export async function officerReportPhoto(deps: ServicesDeps, scope: OfficerScope, id: string, index: number): Promise<R2ObjectBody> {
-  return photoOf(deps, await inScope(deps, scope, id), index);
+  return photoOf(deps, (await inScope(deps, scope, id)).r, index);
 }
 
 /** Replies to a report (once) and tells its author. */
 export async function replyToReport(deps: ServicesDeps, scope: OfficerScope, id: string, reply: string): Promise<OfficerReport> {
-  await inScope(deps, scope, id);
-  const changed = await markReportAnswered(deps.db, id, scope.officerId, reply, deps.now);
+  const { db } = await inScope(deps, scope, id);
+  const changed = await markReportAnswered(db, id, scope.officerId, reply, deps.now);
   if (!changed) throw new AppError('bad_request', 'This report has already been answered.');
-  const r = (await readReport(deps.db, id))!;
-  // An anonymous report's author is never written beside an officer's act (supervisors read the log).
-  if (r.anonymous) await auditScoped(deps, scope, 'report.reply.anonymous', null, { report: id });
-  else await auditScoped(deps, scope, 'report.reply', r.accountId, { report: id });
-  await notify(deps, {
+  const r = (await readReport(db, id))!;
+  // An anonymous report's author is never written beside an officer's act (supervisors read the log), nor on their shard.
+  if (r.anonymous) await auditScoped(deps, scope, 'report.reply.anonymous', null, null, { report: id });
+  else await auditScoped(deps, scope, 'report.reply', r.accountId, db, { report: id });
+  await notify(deps, db, {
     accountId: r.accountId,
     kind: 'report_reply',
     dedupeKey: `report_reply:${id}`,
@@ -231,5 +238,5 @@ export async function replyToReport(deps: ServicesDeps, scope: OfficerScope, id:
     body: reply.length > 160 ? `${reply.slice(0, 157)}…` : reply,
     link: '/services/reports',
   });
-  return forOfficer(deps, r);
+  return forOfficer(deps, db, r);
 }

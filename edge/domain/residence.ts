@@ -3,7 +3,8 @@
  * commune who stays where, from when to when. As guest the citizen declares themself and,
  * optionally, their dependants; as host they declare their guests by ID number. The
  * notification goes to the police of that commune (the officer inbox), who acknowledge it;
- * the citizen sees the status (sent → received → acknowledged) and is notified.
+ * the citizen sees the status (sent → received → acknowledged) and is notified. A notification
+ * is kept on its author's shard; its id names that shard, and an inbox reads every shard.
  */
 import { communeLabel } from '../../shared/communes';
 import { daysBetween, formatDay, vietnamDay, type Household, type OfficerResidenceNotice, type OfficerResidenceSummary, type ResidenceNotice, type ResidenceNoticeInput, type ResidencePerson } from '../../shared/services';
@@ -19,7 +20,7 @@ import {
   readResidenceNoticeByKey,
   type ResidenceNoticeRow,
 } from '../store/residence-notices';
-import { newId } from './crypto';
+import type { ShardDb } from '../store/shards';
 import { sameName } from './enrolment';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -111,7 +112,8 @@ export async function submitResidenceNotice(
   input: ResidenceNoticeInput,
 ): Promise<{ notice: ResidenceNotice; replayed: boolean }> {
   const hash = await requestHash(input);
-  const existing = await readResidenceNoticeByKey(deps.db, account.id, idempotencyKey);
+  const db = deps.shards.dbFor(account.idNumber);
+  const existing = await readResidenceNoticeByKey(db, account.id, idempotencyKey);
   if (existing) return { notice: toResidenceNotice(replayOf(existing, hash)), replayed: true };
 
   await enforceRateLimit(deps.db, `residence:account:${account.id}`, RESIDENCE_LIMIT, deps.now);
@@ -120,8 +122,8 @@ export async function submitResidenceNotice(
     throw new AppError('validation_failed', 'Invalid field: from.');
   }
   const people = await resolvePeople(deps, account, input);
-  const id = newId();
-  const stored = await insertResidenceNoticeOnce(deps.db, {
+  const id = await deps.shards.newId(account.idNumber);
+  const stored = await insertResidenceNoticeOnce(db, {
     id,
     accountId: account.id,
     idempotencyKey,
@@ -145,13 +147,13 @@ export async function submitResidenceNotice(
 }
 
 export async function listMyResidenceNotices(deps: Deps, account: Account): Promise<ResidenceNotice[]> {
-  return (await listResidenceNoticesOfAccount(deps.db, account.id, 100)).map(toResidenceNotice);
+  return (await listResidenceNoticesOfAccount(deps.shards.dbFor(account.idNumber), account.id, 100)).map(toResidenceNotice);
 }
 
 // ---- the officer's side ---------------------------------------------------------------------
 
-async function withSubmitter(deps: Deps, r: ResidenceNoticeRow): Promise<OfficerResidenceNotice> {
-  const account = await readAccount(deps.db, r.accountId);
+async function withSubmitter(deps: Deps, db: ShardDb, r: ResidenceNoticeRow): Promise<OfficerResidenceNotice> {
+  const account = await readAccount(db, r.accountId);
   const citizen = account ? await deps.registry.findCitizen(account.idNumber) : null;
   const { submissionKey: _key, ...notice } = toResidenceNotice(r);
   return {
@@ -167,10 +169,11 @@ function toSummary(r: ResidenceNoticeRow): OfficerResidenceSummary {
 }
 
 /** A notification the officer may handle: in a commune of their unit, else "not found" (no probing other areas). */
-async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<ResidenceNoticeRow> {
-  const r = await readResidenceNotice(deps.db, id);
-  if (!r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such residence notification in your area.');
-  return r;
+async function inScope(deps: Deps, scope: OfficerScope, id: string): Promise<{ r: ResidenceNoticeRow; db: ShardDb }> {
+  const db = await deps.shards.dbForKey(id);
+  const r = db ? await readResidenceNotice(db, id) : null;
+  if (!db || !r || !scope.communes.includes(r.communeCode)) throw new AppError('not_found', 'No such residence notification in your area.');
+  return { r, db };
 }
 
 /** The inbox of an officer's area: open ones (sent, received) or all, newest first. */
@@ -182,7 +185,11 @@ export async function residenceInbox(
   const communes = query.commune ? scope.communes.filter((c) => c === query.commune) : scope.communes;
   const statuses = query.status === 'all' ? (['sent', 'received', 'acknowledged'] as const) : (['sent', 'received'] as const);
   const PAGE = 50;
-  const rows = await listResidenceInbox(deps.db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE);
+  // Every shard's newest PAGE, merged: the page is the newest PAGE of them all.
+  const rows = (await Promise.all(deps.shards.all.map(({ db }) => listResidenceInbox(db, communes, statuses, query.before ?? Number.MAX_SAFE_INTEGER, PAGE))))
+    .flat()
+    .sort((a, b) => b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(0, PAGE);
   return { items: rows.map(toSummary), next: rows.length === PAGE ? rows[rows.length - 1]!.submittedAt : null };
 }
 
@@ -192,23 +199,23 @@ export async function residenceInbox(
  * open it moves it from sent to received.
  */
 export async function openResidenceNotice(deps: Deps, scope: OfficerScope, id: string): Promise<OfficerResidenceNotice> {
-  const r = await inScope(deps, scope, id);
-  await auditScoped(deps, scope, 'residence.viewed', r.accountId, { notice: id });
+  const { r, db } = await inScope(deps, scope, id);
+  await auditScoped(deps, scope, 'residence.viewed', r.accountId, db, { notice: id });
   if (r.status === 'sent') {
-    await markResidenceReceived(deps.db, id, scope.officerId, deps.now);
-    return withSubmitter(deps, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
+    await markResidenceReceived(db, id, scope.officerId, deps.now);
+    return withSubmitter(deps, db, { ...r, status: 'received', receivedAt: deps.now, handledBy: scope.officerId });
   }
-  return withSubmitter(deps, r);
+  return withSubmitter(deps, db, r);
 }
 
 /** Acknowledges a notification and tells its author (once, however many times it is clicked). */
 export async function acknowledgeResidenceNotice(deps: ServicesDeps, scope: OfficerScope, id: string, note: string | null): Promise<OfficerResidenceNotice> {
-  await inScope(deps, scope, id);
-  const changed = await markResidenceAcknowledged(deps.db, id, scope.officerId, note, deps.now);
-  const r = (await readResidenceNotice(deps.db, id))!;
+  const { db } = await inScope(deps, scope, id);
+  const changed = await markResidenceAcknowledged(db, id, scope.officerId, note, deps.now);
+  const r = (await readResidenceNotice(db, id))!;
   if (changed) {
-    await auditScoped(deps, scope, 'residence.acknowledge', r.accountId, { notice: id });
-    await notify(deps, {
+    await auditScoped(deps, scope, 'residence.acknowledge', r.accountId, db, { notice: id });
+    await notify(deps, db, {
       accountId: r.accountId,
       kind: 'residence_ack',
       dedupeKey: `residence_ack:${id}`,
@@ -217,5 +224,5 @@ export async function acknowledgeResidenceNotice(deps: ServicesDeps, scope: Offi
       link: '/services/residence',
     });
   }
-  return withSubmitter(deps, r);
+  return withSubmitter(deps, db, r);
 }

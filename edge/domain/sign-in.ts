@@ -3,21 +3,24 @@
  * server challenge. The passkey proves the person; the device key proves the phone.
  *
  * D1 round trips (edge/store/sign-in.ts): the options make none (the challenge is signed,
- * not stored: edge/domain/signed-challenge.ts); the verification makes two (read everything
- * and mark the challenge used, then write everything) and, alongside the write, the registry
- * look-up for the answer. It used to be two and twelve: the rate limit, the challenge, the
- * passkey, the account, the device key, the counter, the device's last use, the audit
- * event, the session, and the account and device read again after it, each on its own;
+ * not stored: edge/domain/signed-challenge.ts); the verification makes three: two reads at the
+ * same time — the client's count and the challenge's used-mark on the main database, the passkey,
+ * account and device key on the account's shard, which the user handle names (it is the account
+ * id, a routing key: store/shard-keys.ts) — then one write on the shard, which also reads the
+ * registry's record for the answer where the registry lives on that shard (the synthetic one;
+ * an outside registry is asked alongside). It used to be two and twelve: the rate limit, the
+ * challenge, the passkey, the account, the device key, the counter, the device's last use, the
+ * audit event, the session, and the account and device read again after it, each on its own;
  * under load those round trips were most of a sign-in's cost.
  */
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Me, SignInVerifyInput } from '../../shared/api';
 import type { Account } from '../store/accounts';
-import { readSignIn, recordSignIn } from '../store/sign-in';
+import { countSignIn, readSignIn, recordSignIn, type SignInRows } from '../store/sign-in';
 import { describeAccount } from './accounts';
-import { newToken, sha256Base64Url } from './crypto';
+import { sha256Base64Url } from './crypto';
 import type { Deps } from './deps';
-import { checkDeviceProof } from './devices';
+import { checkDeviceProof, deviceProofError } from './devices';
 import { AppError } from './errors';
 import { authenticationOptions, challengeOf, SIGN_IN_CHALLENGE_TTL_MS, verifyAssertion } from './passkeys';
 import { enforceRateLimit, LIMITS, refuseOverLimit } from './rate-limit';
@@ -67,32 +70,35 @@ export async function signIn(
     if (!opened) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
     throw new AppError('challenge_invalid', 'This request has expired. Start again.');
   }
+  // The user handle is the account id: its routing key names the shard (none: nothing to read there).
   const userHandle = input.credential.response.userHandle;
-  const rows = await readSignIn(deps.db, {
-    rule,
-    now: deps.now,
-    challenge,
-    usedPurpose: `used:${PURPOSE}`,
-    challengeExpiresAt: opened.expiresAt,
-    credentialId: input.credential.id,
-    accountId: userHandle ?? '',
-    deviceKeyId: input.deviceKey?.keyId ?? '',
-  });
-  refuseOverLimit(rows.hit, rule, deps.now);
-  if (!rows.challengeFresh) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
+  const db = userHandle ? await deps.shards.dbForKey(userHandle) : null;
+  const none: SignInRows = { passkey: null, account: null, device: null };
+  const [count, rows] = await Promise.all([
+    countSignIn(deps.db, { rule, now: deps.now, challenge, usedPurpose: `used:${PURPOSE}`, challengeExpiresAt: opened.expiresAt }),
+    db ? readSignIn(db, { credentialId: input.credential.id, accountId: userHandle!, deviceKeyId: input.deviceKey?.keyId ?? '' }) : none,
+  ]);
+  refuseOverLimit(count.hit, rule, deps.now);
+  if (!count.challengeFresh) throw new AppError('challenge_invalid', 'This request was already used or is unknown. Start again.');
   const passkey = rows.passkey;
+  // A passkey not on the shard of the account its user handle names is not that account's (WebAuthn §7.2 step 6).
+  if (!passkey && rows.account) throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
   if (!passkey || passkey.revokedAt !== null) throw new AppError('credential_unknown', 'This passkey is not registered.');
   // A discoverable credential must return the user handle it was created with (WebAuthn §7.2 step 6).
   if (userHandle !== passkey.accountId) throw new AppError('user_handle_mismatch', 'This passkey does not belong to this account.');
   const account = rows.account;
-  if (!account) throw new AppError('credential_unknown', 'This passkey is not registered.');
+  if (!account || !db) throw new AppError('credential_unknown', 'This passkey is not registered.');
   if (account.status === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
+  // A device key not on this shard may be another account's (the directory knows every bound key).
+  if (!rows.device && input.deviceKey) throw await deviceProofError(deps, input.deviceKey.keyId);
   const device = await checkDeviceProof(rows.device, input.deviceKey, account.id, 'signin', challenge);
   const { newCounter, backedUp } = await verifyAssertion(deps, input.credential, challenge, passkey);
 
-  const token = newToken();
-  const [written, me] = await Promise.all([
-    recordSignIn(deps.db, {
+  const token = await deps.shards.newToken(account.idNumber);
+  // Where the registry keeps its records on this shard, its read joins the write's round trip.
+  const citizenRead = deps.registry.citizenStatement?.(db, account.idNumber) ?? null;
+  const [written, citizen] = await Promise.all([
+    recordSignIn(db, {
       credentialId: passkey.credentialId,
       expectedCounter: passkey.counter,
       newCounter,
@@ -113,8 +119,8 @@ export async function signIn(
         subject: account.id,
         detail: { deviceKeyId: device.keyId, credentialId: passkey.credentialId.slice(0, 12) },
       },
-    }),
-    describeAccount(deps, account, device.keyId),
+    }, citizenRead ? [citizenRead.statement] : []),
+    citizenRead ? null : deps.registry.findCitizen(account.idNumber),
   ]);
   if (!written.counterMoved) throw new AppError('counter_regression', 'This passkey was used at the same moment elsewhere. Sign-in refused.');
   if (!written.sessionStored) {
@@ -122,5 +128,6 @@ export async function signIn(
     if (written.accountStatus === 'locked') throw new AppError('account_locked', 'This account is temporarily locked.');
     throw new AppError('device_unknown', 'This device is no longer bound to the account.');
   }
+  const me = await describeAccount(deps, account, device.keyId, citizenRead ? citizenRead.read(written.also[0]!) : citizen);
   return { account, deviceKeyId: device.keyId, token, me };
 }

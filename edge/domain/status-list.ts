@@ -4,9 +4,18 @@
  * from its own documents that are not valid (a partial index, read by range) and kept per isolate
  * until a status in it changes, so serving it costs one small read per request; a status change
  * rebuilds only the parts it touched, and a verifier downloads only those.
+ *
+ * Across shards: documents live on their account's shard, but status indices come from one
+ * counter in the main database, in the order documents are issued (an index tells a verifier
+ * nothing about where the holder was registered or born, as a range per shard would), and every
+ * part's version is there too. So the manifest and a cached part still cost one small read of
+ * the main database; a rebuild reads the part's range on every shard, in parallel, each through
+ * its partial index: together, that part's non-valid rows. A status change marks its parts on its
+ * shard in its own transaction and bumps their versions right after (publishStatusChanges).
  */
 import { createStatusBits, PART_SIZE, setStatus, signStatusList, type StatusListManifest, type StatusValue } from '../../shared/credential';
-import { readNonValidStatuses, readStatusPart, readStatusParts } from '../store/documents';
+import { bumpStatusPartsStatement, clearPendingStatusPartsStatement, listPendingStatusParts, readNonValidStatuses, readStatusPart, readStatusParts } from '../store/documents';
+import type { ShardDb } from '../store/shards';
 import type { Deps } from './deps';
 import { activeIssuerKey } from './issuer';
 
@@ -24,8 +33,8 @@ export function lastStatusPart(allocated: number): number {
 }
 
 /**
- * What a verifier reads first: every part with its URL and version. This database's parts run
- * from 0; the format lets the list be sparse (a shard allocating its own ranges lists its own).
+ * What a verifier reads first: every part with its URL and version. The parts run from 0 (one
+ * counter allocates every shard's indices); the format would let the list be sparse.
  */
 export async function statusListManifest(deps: Deps, partUrl: (part: number) => string): Promise<StatusListManifest> {
   const { allocated, versions } = await readStatusParts(deps.db);
@@ -56,7 +65,7 @@ export async function currentStatusPart(deps: Deps, part: number, uri: string): 
   // entries (a part of valid entries compresses to a few hundred bytes), so its size never moves
   // under a verifier that keeps it while its version stays.
   const from = part * PART_SIZE;
-  const entries = await readNonValidStatuses(deps.db, from, from + PART_SIZE);
+  const entries = (await Promise.all(deps.shards.all.map(({ db }) => readNonValidStatuses(db, from, from + PART_SIZE)))).flat();
   const bits = createStatusBits(PART_SIZE);
   for (const e of entries) setStatus(bits, e.index - from, e.status as StatusValue);
   const bytes = await signStatusList({
@@ -74,4 +83,18 @@ export async function currentStatusPart(deps: Deps, part: number, uri: string): 
   const built = { version: state.version, kid: key.kid, builtAt: deps.now, bytes };
   cached.set(part, built);
   return built;
+}
+
+/**
+ * After a status change committed on a shard: the versions of the parts it marked move (main
+ * database), then the marks go — each only if no change marked its part again meanwhile. A worker
+ * that stops before this leaves the marks; housekeeping publishes those older than `before`.
+ * Returns how many parts were bumped.
+ */
+export async function publishStatusChanges(deps: Pick<Deps, 'db'>, db: ShardDb, before?: number): Promise<number> {
+  const marks = await listPendingStatusParts(db, before);
+  if (marks.length === 0) return 0;
+  await bumpStatusPartsStatement(deps.db, [...new Set(marks.map((m) => m.part))]).run();
+  await clearPendingStatusPartsStatement(db, marks).run();
+  return marks.length;
 }

@@ -10,7 +10,7 @@ import { outboxSmsSender, unconfiguredSmsGateway } from '../registries/sms';
 import type { Account } from '../store/accounts';
 import type { Officer } from '../store/officers';
 import type { Session } from '../store/sessions';
-import { bindShards, type Shards } from '../store/shards';
+import { bindShards, withShardKeys, type AccountShards, type MainDb } from '../store/shards';
 
 export interface Variables {
   requestId: string;
@@ -34,24 +34,34 @@ export function depsFor(c: AppContext): Deps {
 /** The same, outside a request (the scheduled handler), at a given time. */
 export function depsFromEnv(env: Env, now: number): Deps {
   const config = getConfig(env);
+  const shards = shardRouter(env, config);
   return {
-    db: env.DB,
+    db: mainDb(env),
+    shards,
     config,
-    sms: config.smsMode === 'outbox' ? outboxSmsSender(env.DB) : unconfiguredSmsGateway,
-    mail: config.smsMode === 'outbox' ? outboxMailSender(env.DB) : unconfiguredMailGateway,
-    registry: syntheticPopulationRegistry(registryShards(env, config)),
+    sms: config.smsMode === 'outbox' ? outboxSmsSender(mainDb(env)) : unconfiguredSmsGateway,
+    mail: config.smsMode === 'outbox' ? outboxMailSender(mainDb(env)) : unconfiguredMailGateway,
+    registry: syntheticPopulationRegistry(shards),
     sectoral: syntheticSectoralRegistries(() => new Date(now).toISOString().slice(0, 10)),
     now,
   };
 }
 
-const shardsCache = new WeakMap<object, Shards>();
+/** The global database of an environment. */
+export function mainDb(env: Env): MainDb {
+  return env.DB as MainDb;
+}
 
-/** The registry's shard router over this worker's D1 bindings, made once per environment. */
-export function registryShards(env: Env, config = getConfig(env)): Shards {
+const shardsCache = new WeakMap<object, AccountShards>();
+
+/**
+ * The shard router over this worker's D1 bindings (accounts and the synthetic registry), with
+ * its routing keys, made once per environment.
+ */
+export function shardRouter(env: Env, config = getConfig(env)): AccountShards {
   let shards = shardsCache.get(env);
   if (!shards) {
-    shards = bindShards(config.registryShards, env);
+    shards = withShardKeys(bindShards(config.shards, env), config.shardKeySecret);
     shardsCache.set(env, shards);
   }
   return shards;

@@ -3,13 +3,14 @@
  * Nothing secret is ever e-mailed. Development and tests write to the D1 outbox (read back
  * through /api/dev/mail); production plugs in the operator's mail service.
  */
+import type { MainDb } from '../store/shards';
 import { insertMailMessage } from '../store/mail';
 
 export interface MailSender {
   send(to: string, subject: string, body: string, now: number): Promise<void>;
 }
 
-export function outboxMailSender(db: D1Database): MailSender {
+export function outboxMailSender(db: MainDb): MailSender {
   return { send: (to, subject, body, now) => insertMailMessage(db, to, subject, body, now) };
 }
 

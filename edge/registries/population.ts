@@ -34,6 +34,13 @@ export interface PreviousIdCard {
 
 export interface PopulationRegistry {
   findCitizen(idNumber: string): Promise<Citizen | null>;
+  /**
+   * The same look-up as a statement for a batch the caller sends to `db` anyway, when this
+   * registry keeps the citizen's record there (the synthetic registry, on the shard that also
+   * holds the citizen's account): the read then costs no round trip of its own. Absent, or null,
+   * where it does not (an outside registry is asked with findCitizen).
+   */
+  citizenStatement?(db: D1Database, idNumber: string): { statement: D1PreparedStatement; read(result: D1Result): Citizen | null } | null;
   /** The citizen's earlier ID cards, oldest first (none for most young citizens). */
   findPreviousIdCards(idNumber: string): Promise<PreviousIdCard[]>;
   /** Children and wards recorded for a parent or guardian. */

@@ -2,13 +2,14 @@
  * The SMS gateway port. Development and tests use the D1 outbox (read back through
  * /api/dev/sms); production plugs in the operator's gateway.
  */
+import type { MainDb } from '../store/shards';
 import { insertOutboxMessage } from '../store/sms';
 
 export interface SmsSender {
   send(phone: string, body: string, now: number): Promise<void>;
 }
 
-export function outboxSmsSender(db: D1Database): SmsSender {
+export function outboxSmsSender(db: MainDb): SmsSender {
   return { send: (phone, body, now) => insertOutboxMessage(db, phone, body, now) };
 }
 

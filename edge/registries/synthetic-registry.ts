@@ -1,5 +1,5 @@
 /** The population-registry adapter backed by the synthetic registry seeded into the registry shards (D1). */
-import { readCitizen, readDependants, readPreviousIdCards } from '../store/registry';
+import { citizenStatement, readCitizen, readDependants, readPreviousIdCards } from '../store/registry';
 import type { Shards } from '../store/shards';
 import type { PopulationRegistry } from './population';
 
@@ -7,6 +7,7 @@ import type { PopulationRegistry } from './population';
 export function syntheticPopulationRegistry(shards: Shards): PopulationRegistry {
   return {
     findCitizen: (idNumber) => readCitizen(shards, idNumber),
+    citizenStatement: (db, idNumber) => (shards.dbFor(idNumber) === db ? citizenStatement(shards.dbFor(idNumber), idNumber) : null),
     findPreviousIdCards: (idNumber) => readPreviousIdCards(shards, idNumber),
     findDependants: (idNumber) => readDependants(shards, idNumber),
   };

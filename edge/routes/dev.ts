@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { Phone, type DevSmsMessage } from '../../shared/api';
 import { getConfig } from '../config';
 import { AppError } from '../domain/errors';
-import { createRouter } from '../http/app';
+import { createRouter, mainDb } from '../http/app';
 import { readQuery } from '../http/validate';
 import { Email } from '../../shared/accounts';
 import { listMailOutbox } from '../store/mail';
@@ -19,10 +19,10 @@ export const dev = createRouter()
   })
   .get('/sms', async (c) => {
     const { phone } = readQuery(c, v.object({ phone: v.optional(Phone) }));
-    const messages: DevSmsMessage[] = await listOutbox(c.env.DB, phone ?? null, 20);
+    const messages: DevSmsMessage[] = await listOutbox(mainDb(c.env), phone ?? null, 20);
     return c.json({ messages });
   })
   .get('/mail', async (c) => {
     const { to } = readQuery(c, v.object({ to: v.optional(Email) }));
-    return c.json({ messages: await listMailOutbox(c.env.DB, to ?? null, 20) });
+    return c.json({ messages: await listMailOutbox(mainDb(c.env), to ?? null, 20) });
   });

@@ -69,7 +69,7 @@ export const deviceChange = createRouter()
     const { account, deviceKeyId } = await finishDeviceChange(deps, input);
     // A locked account (an officer approved the change) stays locked: the phone is bound, the citizen unlocks next
     // (on this phone after a lock from the app or a computer; at the desk after an officer's lock).
-    if (account.status === 'active') setSessionCookie(c, (await createSession(deps, account.id, deviceKeyId)).token);
+    if (account.status === 'active') setSessionCookie(c, (await createSession(deps, account, deviceKeyId)).token);
     const me: Me = await describeAccount(deps, account, deviceKeyId);
     return c.json(me, 201);
   })

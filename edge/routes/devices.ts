@@ -12,15 +12,15 @@ export const devices = createRouter()
     const { account, session } = c.get('session')!;
     const deps = depsFor(c);
     const result: DeviceListResponse = {
-      devices: await listAccountDevices(deps, account.id, session.deviceKeyId),
-      pendingChanges: await openDeviceChanges(deps, account.id),
+      devices: await listAccountDevices(deps, account, session.deviceKeyId),
+      pendingChanges: await openDeviceChanges(deps, account),
     };
     return c.json(result);
   })
   .post('/signout-all', async (c) => {
     const { account } = c.get('session')!;
     const deps = depsFor(c);
-    await endAllSessions(deps, account.id);
+    await endAllSessions(deps, account);
     clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -42,7 +42,7 @@ export const enrol = createRouter()
     const input = await readJson(c, EnrolFinishRequest);
     const deps = depsFor(c);
     const { account, deviceKeyId } = await finishEnrolment(deps, input);
-    const { token } = await createSession(deps, account.id, deviceKeyId);
+    const { token } = await createSession(deps, account, deviceKeyId);
     setSessionCookie(c, token);
     const me: Me = await describeAccount(deps, account, deviceKeyId);
     return c.json(me, 201);

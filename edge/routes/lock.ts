@@ -45,7 +45,7 @@ export const unlock = createRouter()
     const input = await readJson(c, CodeConfirmRequest);
     const deps = depsFor(c);
     const { account, deviceKeyId } = await confirmUnlock(deps, input);
-    setSessionCookie(c, (await createSession(deps, account.id, deviceKeyId)).token);
+    setSessionCookie(c, (await createSession(deps, account, deviceKeyId)).token);
     const me: Me = await describeAccount(deps, account, deviceKeyId);
     return c.json(me);
   });

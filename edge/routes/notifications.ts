@@ -12,13 +12,13 @@ export const notifications = createRouter()
   .get('/', async (c) => {
     const { account } = c.get('session')!;
     const { before } = readQuery(c, v.object({ before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))) }));
-    const result: NotificationsResponse = await listInbox(servicesDepsFor(c), account.id, before);
+    const result: NotificationsResponse = await listInbox(servicesDepsFor(c), account, before);
     return c.json(result);
   })
   .post('/read', async (c) => {
     const { account } = c.get('session')!;
     const input = await readJson(c, MarkReadRequest);
-    await markNotificationsRead(servicesDepsFor(c), account.id, 'all' in input ? 'all' : input.ids);
+    await markNotificationsRead(servicesDepsFor(c), account, 'all' in input ? 'all' : input.ids);
     return c.body(null, 204);
   })
   .get('/push-key', async (c) => {
@@ -28,12 +28,12 @@ export const notifications = createRouter()
   .post('/subscriptions', async (c) => {
     const { account } = c.get('session')!;
     const input = await readJson(c, PushSubscriptionRequest);
-    await subscribePush(servicesDepsFor(c), account.id, input);
+    await subscribePush(servicesDepsFor(c), account, input);
     return c.body(null, 204);
   })
   .post('/subscriptions/delete', async (c) => {
     const { account } = c.get('session')!;
     const { endpoint } = await readJson(c, PushUnsubscribeRequest);
-    await unsubscribePush(servicesDepsFor(c), account.id, endpoint);
+    await unsubscribePush(servicesDepsFor(c), account, endpoint);
     return c.body(null, 204);
   });

@@ -51,17 +51,17 @@ export const sso = createRouter()
     return c.json(result);
   })
   .get('/consents', requireSession, async (c) => {
-    const consents: SsoConsent[] = await listPortalConsents(depsFor(c), c.get('session')!.account.id);
+    const consents: SsoConsent[] = await listPortalConsents(depsFor(c), c.get('session')!.account);
     return c.json({ consents });
   })
   .delete('/consents/:clientId', requireSession, async (c) => {
     const clientId = c.req.param('clientId');
     if (!v.is(ClientId, clientId)) throw new AppError('validation_failed', 'Invalid parameter: clientId.');
-    await revokePortalConsent(depsFor(c), c.get('session')!.account.id, clientId);
+    await revokePortalConsent(depsFor(c), c.get('session')!.account, clientId);
     return c.body(null, 204);
   })
   .get('/history', requireSession, async (c) => {
-    const history: SsoDisclosure[] = await listSharingHistory(depsFor(c), c.get('session')!.account.id);
+    const history: SsoDisclosure[] = await listSharingHistory(depsFor(c), c.get('session')!.account);
     return c.json({ history });
   })
   // A portal's sign-out (RP-initiated logout), handed over by /oidc/logout; signed in or not.

@@ -18,7 +18,7 @@ export const wallet = createRouter()
     const input = await readJson(c, WalletSyncRequest);
     const deps = depsFor(c);
     // Proof of possession: the credentials are bound to this key, so it must be here now.
-    await verifyDeviceChallenge(deps, { ...input, keyId: session.deviceKeyId }, account.id, 'issue');
+    await verifyDeviceChallenge(deps, { ...input, keyId: session.deviceKeyId }, account, 'issue');
     const result: WalletSyncResponse = { documents: await syncDocuments(deps, account, session.deviceKeyId), syncedAt: deps.now };
     return c.json(result);
   });

@@ -1,4 +1,5 @@
 /** D1 access for short SMS-confirmed requests on an account: lock from a computer, unlock, phone change. */
+import type { ShardDb } from './shards';
 export type AccountRequestKind = 'lock' | 'unlock' | 'phone';
 
 export interface AccountRequest {
@@ -24,14 +25,14 @@ interface Row {
   expires_at: number;
 }
 
-export async function insertAccountRequest(db: D1Database, r: AccountRequest): Promise<void> {
+export async function insertAccountRequest(db: ShardDb, r: AccountRequest): Promise<void> {
   await db
     .prepare('INSERT INTO account_requests (id, kind, account_id, device_key_id, new_phone, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .bind(r.id, r.kind, r.accountId, r.deviceKeyId, r.newPhone, r.state, r.createdAt, r.expiresAt)
     .run();
 }
 
-export async function readAccountRequest(db: D1Database, id: string): Promise<AccountRequest | null> {
+export async function readAccountRequest(db: ShardDb, id: string): Promise<AccountRequest | null> {
   const r = await db.prepare('SELECT * FROM account_requests WHERE id = ?').bind(id).first<Row>();
   return r
     ? {
@@ -48,7 +49,7 @@ export async function readAccountRequest(db: D1Database, id: string): Promise<Ac
 }
 
 /** Marks a request done once; false when it already was (a replay or a race). */
-export async function finishAccountRequest(db: D1Database, id: string): Promise<boolean> {
+export async function finishAccountRequest(db: ShardDb, id: string): Promise<boolean> {
   const r = await db.prepare("UPDATE account_requests SET state = 'done' WHERE id = ? AND state = 'code_sent'").bind(id).run();
   return r.meta.changes === 1;
 }

@@ -1,4 +1,5 @@
 /** D1 access for accounts. */
+import type { ShardDb } from './shards';
 
 /**
  * Who locked a locked account: `self` from the app on a bound phone, `remote` from any
@@ -52,17 +53,17 @@ export function toAccount(row: AccountRow): Account {
   };
 }
 
-export async function readAccount(db: D1Database, id: string): Promise<Account | null> {
+export async function readAccount(db: ShardDb, id: string): Promise<Account | null> {
   const row = await db.prepare('SELECT * FROM accounts WHERE id = ?').bind(id).first<AccountRow>();
   return row ? toAccount(row) : null;
 }
 
-export async function readAccountByIdNumber(db: D1Database, idNumber: string): Promise<Account | null> {
+export async function readAccountByIdNumber(db: ShardDb, idNumber: string): Promise<Account | null> {
   const row = await db.prepare('SELECT * FROM accounts WHERE id_number = ?').bind(idNumber).first<AccountRow>();
   return row ? toAccount(row) : null;
 }
 
-export function insertAccountStatement(db: D1Database, a: Account): D1PreparedStatement {
+export function insertAccountStatement(db: ShardDb, a: Account): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO accounts (id, id_number, level, status, locked_by, phone, email, phone_officer_id, phone_officer_at, created_at, updated_at)
@@ -80,7 +81,7 @@ const rank = (by: LockedBy) => (by === 'officer' ? 2 : by === 'self' ? 0 : 1);
  * the two (a thief's self lock never turns a remote or officer lock into one the phone undoes).
  * The caller batches it with the effects.
  */
-export function lockAccountStatement(db: D1Database, id: string, by: LockedBy, now: number): D1PreparedStatement {
+export function lockAccountStatement(db: ShardDb, id: string, by: LockedBy, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE accounts SET locked_by = CASE WHEN status = 'locked' AND ${LOCK_RANK} >= ? THEN COALESCE(locked_by, 'remote') ELSE ? END,
@@ -94,14 +95,14 @@ export function lockAccountStatement(db: D1Database, id: string, by: LockedBy, n
  * lost one (an officer approved that change after checking the card): the phone the lock was
  * against is no longer bound. An officer's lock stays an officer's.
  */
-export function handLockToNewPhoneStatement(db: D1Database, id: string, now: number): D1PreparedStatement {
+export function handLockToNewPhoneStatement(db: ShardDb, id: string, now: number): D1PreparedStatement {
   return db
     .prepare("UPDATE accounts SET locked_by = 'self', updated_at = ? WHERE id = ? AND status = 'locked' AND COALESCE(locked_by, 'remote') = 'remote'")
     .bind(now, id);
 }
 
 /** Unlocks the account only if it is locked by one of `allowed` (checked in the same statement as the change). */
-export function unlockAccountStatement(db: D1Database, id: string, allowed: readonly LockedBy[], now: number): D1PreparedStatement {
+export function unlockAccountStatement(db: ShardDb, id: string, allowed: readonly LockedBy[], now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE accounts SET status = 'active', locked_by = NULL, updated_at = ?
@@ -116,7 +117,7 @@ export function unlockAccountStatement(db: D1Database, id: string, allowed: read
  * by this officer (`officerId`), for the four-eyes rule on device change.
  */
 export function setAccountLevel2Statement(
-  db: D1Database,
+  db: ShardDb,
   a: { id: string; from: string; phone: string; email: string | null; officerId: string; now: number },
 ): D1PreparedStatement {
   return db
@@ -130,7 +131,7 @@ export function setAccountLevel2Statement(
 }
 
 /** The citizen changes the phone, only if it is still `from` (two confirmations racing: one wins); no officer recorded it. */
-export function changeAccountPhoneStatement(db: D1Database, id: string, from: string, to: string, now: number): D1PreparedStatement {
+export function changeAccountPhoneStatement(db: ShardDb, id: string, from: string, to: string, now: number): D1PreparedStatement {
   return db
     .prepare('UPDATE accounts SET phone = ?, phone_officer_id = NULL, phone_officer_at = NULL, updated_at = ? WHERE id = ? AND phone = ?')
     .bind(to, now, id, from);

@@ -1,4 +1,5 @@
 /** D1 access for the events agencies post about linked administrative procedures. */
+import type { MainDb } from './shards';
 export interface AgencyEventRow {
   agency: string;
   eventId: string;
@@ -9,7 +10,7 @@ export interface AgencyEventRow {
 }
 
 /** Records an event the first time it is seen; false for a repeat (a retried delivery). */
-export async function insertAgencyEventOnce(db: D1Database, e: AgencyEventRow): Promise<boolean> {
+export async function insertAgencyEventOnce(db: MainDb, e: AgencyEventRow): Promise<boolean> {
   const r = await db
     .prepare(
       `INSERT INTO agency_events (agency, event_id, procedure, status, account_id, received_at) VALUES (?, ?, ?, ?, ?, ?)

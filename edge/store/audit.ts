@@ -1,5 +1,13 @@
-/** D1 access for the audit log of security events. */
+/**
+ * D1 access for the audit log of security events. There is one in the main database (officers'
+ * acts, and what concerns no citizen) and one on every shard (the citizens' own events and
+ * officers' acts on them); edge/domain/audit.ts decides where an event goes.
+ */
 import type { AuditAction } from '../../shared/audit';
+import type { MainDb, ShardDb } from './shards';
+
+/** Either audit log. */
+export type AuditDb = MainDb | ShardDb;
 
 export interface AuditEvent {
   at: number;
@@ -11,7 +19,7 @@ export interface AuditEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-export function insertAuditStatement(db: D1Database, e: AuditEvent): D1PreparedStatement {
+export function insertAuditStatement(db: AuditDb, e: AuditEvent): D1PreparedStatement {
   return db
     .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
     .bind(e.at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null);
@@ -21,13 +29,13 @@ export function insertAuditStatement(db: D1Database, e: AuditEvent): D1PreparedS
  * The event, only if the statement just before it in the same batch changed a row (SQLite's
  * changes()): a conditional update and its record commit together, or neither.
  */
-export function insertAuditIfChangedStatement(db: D1Database, e: AuditEvent): D1PreparedStatement {
+export function insertAuditIfChangedStatement(db: AuditDb, e: AuditEvent): D1PreparedStatement {
   return db
     .prepare('INSERT INTO audit_log (at, actor, action, subject, detail) SELECT ?, ?, ?, ?, ? WHERE changes() > 0')
     .bind(e.at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null);
 }
 
-export async function insertAudit(db: D1Database, e: AuditEvent): Promise<void> {
+export async function insertAudit(db: AuditDb, e: AuditEvent): Promise<void> {
   await insertAuditStatement(db, e).run();
 }
 
@@ -38,7 +46,7 @@ type AuditRow = { id: number; at: number; actor: string; action: string; subject
  * known by before it existed). One index range per subject, each cut at `limit` before they
  * are merged: the cost does not grow with the length of the history.
  */
-export async function listAuditForSubjects(db: D1Database, subjects: readonly string[], limit: number): Promise<Array<AuditEvent & { id: number }>> {
+export async function listAuditForSubjects(db: ShardDb, subjects: readonly string[], limit: number): Promise<Array<AuditEvent & { id: number }>> {
   if (subjects.length === 0) return [];
   const one = 'SELECT * FROM (SELECT * FROM audit_log WHERE subject = ? ORDER BY at DESC, id DESC LIMIT ?)';
   const { results } = await db
@@ -60,7 +68,7 @@ function toAuditEvent(r: AuditRow): AuditEvent & { id: number } {
 
 /** The newest events, optionally of one actor ("officer:<id>"), before an id (paging). */
 export async function listAudit(
-  db: D1Database,
+  db: MainDb,
   filter: { actor?: string; beforeId?: number },
   limit: number,
 ): Promise<Array<AuditEvent & { id: number }>> {

@@ -1,4 +1,5 @@
 /** D1 access for single-use WebAuthn challenges. */
+import type { MainDb } from './shards';
 export interface Challenge {
   challenge: string;
   purpose: string;
@@ -6,7 +7,7 @@ export interface Challenge {
   expiresAt: number;
 }
 
-export async function insertChallenge(db: D1Database, c: Challenge): Promise<void> {
+export async function insertChallenge(db: MainDb, c: Challenge): Promise<void> {
   await db
     .prepare('INSERT INTO challenges (challenge, purpose, subject, expires_at) VALUES (?, ?, ?, ?)')
     .bind(c.challenge, c.purpose, c.subject, c.expiresAt)
@@ -18,7 +19,7 @@ export async function insertChallenge(db: D1Database, c: Challenge): Promise<voi
  * same challenge, exactly one gets the row. Expired rows are returned too (the caller
  * refuses them) so that an expired challenge is also gone after one try.
  */
-export async function consumeChallenge(db: D1Database, challenge: string, purpose: string): Promise<Challenge | null> {
+export async function consumeChallenge(db: MainDb, challenge: string, purpose: string): Promise<Challenge | null> {
   const row = await db
     .prepare('DELETE FROM challenges WHERE challenge = ? AND purpose = ? RETURNING challenge, purpose, subject, expires_at')
     .bind(challenge, purpose)

@@ -1,4 +1,5 @@
 /** D1 access for device-change requests (a new phone taking over an account). */
+import type { ShardDb } from './shards';
 export type DeviceChangeRowState = 'code_sent' | 'pending' | 'waiting' | 'approved' | 'completed' | 'cancelled';
 export type ApprovedVia = 'old-device' | 'waiting' | 'officer';
 
@@ -50,7 +51,7 @@ function toDeviceChange(r: Row): DeviceChange {
   };
 }
 
-export async function insertDeviceChange(db: D1Database, d: DeviceChange): Promise<void> {
+export async function insertDeviceChange(db: ShardDb, d: DeviceChange): Promise<void> {
   await db
     .prepare(
       `INSERT INTO device_changes (id, account_id, label, state, approval_code_hash, new_device_key_id, ready_at, approved_via, approved_by, created_at, updated_at, expires_at)
@@ -60,13 +61,13 @@ export async function insertDeviceChange(db: D1Database, d: DeviceChange): Promi
     .run();
 }
 
-export async function readDeviceChange(db: D1Database, id: string): Promise<DeviceChange | null> {
+export async function readDeviceChange(db: ShardDb, id: string): Promise<DeviceChange | null> {
   const r = await db.prepare('SELECT * FROM device_changes WHERE id = ?').bind(id).first<Row>();
   return r ? toDeviceChange(r) : null;
 }
 
 /** The account's requests that are still open (at most a handful: starting one is rate-limited). */
-export async function listOpenDeviceChanges(db: D1Database, accountId: string, now: number): Promise<DeviceChange[]> {
+export async function listOpenDeviceChanges(db: ShardDb, accountId: string, now: number): Promise<DeviceChange[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM device_changes WHERE account_id = ? AND state IN ('pending', 'waiting', 'approved') AND expires_at > ?
@@ -82,7 +83,7 @@ export async function listOpenDeviceChanges(db: D1Database, accountId: string, n
  * expired. Returns false when another request moved it first (replay, race) or it expired.
  */
 export async function transitionDeviceChange(
-  db: D1Database,
+  db: ShardDb,
   id: string,
   from: readonly DeviceChangeRowState[],
   to: DeviceChangeRowState,
@@ -107,7 +108,7 @@ export async function transitionDeviceChange(
 }
 
 /** Cancels every open request of an account (a lock, or a completed change, ends them). */
-export function cancelOpenDeviceChangesStatement(db: D1Database, accountId: string, now: number, exceptId = ''): D1PreparedStatement {
+export function cancelOpenDeviceChangesStatement(db: ShardDb, accountId: string, now: number, exceptId = ''): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE device_changes SET state = 'cancelled', updated_at = ?

@@ -1,4 +1,5 @@
 /** D1 access for device keys. */
+import type { ShardDb } from './shards';
 export interface DeviceKey {
   keyId: string;
   accountId: string;
@@ -31,12 +32,12 @@ export function toDeviceKey(row: DeviceKeyRow): DeviceKey {
   };
 }
 
-export async function readDeviceKey(db: D1Database, keyId: string): Promise<DeviceKey | null> {
+export async function readDeviceKey(db: ShardDb, keyId: string): Promise<DeviceKey | null> {
   const row = await db.prepare('SELECT * FROM device_keys WHERE key_id = ?').bind(keyId).first<DeviceKeyRow>();
   return row ? toDeviceKey(row) : null;
 }
 
-export async function listDeviceKeys(db: D1Database, accountId: string): Promise<DeviceKey[]> {
+export async function listDeviceKeys(db: ShardDb, accountId: string): Promise<DeviceKey[]> {
   const { results } = await db
     .prepare('SELECT * FROM device_keys WHERE account_id = ? ORDER BY created_at')
     .bind(accountId)
@@ -44,17 +45,17 @@ export async function listDeviceKeys(db: D1Database, accountId: string): Promise
   return results.map(toDeviceKey);
 }
 
-export function insertDeviceKeyStatement(db: D1Database, k: DeviceKey): D1PreparedStatement {
+export function insertDeviceKeyStatement(db: ShardDb, k: DeviceKey): D1PreparedStatement {
   return db
     .prepare('INSERT INTO device_keys (key_id, account_id, public_key, label, created_at) VALUES (?, ?, ?, ?, ?)')
     .bind(k.keyId, k.accountId, k.publicKey, k.label, k.createdAt);
 }
 
-export async function touchDeviceKey(db: D1Database, keyId: string, now: number): Promise<void> {
+export async function touchDeviceKey(db: ShardDb, keyId: string, now: number): Promise<void> {
   await db.prepare('UPDATE device_keys SET last_used_at = ? WHERE key_id = ?').bind(now, keyId).run();
 }
 
 /** Revokes every device key of an account still in force (device change): they never bind again. */
-export function revokeDeviceKeysOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+export function revokeDeviceKeysOfAccountStatement(db: ShardDb, accountId: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE device_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
 }

@@ -1,4 +1,5 @@
 /** D1 access for level-1 registrations in progress. */
+import type { ShardDb } from './shards';
 export type EnrolmentState = 'code_sent' | 'approved' | 'activated';
 
 export interface Enrolment {
@@ -26,14 +27,14 @@ interface EnrolmentRow {
   email: string | null;
 }
 
-export async function insertEnrolment(db: D1Database, e: Enrolment): Promise<void> {
+export async function insertEnrolment(db: ShardDb, e: Enrolment): Promise<void> {
   await db
     .prepare('INSERT INTO enrolments (id, id_number, phone, account_id, state, created_at, expires_at, level, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .bind(e.id, e.idNumber, e.phone, e.accountId, e.state, e.createdAt, e.expiresAt, e.level, e.email)
     .run();
 }
 
-export async function readEnrolment(db: D1Database, id: string): Promise<Enrolment | null> {
+export async function readEnrolment(db: ShardDb, id: string): Promise<Enrolment | null> {
   const row = await db.prepare('SELECT * FROM enrolments WHERE id = ?').bind(id).first<EnrolmentRow>();
   return row
     ? {
@@ -51,11 +52,11 @@ export async function readEnrolment(db: D1Database, id: string): Promise<Enrolme
 }
 
 /** Moves an enrolment from one state to the next; false when it was not in `from` (raced or replayed). */
-export function transitionEnrolmentStatement(db: D1Database, id: string, from: EnrolmentState, to: EnrolmentState): D1PreparedStatement {
+export function transitionEnrolmentStatement(db: ShardDb, id: string, from: EnrolmentState, to: EnrolmentState): D1PreparedStatement {
   return db.prepare('UPDATE enrolments SET state = ? WHERE id = ? AND state = ?').bind(to, id, from);
 }
 
-export async function transitionEnrolment(db: D1Database, id: string, from: EnrolmentState, to: EnrolmentState): Promise<boolean> {
+export async function transitionEnrolment(db: ShardDb, id: string, from: EnrolmentState, to: EnrolmentState): Promise<boolean> {
   const r = await transitionEnrolmentStatement(db, id, from, to).run();
   return r.meta.changes === 1;
 }

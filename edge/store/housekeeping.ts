@@ -5,6 +5,7 @@
  * ever; each statement here deletes at most `BATCH` rows found through an expiry index, and
  * the scheduled handler repeats them while they come back full (edge/domain/housekeeping.ts).
  */
+import type { MainDb, ShardDb } from './shards';
 import { SMS_TRIES_FORGET_MS } from './sms';
 
 /** Rows one statement deletes at most: small enough to keep one D1 call short. */
@@ -19,19 +20,28 @@ const SMS_CODE_KEEP_MS = 60 * 60_000;
 const bounded = (table: string, key: string, where: string) =>
   `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${BATCH})`;
 
-/** Each purge: its table, and the statement that deletes one batch of its expired rows at `now`. */
-export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, now: number) => D1PreparedStatement }> = [
-  { table: 'challenges', statement: (db, now) => db.prepare(bounded('challenges', 'challenge', 'expires_at < ?')).bind(now) },
-  { table: 'sessions', statement: (db, now) => db.prepare(bounded('sessions', 'token_hash', 'expires_at < ?')).bind(now) },
-  { table: 'officer_sessions', statement: (db, now) => db.prepare(bounded('officer_sessions', 'token_hash', 'expires_at < ?')).bind(now) },
+/**
+ * Each purge: its table, the database that holds it (the main one, or every shard), and the
+ * statement that deletes one batch of its expired rows at `now`.
+ */
+export interface Purge {
+  table: string;
+  database: 'main' | 'shard';
+  statement: (db: D1Database, now: number) => D1PreparedStatement;
+}
+
+export const PURGES: readonly Purge[] = [
+  { table: 'challenges', database: 'main', statement: (db, now) => db.prepare(bounded('challenges', 'challenge', 'expires_at < ?')).bind(now) },
+  { table: 'sessions', database: 'shard', statement: (db, now) => db.prepare(bounded('sessions', 'token_hash', 'expires_at < ?')).bind(now) },
+  { table: 'officer_sessions', database: 'main', statement: (db, now) => db.prepare(bounded('officer_sessions', 'token_hash', 'expires_at < ?')).bind(now) },
   {
-    table: 'rate_limits',
+    table: 'rate_limits', database: 'main',
     statement: (db, now) => db.prepare(bounded('rate_limits', 'key', 'window_start < ?')).bind(now - LONGEST_RATE_WINDOW_MS),
   },
-  { table: 'sms_codes', statement: (db, now) => db.prepare(bounded('sms_codes', 'flow_id', 'expires_at < ?')).bind(now - SMS_CODE_KEEP_MS) },
+  { table: 'sms_codes', database: 'main', statement: (db, now) => db.prepare(bounded('sms_codes', 'flow_id', 'expires_at < ?')).bind(now - SMS_CODE_KEEP_MS) },
   {
     // The lock lives here, not on the code: a locked phone's row stays until the lock and the count are over.
-    table: 'sms_code_tries',
+    table: 'sms_code_tries', database: 'main',
     statement: (db, now) =>
       db
         .prepare(
@@ -41,17 +51,17 @@ export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, 
         .bind(now - SMS_TRIES_FORGET_MS, now),
   },
   // A registration in progress; once activated the account is the record, and nothing reads the row by then.
-  { table: 'enrolments', statement: (db, now) => db.prepare(bounded('enrolments', 'id', 'expires_at < ?')).bind(now) },
-  { table: 'device_changes', statement: (db, now) => db.prepare(bounded('device_changes', 'id', 'expires_at < ?')).bind(now) },
-  { table: 'account_requests', statement: (db, now) => db.prepare(bounded('account_requests', 'id', 'expires_at < ?')).bind(now) },
-  { table: 'oidc_codes', statement: (db, now) => db.prepare(bounded('oidc_codes', 'code_hash', 'expires_at < ?')).bind(now) },
-  { table: 'oidc_tokens', statement: (db, now) => db.prepare(bounded('oidc_tokens', 'token_hash', 'expires_at < ?')).bind(now) },
-  { table: 'oidc_assertions', statement: (db, now) => db.prepare(bounded('oidc_assertions', 'key', 'expires_at < ?')).bind(now) },
-  { table: 'oidc_auth_requests', statement: (db, now) => db.prepare(bounded('oidc_auth_requests', 'id', 'expires_at < ?')).bind(now) },
-  { table: 'oidc_logout_requests', statement: (db, now) => db.prepare(bounded('oidc_logout_requests', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'enrolments', database: 'shard', statement: (db, now) => db.prepare(bounded('enrolments', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'device_changes', database: 'shard', statement: (db, now) => db.prepare(bounded('device_changes', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'account_requests', database: 'shard', statement: (db, now) => db.prepare(bounded('account_requests', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_codes', database: 'shard', statement: (db, now) => db.prepare(bounded('oidc_codes', 'code_hash', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_tokens', database: 'shard', statement: (db, now) => db.prepare(bounded('oidc_tokens', 'token_hash', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_assertions', database: 'main', statement: (db, now) => db.prepare(bounded('oidc_assertions', 'key', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_auth_requests', database: 'main', statement: (db, now) => db.prepare(bounded('oidc_auth_requests', 'id', 'expires_at < ?')).bind(now) },
+  { table: 'oidc_logout_requests', database: 'main', statement: (db, now) => db.prepare(bounded('oidc_logout_requests', 'id', 'expires_at < ?')).bind(now) },
   {
     // A grant goes only once nothing refers to it any more.
-    table: 'oidc_grants',
+    table: 'oidc_grants', database: 'shard',
     statement: (db, now) =>
       db
         .prepare(
@@ -63,10 +73,15 @@ export const PURGES: ReadonlyArray<{ table: string; statement: (db: D1Database, 
   },
 ];
 
-/** Runs one batch of every purge named in `tables`, in one round trip; returns the rows each deleted. */
-export async function purgeBatch(db: D1Database, now: number, tables: readonly string[]): Promise<Map<string, number>> {
-  const chosen = PURGES.filter((p) => tables.includes(p.table));
+/** Runs one batch of every purge of this database named in `tables`, in one round trip; returns the rows each deleted. */
+export async function purgeBatch(
+  target: { db: MainDb; database: 'main' } | { db: ShardDb; database: 'shard' },
+  now: number,
+  tables: readonly string[],
+): Promise<Map<string, number>> {
+  const database: D1Database = target.db;
+  const chosen = PURGES.filter((p) => p.database === target.database && tables.includes(p.table));
   if (chosen.length === 0) return new Map();
-  const results = await db.batch(chosen.map((p) => p.statement(db, now)));
+  const results = await database.batch(chosen.map((p) => p.statement(database, now)));
   return new Map(chosen.map((p, i) => [p.table, results[i]?.meta.changes ?? 0]));
 }

@@ -1,4 +1,5 @@
 /** D1 access for officers' level-2 approvals of citizens who have no account yet. */
+import type { ShardDb } from './shards';
 export interface Level2Approval {
   idNumber: string;
   phone: string;
@@ -14,7 +15,7 @@ export interface Level2Approval {
   activationAttempts: number;
 }
 
-export async function readLevel2Approval(db: D1Database, idNumber: string): Promise<Level2Approval | null> {
+export async function readLevel2Approval(db: ShardDb, idNumber: string): Promise<Level2Approval | null> {
   const r = await db.prepare('SELECT * FROM level2_approvals WHERE id_number = ?').bind(idNumber).first<{
     id_number: string;
     phone: string;
@@ -44,7 +45,7 @@ export async function readLevel2Approval(db: D1Database, idNumber: string): Prom
 }
 
 /** Records (or renews) an approval; a later approval replaces an earlier one, with a new code and no tries counted. */
-export function upsertLevel2ApprovalStatement(db: D1Database, a: Omit<Level2Approval, 'usedAt' | 'activationAttempts'>): D1PreparedStatement {
+export function upsertLevel2ApprovalStatement(db: ShardDb, a: Omit<Level2Approval, 'usedAt' | 'activationAttempts'>): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO level2_approvals (id_number, phone, email, officer_id, unit_code, approved_at, expires_at, used_at, activation_code_hash, activation_attempts)
@@ -57,7 +58,7 @@ export function upsertLevel2ApprovalStatement(db: D1Database, a: Omit<Level2Appr
 }
 
 /** Counts one wrong activation code atomically; returns the count after it. */
-export async function recordFailedActivation(db: D1Database, idNumber: string): Promise<number> {
+export async function recordFailedActivation(db: ShardDb, idNumber: string): Promise<number> {
   const row = await db
     .prepare('UPDATE level2_approvals SET activation_attempts = activation_attempts + 1 WHERE id_number = ? RETURNING activation_attempts')
     .bind(idNumber)
@@ -69,7 +70,7 @@ export async function recordFailedActivation(db: D1Database, idNumber: string): 
  * Uses the activation code up: only the approval it was made for, still unused, in time and
  * with tries left. False when another activation used it first (a race) or it is void.
  */
-export async function useActivationCode(db: D1Database, idNumber: string, codeHash: string, maxAttempts: number, now: number): Promise<boolean> {
+export async function useActivationCode(db: ShardDb, idNumber: string, codeHash: string, maxAttempts: number, now: number): Promise<boolean> {
   const r = await db
     .prepare(
       `UPDATE level2_approvals SET activation_code_hash = NULL
@@ -81,6 +82,6 @@ export async function useActivationCode(db: D1Database, idNumber: string, codeHa
 }
 
 /** Marks an approval used by the activation that consumed it. */
-export function useLevel2ApprovalStatement(db: D1Database, idNumber: string, now: number): D1PreparedStatement {
+export function useLevel2ApprovalStatement(db: ShardDb, idNumber: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE level2_approvals SET used_at = ? WHERE id_number = ? AND used_at IS NULL').bind(now, idNumber);
 }

@@ -1,4 +1,5 @@
 /** D1 access for the development e-mail outbox (notices only). */
+import type { MainDb } from './shards';
 export interface MailMessage {
   id: number;
   to: string;
@@ -7,11 +8,11 @@ export interface MailMessage {
   createdAt: number;
 }
 
-export async function insertMailMessage(db: D1Database, to: string, subject: string, body: string, now: number): Promise<void> {
+export async function insertMailMessage(db: MainDb, to: string, subject: string, body: string, now: number): Promise<void> {
   await db.prepare('INSERT INTO mail_outbox (to_address, subject, body, created_at) VALUES (?, ?, ?, ?)').bind(to, subject, body, now).run();
 }
 
-export async function listMailOutbox(db: D1Database, to: string | null, limit: number): Promise<MailMessage[]> {
+export async function listMailOutbox(db: MainDb, to: string | null, limit: number): Promise<MailMessage[]> {
   const stmt = to
     ? db.prepare('SELECT * FROM mail_outbox WHERE to_address = ? ORDER BY id DESC LIMIT ?').bind(to, limit)
     : db.prepare('SELECT * FROM mail_outbox ORDER BY id DESC LIMIT ?').bind(limit);

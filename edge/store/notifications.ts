@@ -1,5 +1,6 @@
-/** D1 access for the in-app notification inbox, push subscriptions and the VAPID key. */
+/** D1 access for the in-app notification inbox and push subscriptions (the account's shard) and the VAPID key (main database). */
 import type { AppNotification, NotificationKind } from '../../shared/services';
+import type { MainDb, ShardDb } from './shards';
 
 export interface NotificationRow extends AppNotification {
   accountId: string;
@@ -33,7 +34,7 @@ function toNotification(r: Row): NotificationRow {
 }
 
 /** Inserts a notification unless its dedupe key was used before; true when it is new. */
-export async function insertNotificationOnce(db: D1Database, n: NotificationRow): Promise<boolean> {
+export async function insertNotificationOnce(db: ShardDb, n: NotificationRow): Promise<boolean> {
   const r = await db
     .prepare(
       `INSERT INTO notifications (id, account_id, dedupe_key, kind, title, body, link, created_at, push_state)
@@ -51,7 +52,7 @@ export async function insertNotificationOnce(db: D1Database, n: NotificationRow)
  * Returns how many were new.
  */
 export async function insertNotificationsFrom(
-  db: D1Database,
+  db: ShardDb,
   select: { sql: string; params: unknown[] },
   n: { kind: NotificationKind; title: string; body: string; link: string | null; createdAt: number },
 ): Promise<number> {
@@ -68,7 +69,7 @@ export async function insertNotificationsFrom(
   return r.meta.changes;
 }
 
-export async function listNotifications(db: D1Database, accountId: string, before: number, limit: number): Promise<NotificationRow[]> {
+export async function listNotifications(db: ShardDb, accountId: string, before: number, limit: number): Promise<NotificationRow[]> {
   const { results } = await db
     .prepare('SELECT * FROM notifications WHERE account_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?')
     .bind(accountId, before, limit)
@@ -76,12 +77,12 @@ export async function listNotifications(db: D1Database, accountId: string, befor
   return results.map(toNotification);
 }
 
-export async function countUnread(db: D1Database, accountId: string): Promise<number> {
+export async function countUnread(db: ShardDb, accountId: string): Promise<number> {
   const r = await db.prepare('SELECT count(*) AS n FROM notifications WHERE account_id = ? AND read_at IS NULL').bind(accountId).first<{ n: number }>();
   return r?.n ?? 0;
 }
 
-export async function markRead(db: D1Database, accountId: string, ids: readonly string[] | 'all', now: number): Promise<void> {
+export async function markRead(db: ShardDb, accountId: string, ids: readonly string[] | 'all', now: number): Promise<void> {
   if (ids === 'all') {
     await db.prepare('UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at IS NULL').bind(now, accountId).run();
     return;
@@ -93,7 +94,7 @@ export async function markRead(db: D1Database, accountId: string, ids: readonly 
 }
 
 /** The oldest notifications still waiting for a push. */
-export async function listPushPending(db: D1Database, limit: number): Promise<NotificationRow[]> {
+export async function listPushPending(db: ShardDb, limit: number): Promise<NotificationRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM notifications WHERE push_state = 'pending' ORDER BY created_at LIMIT ?")
     .bind(limit)
@@ -101,7 +102,7 @@ export async function listPushPending(db: D1Database, limit: number): Promise<No
   return results.map(toNotification);
 }
 
-export async function markPushDone(db: D1Database, id: string): Promise<void> {
+export async function markPushDone(db: ShardDb, id: string): Promise<void> {
   await db.prepare("UPDATE notifications SET push_state = 'done' WHERE id = ?").bind(id).run();
 }
 
@@ -135,7 +136,7 @@ const toSub = (r: SubRow): PushSubscriptionRow => ({
 });
 
 /** Saves a browser's subscription for an account (a browser re-subscribing replaces its keys). */
-export async function upsertPushSubscription(db: D1Database, s: Omit<PushSubscriptionRow, 'failures'>): Promise<void> {
+export async function upsertPushSubscription(db: ShardDb, s: Omit<PushSubscriptionRow, 'failures'>): Promise<void> {
   await db
     .prepare(
       `INSERT INTO push_subscriptions (endpoint, account_id, p256dh, auth, created_at, failures) VALUES (?, ?, ?, ?, ?, 0)
@@ -146,40 +147,40 @@ export async function upsertPushSubscription(db: D1Database, s: Omit<PushSubscri
     .run();
 }
 
-export async function deletePushSubscription(db: D1Database, endpoint: string, accountId?: string): Promise<void> {
+export async function deletePushSubscription(db: ShardDb, endpoint: string, accountId?: string): Promise<void> {
   if (accountId) await db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ? AND account_id = ?').bind(endpoint, accountId).run();
   else await db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?').bind(endpoint).run();
 }
 
 /** Every browser subscribed for an account stops receiving its pushes (device change: the old phone is out). */
-export function deletePushSubscriptionsOfAccountStatement(db: D1Database, accountId: string): D1PreparedStatement {
+export function deletePushSubscriptionsOfAccountStatement(db: ShardDb, accountId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM push_subscriptions WHERE account_id = ?').bind(accountId);
 }
 
-export async function listPushSubscriptions(db: D1Database, accountId: string): Promise<PushSubscriptionRow[]> {
+export async function listPushSubscriptions(db: ShardDb, accountId: string): Promise<PushSubscriptionRow[]> {
   const { results } = await db.prepare('SELECT * FROM push_subscriptions WHERE account_id = ? LIMIT 10').bind(accountId).all<SubRow>();
   return results.map(toSub);
 }
 
 /** Subscriptions in endpoint order after a cursor: a broadcast walks them in pages. */
-export async function listPushSubscriptionsAfter(db: D1Database, cursor: string, limit: number): Promise<PushSubscriptionRow[]> {
+export async function listPushSubscriptionsAfter(db: ShardDb, cursor: string, limit: number): Promise<PushSubscriptionRow[]> {
   const { results } = await db.prepare('SELECT * FROM push_subscriptions WHERE endpoint > ? ORDER BY endpoint LIMIT ?').bind(cursor, limit).all<SubRow>();
   return results.map(toSub);
 }
 
-export async function recordPushFailure(db: D1Database, endpoint: string): Promise<void> {
+export async function recordPushFailure(db: ShardDb, endpoint: string): Promise<void> {
   await db.prepare('UPDATE push_subscriptions SET failures = failures + 1 WHERE endpoint = ?').bind(endpoint).run();
 }
 
 // ---- the VAPID key -----------------------------------------------------------------------
 
-export async function readVapidKeys(db: D1Database): Promise<{ privateJwk: JsonWebKey; publicKey: string } | null> {
+export async function readVapidKeys(db: MainDb): Promise<{ privateJwk: JsonWebKey; publicKey: string } | null> {
   const r = await db.prepare('SELECT private_jwk, public_key FROM vapid_keys WHERE id = 1').first<{ private_jwk: string; public_key: string }>();
   return r ? { privateJwk: JSON.parse(r.private_jwk) as JsonWebKey, publicKey: r.public_key } : null;
 }
 
 /** Stores the key pair unless one exists (two first uses racing keep the first); returns the stored one. */
-export async function insertVapidKeysOnce(db: D1Database, keys: { privateJwk: JsonWebKey; publicKey: string }, now: number): Promise<{ privateJwk: JsonWebKey; publicKey: string }> {
+export async function insertVapidKeysOnce(db: MainDb, keys: { privateJwk: JsonWebKey; publicKey: string }, now: number): Promise<{ privateJwk: JsonWebKey; publicKey: string }> {
   await db
     .prepare('INSERT INTO vapid_keys (id, private_jwk, public_key, created_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
     .bind(JSON.stringify(keys.privateJwk), keys.publicKey, now)

@@ -1,5 +1,6 @@
 /** D1 access for officers: their accounts, one-time codes, passkeys and sessions. */
 import type { Passkey } from './passkeys';
+import type { MainDb } from './shards';
 
 export type OfficerRole = 'officer' | 'supervisor';
 export type OfficerStatus = 'invited' | 'active' | 'disabled';
@@ -39,28 +40,28 @@ function toOfficer(r: OfficerRow): Officer {
   };
 }
 
-export async function readOfficer(db: D1Database, id: string): Promise<Officer | null> {
+export async function readOfficer(db: MainDb, id: string): Promise<Officer | null> {
   const row = await db.prepare('SELECT * FROM officers WHERE id = ?').bind(id).first<OfficerRow>();
   return row ? toOfficer(row) : null;
 }
 
-export async function listOfficers(db: D1Database, limit: number): Promise<Officer[]> {
+export async function listOfficers(db: MainDb, limit: number): Promise<Officer[]> {
   const { results } = await db.prepare('SELECT * FROM officers ORDER BY created_at DESC LIMIT ?').bind(limit).all<OfficerRow>();
   return results.map(toOfficer);
 }
 
-export async function activeSupervisorExists(db: D1Database): Promise<boolean> {
+export async function activeSupervisorExists(db: MainDb): Promise<boolean> {
   const row = await db.prepare("SELECT 1 AS one FROM officers WHERE role = 'supervisor' AND status = 'active' LIMIT 1").first<{ one: number }>();
   return row !== null;
 }
 
-export function insertOfficerStatement(db: D1Database, o: Officer): D1PreparedStatement {
+export function insertOfficerStatement(db: MainDb, o: Officer): D1PreparedStatement {
   return db
     .prepare('INSERT INTO officers (id, name, role, unit_code, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .bind(o.id, o.name, o.role, o.unitCode, o.status, o.createdBy, o.createdAt, o.updatedAt);
 }
 
-export function setOfficerStatusStatement(db: D1Database, id: string, from: OfficerStatus, to: OfficerStatus, now: number): D1PreparedStatement {
+export function setOfficerStatusStatement(db: MainDb, id: string, from: OfficerStatus, to: OfficerStatus, now: number): D1PreparedStatement {
   return db.prepare('UPDATE officers SET status = ?, updated_at = ? WHERE id = ? AND status = ?').bind(to, now, id, from);
 }
 
@@ -76,7 +77,7 @@ export interface OfficerInvite {
   usedAt: number | null;
 }
 
-export async function readOfficerInvite(db: D1Database, codeHash: string): Promise<OfficerInvite | null> {
+export async function readOfficerInvite(db: MainDb, codeHash: string): Promise<OfficerInvite | null> {
   const r = await db.prepare('SELECT * FROM officer_invites WHERE code_hash = ?').bind(codeHash).first<{
     code_hash: string;
     kind: string;
@@ -99,14 +100,14 @@ export async function readOfficerInvite(db: D1Database, codeHash: string): Promi
     : null;
 }
 
-export function insertOfficerInviteStatement(db: D1Database, i: OfficerInvite): D1PreparedStatement {
+export function insertOfficerInviteStatement(db: MainDb, i: OfficerInvite): D1PreparedStatement {
   return db
     .prepare('INSERT INTO officer_invites (code_hash, kind, officer_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
     .bind(i.codeHash, i.kind, i.officerId, i.createdBy, i.createdAt, i.expiresAt);
 }
 
 /** Uses a code once: false when it was used (or raced) already, or has expired. */
-export async function consumeOfficerInvite(db: D1Database, codeHash: string, now: number): Promise<boolean> {
+export async function consumeOfficerInvite(db: MainDb, codeHash: string, now: number): Promise<boolean> {
   const r = await db
     .prepare('UPDATE officer_invites SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?')
     .bind(now, codeHash, now)
@@ -115,7 +116,7 @@ export async function consumeOfficerInvite(db: D1Database, codeHash: string, now
 }
 
 /** Gives a code back when the registration that used it failed after all. */
-export async function releaseOfficerInvite(db: D1Database, codeHash: string): Promise<void> {
+export async function releaseOfficerInvite(db: MainDb, codeHash: string): Promise<void> {
   await db.prepare('UPDATE officer_invites SET used_at = NULL WHERE code_hash = ?').bind(codeHash).run();
 }
 
@@ -159,12 +160,12 @@ function toOfficerPasskey(r: OfficerPasskeyRow): OfficerPasskey {
   };
 }
 
-export async function readOfficerPasskey(db: D1Database, credentialId: string): Promise<OfficerPasskey | null> {
+export async function readOfficerPasskey(db: MainDb, credentialId: string): Promise<OfficerPasskey | null> {
   const r = await db.prepare('SELECT * FROM officer_passkeys WHERE credential_id = ?').bind(credentialId).first<OfficerPasskeyRow>();
   return r ? toOfficerPasskey(r) : null;
 }
 
-export function insertOfficerPasskeyStatement(db: D1Database, p: OfficerPasskey): D1PreparedStatement {
+export function insertOfficerPasskeyStatement(db: MainDb, p: OfficerPasskey): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO officer_passkeys (credential_id, officer_id, public_key, counter, backup_eligible, backed_up, transports, created_at)
@@ -175,7 +176,7 @@ export function insertOfficerPasskeyStatement(db: D1Database, p: OfficerPasskey)
 
 /** Compare-and-swap of the sign counter, as for citizen passkeys. */
 export async function advanceOfficerPasskeyCounter(
-  db: D1Database,
+  db: MainDb,
   credentialId: string,
   expected: number,
   next: number,
@@ -189,7 +190,7 @@ export async function advanceOfficerPasskeyCounter(
   return r.meta.changes === 1;
 }
 
-export function revokeOfficerPasskeysStatement(db: D1Database, officerId: string, now: number): D1PreparedStatement {
+export function revokeOfficerPasskeysStatement(db: MainDb, officerId: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE officer_passkeys SET revoked_at = ? WHERE officer_id = ? AND revoked_at IS NULL').bind(now, officerId);
 }
 
@@ -203,14 +204,14 @@ export interface OfficerSession {
   absoluteExpiresAt: number;
 }
 
-export async function insertOfficerSession(db: D1Database, s: OfficerSession): Promise<void> {
+export async function insertOfficerSession(db: MainDb, s: OfficerSession): Promise<void> {
   await db
     .prepare('INSERT INTO officer_sessions (token_hash, officer_id, created_at, expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?)')
     .bind(s.tokenHash, s.officerId, s.createdAt, s.expiresAt, s.absoluteExpiresAt)
     .run();
 }
 
-export async function readOfficerSession(db: D1Database, tokenHash: string): Promise<OfficerSession | null> {
+export async function readOfficerSession(db: MainDb, tokenHash: string): Promise<OfficerSession | null> {
   const r = await db.prepare('SELECT * FROM officer_sessions WHERE token_hash = ?').bind(tokenHash).first<{
     token_hash: string;
     officer_id: string;
@@ -223,14 +224,14 @@ export async function readOfficerSession(db: D1Database, tokenHash: string): Pro
     : null;
 }
 
-export async function extendOfficerSession(db: D1Database, tokenHash: string, expiresAt: number): Promise<void> {
+export async function extendOfficerSession(db: MainDb, tokenHash: string, expiresAt: number): Promise<void> {
   await db.prepare('UPDATE officer_sessions SET expires_at = ? WHERE token_hash = ?').bind(expiresAt, tokenHash).run();
 }
 
-export async function deleteOfficerSession(db: D1Database, tokenHash: string): Promise<void> {
+export async function deleteOfficerSession(db: MainDb, tokenHash: string): Promise<void> {
   await db.prepare('DELETE FROM officer_sessions WHERE token_hash = ?').bind(tokenHash).run();
 }
 
-export function deleteOfficerSessionsStatement(db: D1Database, officerId: string): D1PreparedStatement {
+export function deleteOfficerSessionsStatement(db: MainDb, officerId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM officer_sessions WHERE officer_id = ?').bind(officerId);
 }

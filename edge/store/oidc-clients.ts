@@ -1,4 +1,5 @@
 /** D1 access for registered portals (OAuth clients) and the client assertions they have used. */
+import type { MainDb } from './shards';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
 export interface OidcClient {
@@ -75,9 +76,16 @@ function toClient(row: ClientRow): OidcClient {
   };
 }
 
-export async function readClient(db: D1Database, clientId: string): Promise<OidcClient | null> {
+export async function readClient(db: MainDb, clientId: string): Promise<OidcClient | null> {
   const row = await db.prepare('SELECT * FROM oidc_clients WHERE client_id = ?').bind(clientId).first<ClientRow>();
   return row ? toClient(row) : null;
+}
+
+/** Several clients by id (the consents of one citizen, read from their shard), in one round trip. */
+export async function readClients(db: MainDb, clientIds: readonly string[]): Promise<Map<string, OidcClient>> {
+  if (clientIds.length === 0) return new Map();
+  const { results } = await db.prepare('SELECT * FROM oidc_clients WHERE client_id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(clientIds)).all<ClientRow>();
+  return new Map(results.map((r) => [r.client_id, toClient(r)]));
 }
 
 /**
@@ -85,7 +93,7 @@ export async function readClient(db: D1Database, clientId: string): Promise<Oidc
  * unique-constraint error: a registration never replaces another portal's, whose redirect
  * URIs are where its codes go.
  */
-export function insertClientStatement(db: D1Database, c: OidcClient): D1PreparedStatement {
+export function insertClientStatement(db: MainDb, c: OidcClient): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO oidc_clients (client_id, name, auth_method, secret_hash, jwks, redirect_uris, post_logout_redirect_uris, scopes, sector_id, status, revoked_before, created_at, updated_at)
@@ -145,7 +153,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export type ClientRegistration = Pick<OidcClient, 'name' | 'authMethod' | 'secretHash' | 'jwks' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes'>;
 
 /** Replaces a client's registration; a statement, so the audit row goes in the same batch. */
-export function updateClientStatement(db: D1Database, clientId: string, r: ClientRegistration, now: number): D1PreparedStatement {
+export function updateClientStatement(db: MainDb, clientId: string, r: ClientRegistration, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE oidc_clients SET name = ?, auth_method = ?, secret_hash = ?, jwks = ?, redirect_uris = ?, post_logout_redirect_uris = ?, scopes = ?, updated_at = ?
@@ -169,7 +177,7 @@ export function updateClientStatement(db: D1Database, clientId: string, r: Clien
  * (`revoked_before`); disabling twice only moves that moment later, which voids nothing more
  * than the first did plus what came between.
  */
-export function setClientStatusStatement(db: D1Database, clientId: string, status: 'active' | 'disabled', now: number): D1PreparedStatement {
+export function setClientStatusStatement(db: MainDb, clientId: string, status: 'active' | 'disabled', now: number): D1PreparedStatement {
   return status === 'disabled'
     ? db
         .prepare("UPDATE oidc_clients SET status = 'disabled', revoked_before = ?1, updated_at = ?1 WHERE client_id = ?2")
@@ -178,14 +186,14 @@ export function setClientStatusStatement(db: D1Database, clientId: string, statu
 }
 
 /** Replaces the stored hash of a client's secret (rotation): the old secret fails from now on. */
-export function replaceSecretHashStatement(db: D1Database, clientId: string, secretHash: string, now: number): D1PreparedStatement {
+export function replaceSecretHashStatement(db: MainDb, clientId: string, secretHash: string, now: number): D1PreparedStatement {
   return db
     .prepare("UPDATE oidc_clients SET secret_hash = ?, updated_at = ? WHERE client_id = ? AND auth_method IN ('client_secret_basic', 'client_secret_post')")
     .bind(secretHash, now, clientId);
 }
 
 /** Replaces only the redirect URI lists (the demo portal adding its own after the origin changed). */
-export async function replaceRedirectUris(db: D1Database, clientId: string, redirectUris: string[], postLogoutRedirectUris: string[], now: number): Promise<void> {
+export async function replaceRedirectUris(db: MainDb, clientId: string, redirectUris: string[], postLogoutRedirectUris: string[], now: number): Promise<void> {
   await db
     .prepare('UPDATE oidc_clients SET redirect_uris = ?, post_logout_redirect_uris = ?, updated_at = ? WHERE client_id = ?')
     .bind(JSON.stringify(redirectUris), JSON.stringify(postLogoutRedirectUris), now, clientId)
@@ -193,7 +201,7 @@ export async function replaceRedirectUris(db: D1Database, clientId: string, redi
 }
 
 /** One page of clients in client-id order (the primary key), after a given id. */
-export async function listClients(db: D1Database, opts: { after?: string | undefined; limit: number }): Promise<OidcClient[]> {
+export async function listClients(db: MainDb, opts: { after?: string | undefined; limit: number }): Promise<OidcClient[]> {
   const { results } = await db
     .prepare('SELECT * FROM oidc_clients WHERE client_id > ? ORDER BY client_id LIMIT ?')
     .bind(opts.after ?? '', opts.limit)
@@ -205,7 +213,7 @@ export async function listClients(db: D1Database, opts: { after?: string | undef
  * Records a client assertion's jti until it expires. False when it was seen before: a
  * replayed assertion (RFC 7523 §3, item 7).
  */
-export async function recordAssertion(db: D1Database, clientId: string, jti: string, expiresAt: number): Promise<boolean> {
+export async function recordAssertion(db: MainDb, clientId: string, jti: string, expiresAt: number): Promise<boolean> {
   const r = await db
     .prepare('INSERT INTO oidc_assertions (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
     .bind(`${clientId}:${jti}`, expiresAt)

@@ -1,5 +1,6 @@
 /** D1 access for what citizens allowed each portal, and the sharing history of disclosures. */
 import type { DisclosedItem } from '../../shared/oidc';
+import type { ShardDb } from './shards';
 
 export interface Consent {
   accountId: string;
@@ -33,7 +34,7 @@ export function disclosureDay(at: number): number {
   return Math.floor((at + VIETNAM_OFFSET_MS) / 86_400_000);
 }
 
-export function upsertConsentStatement(db: D1Database, c: Consent): D1PreparedStatement {
+export function upsertConsentStatement(db: ShardDb, c: Consent): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO oidc_consents (account_id, client_id, scopes, granted_at) VALUES (?, ?, ?, ?)
@@ -42,7 +43,7 @@ export function upsertConsentStatement(db: D1Database, c: Consent): D1PreparedSt
     .bind(c.accountId, c.clientId, c.scopes.join(' '), c.grantedAt);
 }
 
-export async function readConsent(db: D1Database, accountId: string, clientId: string): Promise<Consent | null> {
+export async function readConsent(db: ShardDb, accountId: string, clientId: string): Promise<Consent | null> {
   const row = await db
     .prepare('SELECT * FROM oidc_consents WHERE account_id = ? AND client_id = ?')
     .bind(accountId, clientId)
@@ -50,33 +51,21 @@ export async function readConsent(db: D1Database, accountId: string, clientId: s
   return row ? { accountId: row.account_id, clientId: row.client_id, scopes: row.scopes.split(' ').filter(Boolean), grantedAt: row.granted_at } : null;
 }
 
-/**
- * A citizen's consents with the portals' current names, newest first. A consent given before
- * the portal was last disabled no longer counts, so it is not listed.
- */
-export async function listConsents(db: D1Database, accountId: string): Promise<Array<Consent & { clientName: string }>> {
+/** A citizen's consents, newest first (the portals' names and whether they still count are in the main database: domain/oidc/consent.ts). */
+export async function listConsents(db: ShardDb, accountId: string): Promise<Consent[]> {
   const { results } = await db
-    .prepare(
-      `SELECT c.account_id, c.client_id, c.scopes, c.granted_at, k.name FROM oidc_consents c
-       JOIN oidc_clients k ON k.client_id = c.client_id WHERE c.account_id = ? AND c.granted_at > k.revoked_before ORDER BY c.granted_at DESC LIMIT 200`,
-    )
+    .prepare('SELECT account_id, client_id, scopes, granted_at FROM oidc_consents WHERE account_id = ? ORDER BY granted_at DESC LIMIT 200')
     .bind(accountId)
-    .all<{ account_id: string; client_id: string; scopes: string; granted_at: number; name: string }>();
-  return results.map((r) => ({
-    accountId: r.account_id,
-    clientId: r.client_id,
-    scopes: r.scopes.split(' ').filter(Boolean),
-    grantedAt: r.granted_at,
-    clientName: r.name,
-  }));
+    .all<{ account_id: string; client_id: string; scopes: string; granted_at: number }>();
+  return results.map((r) => ({ accountId: r.account_id, clientId: r.client_id, scopes: r.scopes.split(' ').filter(Boolean), grantedAt: r.granted_at }));
 }
 
-export function deleteConsentStatement(db: D1Database, accountId: string, clientId: string): D1PreparedStatement {
+export function deleteConsentStatement(db: ShardDb, accountId: string, clientId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM oidc_consents WHERE account_id = ? AND client_id = ?').bind(accountId, clientId);
 }
 
 /** Records a disclosure; nothing when the same grant already disclosed the same items that day. */
-export function insertDisclosureStatement(db: D1Database, d: Omit<Disclosure, 'id'>): D1PreparedStatement {
+export function insertDisclosureStatement(db: ShardDb, d: Omit<Disclosure, 'id'>): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO oidc_disclosures (account_id, client_id, client_name, items, level, at, grant_id, kind, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,7 +74,7 @@ export function insertDisclosureStatement(db: D1Database, d: Omit<Disclosure, 'i
     .bind(d.accountId, d.clientId, d.clientName, JSON.stringify(d.items), d.level, d.at, d.grantId, d.kind, d.day);
 }
 
-export async function listDisclosures(db: D1Database, accountId: string, limit: number): Promise<Disclosure[]> {
+export async function listDisclosures(db: ShardDb, accountId: string, limit: number): Promise<Disclosure[]> {
   const { results } = await db
     .prepare('SELECT * FROM oidc_disclosures WHERE account_id = ? ORDER BY at DESC, id DESC LIMIT ?')
     .bind(accountId, limit)

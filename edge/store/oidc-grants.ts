@@ -2,6 +2,7 @@
  * D1 access for what an approval leads to: the grant, its authorization code, and the
  * access and refresh tokens issued under it (codes and tokens stored only as hashes).
  */
+import type { ShardDb } from './shards';
 export interface Grant {
   id: string;
   accountId: string;
@@ -101,7 +102,7 @@ function toToken(r: TokenRow): IssuedToken {
   return { tokenHash: r.token_hash, grantId: r.grant_id, kind: r.kind, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at };
 }
 
-export function insertGrantStatement(db: D1Database, g: Grant): D1PreparedStatement {
+export function insertGrantStatement(db: ShardDb, g: Grant): D1PreparedStatement {
   return db
     .prepare(
       'INSERT INTO oidc_grants (id, account_id, client_id, sub, scopes, level, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -109,19 +110,19 @@ export function insertGrantStatement(db: D1Database, g: Grant): D1PreparedStatem
     .bind(g.id, g.accountId, g.clientId, g.sub, g.scopes.join(' '), g.level, g.authTime, g.createdAt, g.expiresAt);
 }
 
-export function insertCodeStatement(db: D1Database, c: AuthorizationCode): D1PreparedStatement {
+export function insertCodeStatement(db: ShardDb, c: AuthorizationCode): D1PreparedStatement {
   return db
     .prepare('INSERT INTO oidc_codes (code_hash, grant_id, redirect_uri, nonce, code_challenge, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
     .bind(c.codeHash, c.grantId, c.redirectUri, c.nonce, c.codeChallenge, c.expiresAt);
 }
 
-export function insertTokenStatement(db: D1Database, t: IssuedToken): D1PreparedStatement {
+export function insertTokenStatement(db: ShardDb, t: IssuedToken): D1PreparedStatement {
   return db
     .prepare('INSERT INTO oidc_tokens (token_hash, grant_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
     .bind(t.tokenHash, t.grantId, t.kind, t.createdAt, t.expiresAt);
 }
 
-export async function readGrant(db: D1Database, id: string): Promise<Grant | null> {
+export async function readGrant(db: ShardDb, id: string): Promise<Grant | null> {
   const row = await db.prepare('SELECT * FROM oidc_grants WHERE id = ?').bind(id).first<GrantRow>();
   return row ? toGrant(row) : null;
 }
@@ -132,7 +133,7 @@ export async function readGrant(db: D1Database, id: string): Promise<Grant | nul
  * consumed before, or null when it is unknown.
  */
 export async function consumeCode(
-  db: D1Database,
+  db: ShardDb,
   codeHash: string,
   now: number,
 ): Promise<{ code: AuthorizationCode } | { reused: AuthorizationCode } | null> {
@@ -146,7 +147,7 @@ export async function consumeCode(
 }
 
 /** An access token with its grant, or null. */
-export async function readAccessToken(db: D1Database, tokenHash: string): Promise<{ token: IssuedToken; grant: Grant } | null> {
+export async function readAccessToken(db: ShardDb, tokenHash: string): Promise<{ token: IssuedToken; grant: Grant } | null> {
   const row = await db
     .prepare(
       `SELECT t.token_hash, t.grant_id, t.kind, t.created_at AS t_created_at, t.expires_at AS t_expires_at, t.used_at, g.*
@@ -166,7 +167,7 @@ export async function readAccessToken(db: D1Database, tokenHash: string): Promis
  * used it, `reused` when it had been used before (the caller revokes the family), or null.
  */
 export async function useRefreshToken(
-  db: D1Database,
+  db: ShardDb,
   tokenHash: string,
   now: number,
 ): Promise<{ token: IssuedToken } | { reused: IssuedToken } | null> {
@@ -179,18 +180,18 @@ export async function useRefreshToken(
   return seen ? { reused: toToken(seen) } : null;
 }
 
-export async function revokeGrant(db: D1Database, grantId: string, now: number): Promise<void> {
+export async function revokeGrant(db: ShardDb, grantId: string, now: number): Promise<void> {
   await db.prepare('UPDATE oidc_grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').bind(now, grantId).run();
 }
 
 /** Revokes every live grant a citizen gave a portal (consent withdrawn). */
-export function revokeGrantsStatement(db: D1Database, accountId: string, clientId: string, now: number): D1PreparedStatement {
+export function revokeGrantsStatement(db: ShardDb, accountId: string, clientId: string, now: number): D1PreparedStatement {
   return db
     .prepare('UPDATE oidc_grants SET revoked_at = ? WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL')
     .bind(now, accountId, clientId);
 }
 
 /** Revokes every live grant of an account, at every portal (the account moved to a new phone). */
-export function revokeAllGrantsOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+export function revokeAllGrantsOfAccountStatement(db: ShardDb, accountId: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE oidc_grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
 }

@@ -1,4 +1,5 @@
 /** D1 access for validated authorization requests waiting for the citizen's decision. */
+import type { MainDb } from './shards';
 export interface AuthRequest {
   id: string;
   clientId: string;
@@ -53,7 +54,7 @@ function toAuthRequest(r: AuthRequestRow): AuthRequest {
   };
 }
 
-export async function insertAuthRequest(db: D1Database, r: AuthRequest): Promise<void> {
+export async function insertAuthRequest(db: MainDb, r: AuthRequest): Promise<void> {
   await db
     .prepare(
       `INSERT INTO oidc_auth_requests (id, client_id, redirect_uri, scopes, state, nonce, code_challenge, min_level, prompt, max_age, browser_hash, created_at, expires_at)
@@ -77,13 +78,13 @@ export async function insertAuthRequest(db: D1Database, r: AuthRequest): Promise
     .run();
 }
 
-export async function readAuthRequest(db: D1Database, id: string): Promise<AuthRequest | null> {
+export async function readAuthRequest(db: MainDb, id: string): Promise<AuthRequest | null> {
   const row = await db.prepare('SELECT * FROM oidc_auth_requests WHERE id = ?').bind(id).first<AuthRequestRow>();
   return row ? toAuthRequest(row) : null;
 }
 
 /** Takes a request out in one statement: of two racing decisions, exactly one gets it. */
-export async function takeAuthRequest(db: D1Database, id: string): Promise<AuthRequest | null> {
+export async function takeAuthRequest(db: MainDb, id: string): Promise<AuthRequest | null> {
   const row = await db.prepare('DELETE FROM oidc_auth_requests WHERE id = ? RETURNING *').bind(id).first<AuthRequestRow>();
   return row ? toAuthRequest(row) : null;
 }
@@ -122,7 +123,7 @@ function toLogoutRequest(r: LogoutRequestRow): LogoutRequest {
   };
 }
 
-export async function insertLogoutRequest(db: D1Database, r: LogoutRequest): Promise<void> {
+export async function insertLogoutRequest(db: MainDb, r: LogoutRequest): Promise<void> {
   await db
     .prepare(
       `INSERT INTO oidc_logout_requests (id, client_id, hint_sub, post_logout_redirect_uri, state, browser_hash, expires_at)
@@ -132,13 +133,13 @@ export async function insertLogoutRequest(db: D1Database, r: LogoutRequest): Pro
     .run();
 }
 
-export async function readLogoutRequest(db: D1Database, id: string): Promise<LogoutRequest | null> {
+export async function readLogoutRequest(db: MainDb, id: string): Promise<LogoutRequest | null> {
   const row = await db.prepare('SELECT * FROM oidc_logout_requests WHERE id = ?').bind(id).first<LogoutRequestRow>();
   return row ? toLogoutRequest(row) : null;
 }
 
 /** Takes a logout request out in one statement, only for the browser it is bound to: it is used once. */
-export async function takeLogoutRequest(db: D1Database, id: string, browserHash: string): Promise<LogoutRequest | null> {
+export async function takeLogoutRequest(db: MainDb, id: string, browserHash: string): Promise<LogoutRequest | null> {
   const row = await db
     .prepare('DELETE FROM oidc_logout_requests WHERE id = ? AND browser_hash = ? RETURNING *')
     .bind(id, browserHash)

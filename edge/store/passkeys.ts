@@ -1,4 +1,5 @@
 /** D1 access for passkeys (WebAuthn credentials). */
+import type { ShardDb } from './shards';
 export interface Passkey {
   credentialId: string;
   accountId: string;
@@ -50,24 +51,12 @@ export function toPasskey(row: PasskeyRow): Passkey {
   };
 }
 
-export async function readPasskey(db: D1Database, credentialId: string): Promise<Passkey | null> {
+export async function readPasskey(db: ShardDb, credentialId: string): Promise<Passkey | null> {
   const row = await db.prepare('SELECT * FROM passkeys WHERE credential_id = ?').bind(credentialId).first<PasskeyRow>();
   return row ? toPasskey(row) : null;
 }
 
-/**
- * Whether a credential ID is registered to anyone, citizen or officer: a registration under
- * either must not reuse the other's (a citizen's passkey never names an officer's credential).
- */
-export async function credentialIdTaken(db: D1Database, credentialId: string): Promise<boolean> {
-  const row = await db
-    .prepare('SELECT 1 AS taken FROM passkeys WHERE credential_id = ?1 UNION ALL SELECT 1 FROM officer_passkeys WHERE credential_id = ?1 LIMIT 1')
-    .bind(credentialId)
-    .first();
-  return row !== null;
-}
-
-export async function listPasskeys(db: D1Database, accountId: string): Promise<Passkey[]> {
+export async function listPasskeys(db: ShardDb, accountId: string): Promise<Passkey[]> {
   const { results } = await db
     .prepare('SELECT * FROM passkeys WHERE account_id = ? ORDER BY created_at')
     .bind(accountId)
@@ -75,7 +64,7 @@ export async function listPasskeys(db: D1Database, accountId: string): Promise<P
   return results.map(toPasskey);
 }
 
-export function insertPasskeyStatement(db: D1Database, p: Passkey): D1PreparedStatement {
+export function insertPasskeyStatement(db: ShardDb, p: Passkey): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO passkeys (credential_id, account_id, device_key_id, public_key, counter, backup_eligible, backed_up, transports, created_at)
@@ -100,7 +89,7 @@ export function insertPasskeyStatement(db: D1Database, p: Passkey): D1PreparedSt
  * Returns false when another request moved it first.
  */
 export async function advancePasskeyCounter(
-  db: D1Database,
+  db: ShardDb,
   credentialId: string,
   expected: number,
   next: number,
@@ -117,6 +106,6 @@ export async function advancePasskeyCounter(
 }
 
 /** Revokes every passkey of an account still in force (device change). */
-export function revokePasskeysOfAccountStatement(db: D1Database, accountId: string, now: number): D1PreparedStatement {
+export function revokePasskeysOfAccountStatement(db: ShardDb, accountId: string, now: number): D1PreparedStatement {
   return db.prepare('UPDATE passkeys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').bind(now, accountId);
 }

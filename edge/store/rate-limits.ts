@@ -2,7 +2,8 @@
  * Fixed-window counters in D1. One upsert per hit: it starts a new window when the old
  * one has passed, otherwise counts, and returns the count inside the current window.
  */
-export function hitRateLimitStatement(db: D1Database, key: string, windowMs: number, now: number): D1PreparedStatement {
+import type { MainDb } from './shards';
+export function hitRateLimitStatement(db: MainDb, key: string, windowMs: number, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
@@ -15,7 +16,7 @@ export function hitRateLimitStatement(db: D1Database, key: string, windowMs: num
 }
 
 export async function hitRateLimit(
-  db: D1Database,
+  db: MainDb,
   key: string,
   windowMs: number,
   now: number,

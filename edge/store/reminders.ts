@@ -3,6 +3,7 @@
  * the queue of new accounts that fills them (migration 0011), and their refresh whenever
  * the account's registry record is read anyway.
  */
+import type { ShardDb } from './shards';
 export interface ReminderRow {
   accountId: string;
   /** MM-DD */
@@ -12,7 +13,7 @@ export interface ReminderRow {
 }
 
 /** Accounts waiting for their first reminder row (queued by a trigger as they are created), with their ID numbers. */
-export async function listQueuedAccounts(db: D1Database, limit: number): Promise<Array<{ accountId: string; idNumber: string | null }>> {
+export async function listQueuedAccounts(db: ShardDb, limit: number): Promise<Array<{ accountId: string; idNumber: string | null }>> {
   const { results } = await db
     .prepare('SELECT q.account_id, a.id_number FROM reminder_queue q LEFT JOIN accounts a ON a.id = q.account_id LIMIT ?')
     .bind(limit)
@@ -20,11 +21,11 @@ export async function listQueuedAccounts(db: D1Database, limit: number): Promise
   return results.map((r) => ({ accountId: r.account_id, idNumber: r.id_number }));
 }
 
-export function dequeueAccountsStatement(db: D1Database, accountIds: readonly string[]): D1PreparedStatement {
+export function dequeueAccountsStatement(db: ShardDb, accountIds: readonly string[]): D1PreparedStatement {
   return db.prepare(`DELETE FROM reminder_queue WHERE account_id IN (${accountIds.map(() => '?').join(',')})`).bind(...accountIds);
 }
 
-export async function readReminder(db: D1Database, accountId: string): Promise<ReminderRow | null> {
+export async function readReminder(db: ShardDb, accountId: string): Promise<ReminderRow | null> {
   const r = await db
     .prepare('SELECT account_id, birth_md, card_expires FROM account_reminders WHERE account_id = ?')
     .bind(accountId)
@@ -33,14 +34,14 @@ export async function readReminder(db: D1Database, accountId: string): Promise<R
 }
 
 /** The first row of an account; one already there (written from a fresher registry read) stays. */
-export function insertReminderStatement(db: D1Database, r: ReminderRow, now: number): D1PreparedStatement {
+export function insertReminderStatement(db: ShardDb, r: ReminderRow, now: number): D1PreparedStatement {
   return db
     .prepare('INSERT INTO account_reminders (account_id, birth_md, card_expires, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO NOTHING')
     .bind(r.accountId, r.birthMd, r.cardExpires, now);
 }
 
 /** The row as the registry has it now (after a card renewal, a corrected birth date). */
-export function upsertReminderStatement(db: D1Database, r: ReminderRow, now: number): D1PreparedStatement {
+export function upsertReminderStatement(db: ShardDb, r: ReminderRow, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO account_reminders (account_id, birth_md, card_expires, updated_at) VALUES (?, ?, ?, ?)

@@ -1,5 +1,6 @@
 /** D1 access for security and public-order reports (phản ánh, kiến nghị ANTT). */
 import type { ReportCategory, ReportPlace, ReportStatus } from '../../shared/services';
+import type { ShardDb } from './shards';
 
 export interface ReportRow {
   id: string;
@@ -64,7 +65,7 @@ function toReport(r: Row): ReportRow {
 }
 
 /** Stores a report unless one with the same (account, idempotency key) exists; returns the stored one. */
-export async function insertReportOnce(db: D1Database, r: ReportRow): Promise<ReportRow> {
+export async function insertReportOnce(db: ShardDb, r: ReportRow): Promise<ReportRow> {
   const [, read] = await db.batch<Row>([
     db
       .prepare(
@@ -93,23 +94,23 @@ export async function insertReportOnce(db: D1Database, r: ReportRow): Promise<Re
   return toReport(row);
 }
 
-export async function readReportByKey(db: D1Database, accountId: string, key: string): Promise<ReportRow | null> {
+export async function readReportByKey(db: ShardDb, accountId: string, key: string): Promise<ReportRow | null> {
   const r = await db.prepare('SELECT * FROM reports WHERE account_id = ? AND idempotency_key = ?').bind(accountId, key).first<Row>();
   return r ? toReport(r) : null;
 }
 
-export async function readReport(db: D1Database, id: string): Promise<ReportRow | null> {
+export async function readReport(db: ShardDb, id: string): Promise<ReportRow | null> {
   const r = await db.prepare('SELECT * FROM reports WHERE id = ?').bind(id).first<Row>();
   return r ? toReport(r) : null;
 }
 
-export async function listReportsOfAccount(db: D1Database, accountId: string, limit: number): Promise<ReportRow[]> {
+export async function listReportsOfAccount(db: ShardDb, accountId: string, limit: number): Promise<ReportRow[]> {
   const { results } = await db.prepare('SELECT * FROM reports WHERE account_id = ? ORDER BY submitted_at DESC LIMIT ?').bind(accountId, limit).all<Row>();
   return results.map(toReport);
 }
 
 export async function listReportInbox(
-  db: D1Database,
+  db: ShardDb,
   communes: readonly string[],
   statuses: readonly ReportStatus[],
   before: number,
@@ -126,12 +127,12 @@ export async function listReportInbox(
   return results.map(toReport);
 }
 
-export async function markReportReceived(db: D1Database, id: string, officerId: string, now: number): Promise<void> {
+export async function markReportReceived(db: ShardDb, id: string, officerId: string, now: number): Promise<void> {
   await db.prepare("UPDATE reports SET status = 'received', received_at = ?, handled_by = ? WHERE id = ? AND status = 'sent'").bind(now, officerId, id).run();
 }
 
 /** → answered with the reply; false when it already was answered. */
-export async function markReportAnswered(db: D1Database, id: string, officerId: string, reply: string, now: number): Promise<boolean> {
+export async function markReportAnswered(db: ShardDb, id: string, officerId: string, reply: string, now: number): Promise<boolean> {
   const r = await db
     .prepare(
       `UPDATE reports SET status = 'answered', answered_at = ?, received_at = COALESCE(received_at, ?), handled_by = ?, reply = ?

@@ -1,5 +1,6 @@
 /** D1 access for residence notifications (thông báo lưu trú). */
 import type { ResidencePerson, ResidenceRole, ResidenceStatus } from '../../shared/services';
+import type { ShardDb } from './shards';
 
 export interface ResidenceNoticeRow {
   id: string;
@@ -67,7 +68,7 @@ function toNotice(r: Row): ResidenceNoticeRow {
  * Stores a notification unless one with the same (account, idempotency key) exists; either
  * way returns the stored one, so two racing submissions of one key agree on one row.
  */
-export async function insertResidenceNoticeOnce(db: D1Database, n: ResidenceNoticeRow): Promise<ResidenceNoticeRow> {
+export async function insertResidenceNoticeOnce(db: ShardDb, n: ResidenceNoticeRow): Promise<ResidenceNoticeRow> {
   const [, read] = await db.batch<Row>([
     db
       .prepare(
@@ -82,17 +83,17 @@ export async function insertResidenceNoticeOnce(db: D1Database, n: ResidenceNoti
   return toNotice(row);
 }
 
-export async function readResidenceNoticeByKey(db: D1Database, accountId: string, key: string): Promise<ResidenceNoticeRow | null> {
+export async function readResidenceNoticeByKey(db: ShardDb, accountId: string, key: string): Promise<ResidenceNoticeRow | null> {
   const r = await db.prepare('SELECT * FROM residence_notices WHERE account_id = ? AND idempotency_key = ?').bind(accountId, key).first<Row>();
   return r ? toNotice(r) : null;
 }
 
-export async function readResidenceNotice(db: D1Database, id: string): Promise<ResidenceNoticeRow | null> {
+export async function readResidenceNotice(db: ShardDb, id: string): Promise<ResidenceNoticeRow | null> {
   const r = await db.prepare('SELECT * FROM residence_notices WHERE id = ?').bind(id).first<Row>();
   return r ? toNotice(r) : null;
 }
 
-export async function listResidenceNoticesOfAccount(db: D1Database, accountId: string, limit: number): Promise<ResidenceNoticeRow[]> {
+export async function listResidenceNoticesOfAccount(db: ShardDb, accountId: string, limit: number): Promise<ResidenceNoticeRow[]> {
   const { results } = await db
     .prepare('SELECT * FROM residence_notices WHERE account_id = ? ORDER BY submitted_at DESC LIMIT ?')
     .bind(accountId, limit)
@@ -102,7 +103,7 @@ export async function listResidenceNoticesOfAccount(db: D1Database, accountId: s
 
 /** An officer's inbox: the communes of their unit, newest first, before a time (paging). */
 export async function listResidenceInbox(
-  db: D1Database,
+  db: ShardDb,
   communes: readonly string[],
   statuses: readonly ResidenceStatus[],
   before: number,
@@ -120,7 +121,7 @@ export async function listResidenceInbox(
 }
 
 /** sent → received, the first time an officer opens it. */
-export async function markResidenceReceived(db: D1Database, id: string, officerId: string, now: number): Promise<void> {
+export async function markResidenceReceived(db: ShardDb, id: string, officerId: string, now: number): Promise<void> {
   await db
     .prepare("UPDATE residence_notices SET status = 'received', received_at = ?, handled_by = ? WHERE id = ? AND status = 'sent'")
     .bind(now, officerId, id)
@@ -128,7 +129,7 @@ export async function markResidenceReceived(db: D1Database, id: string, officerI
 }
 
 /** → acknowledged; false when it already was (a second click, another officer). */
-export async function markResidenceAcknowledged(db: D1Database, id: string, officerId: string, note: string | null, now: number): Promise<boolean> {
+export async function markResidenceAcknowledged(db: ShardDb, id: string, officerId: string, note: string | null, now: number): Promise<boolean> {
   const r = await db
     .prepare(
       `UPDATE residence_notices SET status = 'acknowledged', acknowledged_at = ?, received_at = COALESCE(received_at, ?), handled_by = ?, note = ?

@@ -1,5 +1,6 @@
 /** D1 access for server-side sessions (the cookie holds a token; the table only its hash). */
 import { toAccount, type Account, type AccountRow } from './accounts';
+import type { ShardDb } from './shards';
 export interface Session {
   tokenHash: string;
   accountId: string;
@@ -18,7 +19,7 @@ interface SessionRow {
   absolute_expires_at: number;
 }
 
-export async function insertSession(db: D1Database, s: Session): Promise<void> {
+export async function insertSession(db: ShardDb, s: Session): Promise<void> {
   await db
     .prepare(
       'INSERT INTO sessions (token_hash, account_id, device_key_id, created_at, expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -27,7 +28,7 @@ export async function insertSession(db: D1Database, s: Session): Promise<void> {
     .run();
 }
 
-export async function readSession(db: D1Database, tokenHash: string): Promise<Session | null> {
+export async function readSession(db: ShardDb, tokenHash: string): Promise<Session | null> {
   const row = await db.prepare('SELECT * FROM sessions WHERE token_hash = ?').bind(tokenHash).first<SessionRow>();
   return row
     ? {
@@ -45,7 +46,7 @@ export async function readSession(db: D1Database, tokenHash: string): Promise<Se
  * The session for a token hash and the account it belongs to, in one round trip (every
  * signed-in request starts with this).
  */
-export async function readSessionWithAccount(db: D1Database, tokenHash: string): Promise<{ session: Session; account: Account | null } | null> {
+export async function readSessionWithAccount(db: ShardDb, tokenHash: string): Promise<{ session: Session; account: Account | null } | null> {
   const [s, a] = await db.batch([
     db.prepare('SELECT * FROM sessions WHERE token_hash = ?').bind(tokenHash),
     db.prepare('SELECT * FROM accounts WHERE id = (SELECT account_id FROM sessions WHERE token_hash = ?)').bind(tokenHash),
@@ -66,19 +67,19 @@ export async function readSessionWithAccount(db: D1Database, tokenHash: string):
   };
 }
 
-export async function extendSession(db: D1Database, tokenHash: string, expiresAt: number): Promise<void> {
+export async function extendSession(db: ShardDb, tokenHash: string, expiresAt: number): Promise<void> {
   await db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').bind(expiresAt, tokenHash).run();
 }
 
-export async function deleteSession(db: D1Database, tokenHash: string): Promise<void> {
+export async function deleteSession(db: ShardDb, tokenHash: string): Promise<void> {
   await db.prepare('DELETE FROM sessions WHERE token_hash = ?').bind(tokenHash).run();
 }
 
-export async function deleteSessionsOfAccount(db: D1Database, accountId: string): Promise<number> {
+export async function deleteSessionsOfAccount(db: ShardDb, accountId: string): Promise<number> {
   const r = await db.prepare('DELETE FROM sessions WHERE account_id = ?').bind(accountId).run();
   return r.meta.changes;
 }
 
-export function deleteSessionsOfAccountStatement(db: D1Database, accountId: string): D1PreparedStatement {
+export function deleteSessionsOfAccountStatement(db: ShardDb, accountId: string): D1PreparedStatement {
   return db.prepare('DELETE FROM sessions WHERE account_id = ?').bind(accountId);
 }

@@ -1,4 +1,5 @@
 /** D1 access for one-time SMS codes (hashed), the tries counted per phone, and the development outbox. */
+import type { MainDb } from './shards';
 export interface SmsCode {
   flowId: string;
   purpose: string;
@@ -18,7 +19,7 @@ interface SmsCodeRow {
 }
 
 /** Stores a fresh code for a flow, replacing an earlier one. */
-export async function upsertSmsCode(db: D1Database, c: Omit<SmsCode, 'consumedAt'>): Promise<void> {
+export async function upsertSmsCode(db: MainDb, c: Omit<SmsCode, 'consumedAt'>): Promise<void> {
   await db
     .prepare(
       `INSERT INTO sms_codes (flow_id, purpose, phone, code_hash, expires_at, consumed_at)
@@ -30,7 +31,7 @@ export async function upsertSmsCode(db: D1Database, c: Omit<SmsCode, 'consumedAt
     .run();
 }
 
-export async function readSmsCode(db: D1Database, flowId: string): Promise<SmsCode | null> {
+export async function readSmsCode(db: MainDb, flowId: string): Promise<SmsCode | null> {
   const row = await db.prepare('SELECT * FROM sms_codes WHERE flow_id = ?').bind(flowId).first<SmsCodeRow>();
   return row
     ? {
@@ -58,7 +59,7 @@ export interface SmsTryRule {
 }
 
 /** When the phone's codes for this purpose are locked until, or null. */
-export async function readSmsLock(db: D1Database, phone: string, purpose: string, now: number): Promise<number | null> {
+export async function readSmsLock(db: MainDb, phone: string, purpose: string, now: number): Promise<number | null> {
   const row = await db
     .prepare('SELECT locked_until FROM sms_code_tries WHERE phone = ? AND purpose = ? AND locked_until > ?')
     .bind(phone, purpose, now)
@@ -75,7 +76,7 @@ export async function readSmsLock(db: D1Database, phone: string, purpose: string
  * Returns the tries counted with this one and the lock it set, or null when refused (locked).
  */
 export async function countSmsTry(
-  db: D1Database,
+  db: MainDb,
   phone: string,
   purpose: string,
   rule: SmsTryRule,
@@ -109,7 +110,7 @@ export async function countSmsTry(
  * (also when the code was already used: whoever sent it knew it). False if it was already
  * used (a replay or a race).
  */
-export async function consumeSmsCode(db: D1Database, code: Pick<SmsCode, 'flowId' | 'phone' | 'purpose'>, now: number): Promise<boolean> {
+export async function consumeSmsCode(db: MainDb, code: Pick<SmsCode, 'flowId' | 'phone' | 'purpose'>, now: number): Promise<boolean> {
   const [consumed] = await db.batch([
     db.prepare('UPDATE sms_codes SET consumed_at = ? WHERE flow_id = ? AND consumed_at IS NULL').bind(now, code.flowId),
     db.prepare('DELETE FROM sms_code_tries WHERE phone = ? AND purpose = ?').bind(code.phone, code.purpose),
@@ -117,7 +118,7 @@ export async function consumeSmsCode(db: D1Database, code: Pick<SmsCode, 'flowId
   return consumed?.meta.changes === 1;
 }
 
-export async function insertOutboxMessage(db: D1Database, phone: string, body: string, now: number): Promise<void> {
+export async function insertOutboxMessage(db: MainDb, phone: string, body: string, now: number): Promise<void> {
   await db.prepare('INSERT INTO sms_outbox (phone, body, created_at) VALUES (?, ?, ?)').bind(phone, body, now).run();
 }
 
@@ -128,7 +129,7 @@ export interface OutboxMessage {
   createdAt: number;
 }
 
-export async function listOutbox(db: D1Database, phone: string | null, limit: number): Promise<OutboxMessage[]> {
+export async function listOutbox(db: MainDb, phone: string | null, limit: number): Promise<OutboxMessage[]> {
   const stmt = phone
     ? db.prepare('SELECT * FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT ?').bind(phone, limit)
     : db.prepare('SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ?').bind(limit);

@@ -25,7 +25,7 @@
 import type { BenchRow } from './row';
 import { median, type LoopFigures } from '../load/helpers/closed-loop';
 import { citizensWithPhones, EdgeBench } from '../load/helpers/edge-session';
-import { d1Query } from '../load/helpers/server';
+import { d1QueryShards } from '../load/helpers/server';
 import type { SavedPhone } from '../load/helpers/generator';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -52,7 +52,8 @@ export async function run(): Promise<BenchRow[]> {
     const phones = JSON.parse(readFileSync(bench.phonesFile, 'utf8')) as SavedPhone[];
     const level2 = phones.filter((_, i) => i % 2 === 1);
     await bench.stop();
-    await d1Query(bench.persistTo, `UPDATE accounts SET level = 2 WHERE id IN (${level2.map((p) => `'${p.userHandle}'`).join(',')})`);
+    // On every shard: each holds some of these accounts (the statement finds the others on theirs).
+    await d1QueryShards(bench.persistTo, `UPDATE accounts SET level = 2 WHERE id IN (${level2.map((p) => `'${p.userHandle}'`).join(',')})`);
     writeFileSync(bench.phonesFile, JSON.stringify(phones.map((p, i) => ({ ...p, level: i % 2 === 1 ? 2 : 1 }))));
     await bench.start({ inspector: false, workerAlone: true });
 

@@ -44,7 +44,8 @@ async function demoDocuments(now: number): Promise<Map<DocType, DocumentData>> {
     prepare: () => ({ bind: () => ({ all: async () => ({ results: ATTACHABLE.map((doc_type) => ({ doc_type })) }) }) }),
   } as unknown as D1Database;
   const deps = {
-    db,
+    // The attachments are read from the account's shard: one stand-in database for all of them.
+    shards: { dbFor: () => db },
     now,
     registry: {
       findCitizen: async (id: string) => byId.get(id) ?? null,

@@ -10,6 +10,7 @@ import type { DeviceChangeStatus } from '../../shared/accounts';
 import type { CitizenRecord, Level2ApprovalResponse } from '../../shared/officer';
 import { adultCitizen, invitedOfficer, openDeviceChange, smsTo, type OfficerDesk } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 type Verify = { options: { challenge: string; user: { id: string } } };
 
@@ -39,7 +40,7 @@ function wrongCode(right: string): string {
 }
 
 async function accountCount(idNumber: string): Promise<unknown> {
-  return env.DB.prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(idNumber).first('n');
+  return (await shardDb(idNumber)).prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(idNumber).first('n');
 }
 
 describe('level-2 activation needs the code from the desk', () => {
@@ -104,7 +105,7 @@ describe('level-2 activation needs the code from the desk', () => {
     const officer = await invitedOfficer();
     const citizen = await adultCitizen();
     const right = await approve(officer, citizen);
-    await env.DB.prepare('UPDATE level2_approvals SET expires_at = ? WHERE id_number = ?').bind(Date.now() - 1, citizen.idNumber).run();
+    await (await shardDb(citizen.idNumber)).prepare('UPDATE level2_approvals SET expires_at = ? WHERE id_number = ?').bind(Date.now() - 1, citizen.idNumber).run();
     const smsBefore = (await smsTo(citizen.phone)).length;
     expect((await activateWith(citizen, right)).verify.body.error?.code).toBe('code_invalid');
     expect((await smsTo(citizen.phone)).length).toBe(smsBefore);
@@ -114,7 +115,7 @@ describe('level-2 activation needs the code from the desk', () => {
     const officer = await invitedOfficer();
     const citizen = await adultCitizen();
     const right = await approve(officer, citizen);
-    const row = await env.DB.prepare('SELECT * FROM level2_approvals WHERE id_number = ?').bind(citizen.idNumber).first<Record<string, unknown>>();
+    const row = await (await shardDb(citizen.idNumber)).prepare('SELECT * FROM level2_approvals WHERE id_number = ?').bind(citizen.idNumber).first<Record<string, unknown>>();
     const stored = JSON.stringify(row);
     expect(stored).not.toContain(right);
     expect(stored).not.toContain(right.replace('-', ''));

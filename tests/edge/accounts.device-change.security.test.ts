@@ -16,6 +16,7 @@ import {
   smsTo,
 } from './helpers/accounts';
 import { api, freshCitizen, latestSmsCode, TestPhone } from './helpers/phone';
+import { countOnShards, shardDb } from './helpers/shards';
 
 async function start(citizen: { idNumber: string; phone: string }) {
   return api<{ requestId: string; codeExpiresAt: number }>('/api/device-change/start', { body: { idNumber: citizen.idNumber, phone: citizen.phone, label: 'X' } });
@@ -49,7 +50,7 @@ describe('device change: the SMS code on the new phone', () => {
     const { phone: oldPhone, citizen } = await registeredPhone();
     const newPhone = await TestPhone.create();
     const opened = await openDeviceChange(newPhone, citizen);
-    await env.DB.prepare('UPDATE device_changes SET expires_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare('UPDATE device_changes SET expires_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
     const { lookup } = await approveOnOldPhone(oldPhone, opened.approvalCode);
     expect(lookup.body.error?.code).toBe('code_invalid');
     expect((await api('/api/device-change/options', { body: { requestId: opened.requestId } })).body.error?.code).toBe('request_invalid');
@@ -118,7 +119,7 @@ describe('device change: the approval', () => {
     // The challenge was used by the refused try: the same approval now sent for X is refused too.
     expect((await api('/api/device-change/approve', { body: { requestId: x.requestId, credential, deviceKey }, cookie: oldPhone.cookie })).body.error?.code).toBe('challenge_invalid');
     expect(await state(x.requestId)).toBe('pending');
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).first('n')).toBe(0);
+    expect(await (await shardDb(citizen.idNumber)).prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).first('n')).toBe(0);
   });
 
   it('approval by a revoked device: the old phone of an earlier change can neither sign in nor approve', async () => {
@@ -195,7 +196,7 @@ describe('device change: the approval', () => {
     expect(again.status).toBe(400);
     expect(again.body.error?.code).toBe('request_invalid');
     // One approval on the record, not two.
-    const approvals = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n');
+    const approvals = await (await shardDb(me.accountId)).prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n');
     expect(approvals).toBe(1);
   });
 
@@ -289,7 +290,7 @@ describe('device change: the new phone', () => {
     const state = async (id: string) => (await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: id } })).body.state;
     expect(await state(y.requestId)).toBe('approved');
     expect(await state(x.requestId)).toBe('approved');
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM device_keys WHERE key_id = ?').bind(phoneY.deviceKeyId).first('n')).toBe(0);
+    expect(await countOnShards('SELECT count(*) AS n FROM device_keys WHERE key_id = ?', phoneY.deviceKeyId)).toBe(0);
     // Y, with its own options, still finishes.
     expect((await finishOnNewPhone(phoneY, y.requestId)).status).toBe(201);
   });

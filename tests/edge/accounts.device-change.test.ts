@@ -26,6 +26,7 @@ import {
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
 import { browserSubscription, decryptPushMessage, testServicesDeps } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {
   const { trust, status } = await verifierLists();
@@ -63,7 +64,7 @@ describe('device change approved from the old phone', () => {
     const again = await oldPhone.signIn();
     expect(again.status).toBe(401);
     expect(again.body.error?.code).toBe('credential_unknown');
-    const keys = await env.DB.prepare('SELECT key_id, revoked_at FROM device_keys WHERE account_id = ? ORDER BY created_at').bind(me.accountId).all<{ key_id: string; revoked_at: number | null }>();
+    const keys = await (await shardDb(me.accountId)).prepare('SELECT key_id, revoked_at FROM device_keys WHERE account_id = ? ORDER BY created_at').bind(me.accountId).all<{ key_id: string; revoked_at: number | null }>();
     expect(keys.results).toEqual([
       { key_id: oldPhone.deviceKeyId, revoked_at: expect.any(Number) },
       { key_id: newPhone.deviceKeyId, revoked_at: null },
@@ -127,7 +128,7 @@ describe('device change approved from the old phone', () => {
 describe('device change with the old phone lost (level 1): the waiting period', () => {
   it('waits, tells the phone and the e-mail, refuses to finish early, then finishes', async () => {
     const { phone: oldPhone, me, citizen } = await registeredPhone();
-    await env.DB.prepare("UPDATE accounts SET email = 'an@example.vn' WHERE id = ?").bind(me.accountId).run();
+    await (await shardDb(me.accountId)).prepare("UPDATE accounts SET email = 'an@example.vn' WHERE id = ?").bind(me.accountId).run();
     const newPhone = await TestPhone.create();
     const opened = await openDeviceChange(newPhone, citizen, 'Phone B');
 
@@ -144,11 +145,11 @@ describe('device change with the old phone lost (level 1): the waiting period', 
     expect(early.headers.get('retry-after')).toMatch(/^\d+$/);
 
     // The waiting period passes (shortened in D1).
-    await env.DB.prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1000, opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1000, opened.requestId).run();
     const finished = await finishOnNewPhone(newPhone, opened.requestId);
     expect(finished.status).toBe(201);
     expect((await api('/api/me', { cookie: oldPhone.cookie })).status).toBe(401);
-    const row = await env.DB.prepare('SELECT state, approved_via FROM device_changes WHERE id = ?').bind(opened.requestId).first();
+    const row = await (await shardDb(opened.requestId)).prepare('SELECT state, approved_via FROM device_changes WHERE id = ?').bind(opened.requestId).first();
     expect(row).toEqual({ state: 'completed', approved_via: 'waiting' });
   });
 
@@ -161,7 +162,7 @@ describe('device change with the old phone lost (level 1): the waiting period', 
     expect(list.body.pendingChanges[0]).toMatchObject({ requestId: opened.requestId, state: 'waiting' });
 
     expect((await api('/api/device-change/cancel', { body: { requestId: opened.requestId }, cookie: oldPhone.cookie })).status).toBe(204);
-    await env.DB.prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1000, opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1000, opened.requestId).run();
     const status = await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } });
     expect(status.body.state).toBe('cancelled');
     const res = await api('/api/device-change/options', { body: { requestId: opened.requestId } });
@@ -220,7 +221,7 @@ describe('device change: the old phone is told, even when the SIM is already in 
     await approveOnOldPhone(oldPhone, opened.approvalCode);
     expect((await finishOnNewPhone(newPhone, opened.requestId)).status).toBe(201);
     // The old phone may be in someone else's hands: the account's notifications stop reaching it.
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM push_subscriptions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM push_subscriptions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
   });
 });
 
@@ -252,7 +253,7 @@ describe('device change approved by an officer (level 2)', () => {
     const docs = (await wallet(newPhone)).body.documents;
     expect(docs.map((d) => d.docType)).toContain('eid_card');
 
-    const audit = await env.DB.prepare("SELECT actor, detail FROM audit_log WHERE subject = ? AND action = 'device.change.approved'").bind(me.accountId).first<{ actor: string; detail: string }>();
+    const audit = await (await shardDb(me.accountId)).prepare("SELECT actor, detail FROM audit_log WHERE subject = ? AND action = 'device.change.approved'").bind(me.accountId).first<{ actor: string; detail: string }>();
     expect(audit?.actor).toBe(`officer:${officer.me.officerId}`);
     expect(JSON.parse(audit!.detail)).toMatchObject({ via: 'officer', unit: '00070', cardChecked: true });
     expect((await smsTo(citizen.phone)).some((m) => /Can bo 00070 da phe duyet doi thiet bi/.test(m))).toBe(true);

@@ -13,6 +13,7 @@ import { depsFromEnv } from '../../edge/http/app';
 import { readAccount } from '../../edge/store/accounts';
 import { finishOnNewPhone, invitedOfficer, openDeviceChange, registeredPhone, smsTo, stepUp } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { shardDb, shardOf } from './helpers/shards';
 
 async function lockFromComputer(citizen: { idNumber: string; phone: string }) {
   const start = await api<CodeSentResponse>('/api/lock/start', { body: { idNumber: citizen.idNumber, phone: citizen.phone } });
@@ -30,12 +31,12 @@ async function unlockWithPhoneAndSim(phone: TestPhone, citizen: { phone: string 
 }
 
 async function documentStatuses(accountId: string): Promise<number[]> {
-  const { results } = await env.DB.prepare('SELECT status FROM documents WHERE account_id = ? AND superseded_at IS NULL').bind(accountId).all<{ status: number }>();
+  const { results } = await (await shardDb(accountId)).prepare('SELECT status FROM documents WHERE account_id = ? AND superseded_at IS NULL').bind(accountId).all<{ status: number }>();
   return results.map((r) => r.status);
 }
 
 async function lockedBy(accountId: string): Promise<string | null> {
-  return (await env.DB.prepare('SELECT locked_by FROM accounts WHERE id = ?').bind(accountId).first<string>('locked_by')) ?? null;
+  return (await (await shardDb(accountId)).prepare('SELECT locked_by FROM accounts WHERE id = ?').bind(accountId).first<string>('locked_by')) ?? null;
 }
 
 describe('lock provenance: a phone cannot undo a lock made against it', () => {
@@ -49,9 +50,9 @@ describe('lock provenance: a phone cannot undo a lock made against it', () => {
     expect(res.status).toBe(403);
     expect(res.body.error?.code).toBe('unlock_in_person');
     expect((await smsTo(citizen.phone)).length).toBe(smsBefore); // refused before any SMS
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
     expect((await phone.signIn()).body.error?.code).toBe('account_locked');
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'account.unlocked'").bind(me.accountId).first('n')).toBe(0);
+    expect(await (await shardDb(me.accountId)).prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'account.unlocked'").bind(me.accountId).first('n')).toBe(0);
   });
 
   it("after an officer's lock: the phone with its SIM cannot unlock either; the officer can", async () => {
@@ -77,7 +78,7 @@ describe('lock provenance: a phone cannot undo a lock made against it', () => {
     const res = await api('/api/unlock/confirm', { body: { requestId: start.body.requestId, code } });
     expect(res.status).toBe(403);
     expect(res.body.error?.code).toBe('unlock_in_person');
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
   });
 
   it('a lock racing the unlock transaction: the conditional unlock changes nothing, records nothing and leaves the documents suspended', async () => {
@@ -89,16 +90,16 @@ describe('lock provenance: a phone cannot undo a lock made against it', () => {
     const code = await latestSmsCode(citizen.phone);
     // The remote lock commits after confirmUnlock read the account as self-locked: played by
     // changing the row under it at the moment of the batch (the statement re-checks in SQL).
-    const deps = depsFromEnv(env, Date.now());
-    const batch = env.DB.batch.bind(env.DB);
+    const shard = await shardOf(me.accountId);
+    const batch = shard.db.batch.bind(shard.db);
     let raced = false;
-    deps.db = new Proxy(env.DB, {
+    const racing = new Proxy(shard.db, {
       get(target, prop) {
         if (prop === 'batch') {
           return async (statements: D1PreparedStatement[]) => {
             if (!raced) {
               raced = true;
-              await env.DB.prepare("UPDATE accounts SET locked_by = 'remote' WHERE id = ?").bind(me.accountId).run();
+              await shard.db.prepare("UPDATE accounts SET locked_by = 'remote' WHERE id = ?").bind(me.accountId).run();
             }
             return batch(statements);
           };
@@ -107,21 +108,22 @@ describe('lock provenance: a phone cannot undo a lock made against it', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
+    const deps = depsFromEnv({ ...env, [shard.binding]: racing }, Date.now());
     await expect(confirmUnlock(deps, { requestId: start.body.requestId, code })).rejects.toMatchObject({ code: 'unlock_in_person' });
     expect(raced).toBe(true);
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
     expect(await documentStatuses(me.accountId)).toEqual([2]);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'account.unlocked'").bind(me.accountId).first('n')).toBe(0);
+    expect(await (await shardDb(me.accountId)).prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'account.unlocked'").bind(me.accountId).first('n')).toBe(0);
   });
 
   it('a second, weaker lock never replaces a stronger one: a lock from the app over a lock from a computer leaves it a remote lock', async () => {
     const { me, citizen } = await registeredPhone();
     await lockFromComputer(citizen);
     const deps = depsFromEnv(env, Date.now());
-    await lockAccount(deps, (await readAccount(env.DB, me.accountId))!, { actor: `account:${me.accountId}` }, 'self');
+    await lockAccount(deps, (await readAccount((await shardDb(me.accountId)), me.accountId))!, { actor: `account:${me.accountId}` }, 'self');
     expect(await lockedBy(me.accountId)).toBe('remote');
-    await lockAccount(deps, (await readAccount(env.DB, me.accountId))!, { actor: 'officer:x' }, 'officer');
-    await lockAccount(deps, (await readAccount(env.DB, me.accountId))!, { actor: 'client:x' }, 'remote');
+    await lockAccount(deps, (await readAccount((await shardDb(me.accountId)), me.accountId))!, { actor: 'officer:x' }, 'officer');
+    await lockAccount(deps, (await readAccount((await shardDb(me.accountId)), me.accountId))!, { actor: 'client:x' }, 'remote');
     expect(await lockedBy(me.accountId)).toBe('officer');
   });
 });

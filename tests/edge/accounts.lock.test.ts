@@ -17,6 +17,7 @@ import { readAccount } from '../../edge/store/accounts';
 import { auditActions, registeredPhone, smsTo, stepUp, wallet } from './helpers/accounts';
 import { api, freshCitizen, latestSmsCode, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
+import { accountOf, shardDb } from './helpers/shards';
 
 async function verdict(phone: TestPhone, credential: string): Promise<string> {
   const { trust, status } = await verifierLists();
@@ -51,7 +52,7 @@ describe('lock', () => {
     expect(locked.status).toBe(204);
     expect(locked.headers.get('set-cookie')).toMatch(/__Host-vneid_session=;/);
     expect((await api('/api/me', { cookie: session })).status).toBe(401);
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
     const signIn = await phone.signIn();
     expect(signIn.status).toBe(423);
     expect(signIn.body.error?.code).toBe('account_locked');
@@ -79,7 +80,7 @@ describe('lock', () => {
     expect(res.body).toEqual({ locked: true });
     expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(401);
     expect((await phone.signIn()).body.error?.code).toBe('account_locked');
-    const history = await env.DB.prepare("SELECT actor, detail FROM audit_log WHERE subject = ? AND action = 'account.locked'").bind(me.accountId).first<{ actor: string; detail: string }>();
+    const history = await (await shardDb(me.accountId)).prepare("SELECT actor, detail FROM audit_log WHERE subject = ? AND action = 'account.locked'").bind(me.accountId).first<{ actor: string; detail: string }>();
     expect(history?.actor).toMatch(/^client:/);
     expect(JSON.parse(history!.detail)).toEqual({ via: 'sms' });
   });
@@ -145,7 +146,7 @@ describe('unlock: hostile cases', () => {
     const r4 = await api('/api/unlock/confirm', { body: { requestId: lockStart.body.requestId, code } });
     expect(r4.body.error?.code).toBe('request_invalid');
 
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
     // The citizen, with the bound phone, still can.
     expect((await unlockOnPhone(phone, citizen)).status).toBe(200);
   });
@@ -157,7 +158,7 @@ describe('unlock: hostile cases', () => {
     expect(start.body.phoneMasked).toMatch(/^\+84 \d•• ••• \d{3}$/);
     const res = await api('/api/unlock/confirm', { body: { requestId: start.body.requestId, code: '000000' } });
     expect(['code_invalid', 'code_locked']).toContain(res.body.error?.code);
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
   });
 
   it('expired unlock code: the SMS code past its lifetime is refused, the account stays locked, and the code is no good after', async () => {
@@ -169,7 +170,7 @@ describe('unlock: hostile cases', () => {
     const res = await api('/api/unlock/confirm', { body: { requestId: start.body.requestId, code } });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe('code_expired');
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
     expect((await phone.signIn()).body.error?.code).toBe('account_locked');
   });
 
@@ -201,7 +202,7 @@ describe('lock racing', () => {
       expect([200, 423]).toContain(signIn.status);
       phone.keepCookie(signIn);
       if (phone.cookie) expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(401);
-      expect(await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
+      expect(await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
     }
   });
 
@@ -209,13 +210,13 @@ describe('lock racing', () => {
     const { me, phone, citizen } = await registeredPhone();
     await lockFromComputer(citizen);
     const deps = depsFromEnv(env, Date.now());
-    await expect(createSession(deps, me.accountId, phone.deviceKeyId)).rejects.toMatchObject({ code: 'account_locked' });
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
+    await expect(createSession(deps, accountOf(me), phone.deviceKeyId)).rejects.toMatchObject({ code: 'account_locked' });
+    expect(await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(me.accountId).first('n')).toBe(0);
   });
 
   it('a wallet sync racing a lock: documents issued after the lock committed are suspended', async () => {
     const { me, phone, citizen } = await registeredPhone();
-    const before = (await readAccount(env.DB, me.accountId))!; // the sync read the account while it was active…
+    const before = (await readAccount((await shardDb(me.accountId)), me.accountId))!; // the sync read the account while it was active…
     await lockFromComputer(citizen); // …then the lock committed…
     const docs = await syncDocuments(depsFromEnv(env, Date.now()), before, phone.deviceKeyId); // …then it issued.
     expect(docs).toHaveLength(1);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CodeSentResponse, DeviceChangeStatus } from '../../shared/accounts';
 import { finishOnNewPhone, openDeviceChange, registeredPhone, stepUp } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 describe('phone change ends what the old number opened', () => {
   it("SIM swapper: a device change in its waiting period, opened with the SMS code to the swapped number, does not complete after the citizen changes number", async () => {
@@ -24,12 +25,12 @@ describe('phone change ends what the old number opened', () => {
     expect((await api('/api/phone/confirm', { body: { requestId: start.body.requestId, code: await latestSmsCode(to) }, cookie: citizenPhone.cookie })).status).toBe(200);
 
     // The waiting period ends: the request is gone, and the swapper's phone cannot finish.
-    await env.DB.prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
     expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('cancelled');
     const finish = await finishOnNewPhone(swapper, opened.requestId);
     expect(finish.status).toBe(400);
     expect(finish.body.error?.code).toBe('request_invalid');
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM device_keys WHERE account_id = ? AND revoked_at IS NULL').bind(me.accountId).first('n')).toBe(1);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM device_keys WHERE account_id = ? AND revoked_at IS NULL').bind(me.accountId).first('n')).toBe(1);
     expect((await api('/api/me', { cookie: citizenPhone.cookie })).status).toBe(200);
   });
 
@@ -37,7 +38,7 @@ describe('phone change ends what the old number opened', () => {
     const { phone: citizenPhone, citizen } = await registeredPhone();
     const swapper = await TestPhone.create();
     const opened = await openDeviceChange(swapper, citizen, 'Swapper');
-    await env.DB.prepare("UPDATE device_changes SET state = 'approved', approved_via = 'old-device' WHERE id = ?").bind(opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare("UPDATE device_changes SET state = 'approved', approved_via = 'old-device' WHERE id = ?").bind(opened.requestId).run();
     const to = `+8496${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
     const proof = await stepUp(citizenPhone, '/api/phone/options', 'change-phone', citizenPhone.cookie);
     const start = await api<CodeSentResponse>('/api/phone/start', { body: { phone: to, ...proof }, cookie: citizenPhone.cookie });

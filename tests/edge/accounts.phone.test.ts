@@ -8,6 +8,7 @@ import type { CodeSentResponse, HistoryResponse } from '../../shared/accounts';
 import type { Me } from '../../shared/api';
 import { registeredPhone, smsTo, stepUp } from './helpers/accounts';
 import { api, freshCitizen, latestSmsCode, TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 const newNumber = () => `+8497${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
@@ -28,7 +29,7 @@ describe('phone-number change', () => {
     expect(done.status).toBe(200);
     expect(done.body.phoneMasked).toBe(`+84 9•• ••• ${to.slice(-3)}`);
     expect((await smsTo(citizen.phone)).at(-1)).toMatch(new RegExp(`da doi sang \\+84 9•• ••• ${to.slice(-3)}`));
-    expect(await env.DB.prepare('SELECT phone FROM accounts WHERE id = ?').bind(me.accountId).first('phone')).toBe(to);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT phone FROM accounts WHERE id = ?').bind(me.accountId).first('phone')).toBe(to);
     const history = await api<HistoryResponse>('/api/me/history', { cookie: phone.cookie });
     expect(history.body.events[0]).toMatchObject({ action: 'phone.changed', by: 'you' });
     // Locks from a computer now go by the new number.
@@ -74,7 +75,7 @@ describe('phone-number change', () => {
     expect((await api('/api/phone/confirm', { body: { requestId: start.body.requestId, code: wrong }, cookie: phone.cookie })).body.error?.code).toBe('code_invalid');
     await env.DB.prepare('UPDATE sms_codes SET expires_at = ? WHERE flow_id = ?').bind(Date.now() - 1, `phone:${start.body.requestId}`).run();
     expect((await api('/api/phone/confirm', { body: { requestId: start.body.requestId, code }, cookie: phone.cookie })).body.error?.code).toBe('code_expired');
-    expect(await env.DB.prepare('SELECT phone FROM accounts WHERE id = ?').bind(me.accountId).first('phone')).toBe(citizen.phone);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT phone FROM accounts WHERE id = ?').bind(me.accountId).first('phone')).toBe(citizen.phone);
   });
 
   it("another account's request: a confirmation belongs to the account that started it", async () => {

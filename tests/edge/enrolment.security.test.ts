@@ -9,9 +9,10 @@ import * as v from 'valibot';
 import { EnrolFinishRequest } from '../../shared/api';
 import { toBase64Url } from '../../shared/bytes';
 import { finishEnrolment } from '../../edge/domain/enrolment';
-import { depsFromEnv } from '../../edge/http/app';
+import { depsFromEnv, mainDb } from '../../edge/http/app';
 import { approveOnOldPhone, invitedOfficer, openDeviceChange, registeredPhone } from './helpers/accounts';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
+import { countOnShards, shardDb } from './helpers/shards';
 
 type CreationOptions = { challenge: string; user: { id: string } };
 
@@ -25,7 +26,7 @@ async function finishBody(phone: TestPhone, enrolmentId: string, options: Creati
 }
 
 async function enrolmentState(id: string): Promise<unknown> {
-  return env.DB.prepare('SELECT state FROM enrolments WHERE id = ?').bind(id).first('state');
+  return (await shardDb(id)).prepare('SELECT state FROM enrolments WHERE id = ?').bind(id).first('state');
 }
 
 /** Puts an officer passkey with this credential ID in place (a credential an officer's authenticator already holds). */
@@ -49,7 +50,7 @@ describe('finishing a registration', () => {
     const deps = depsFromEnv(env, Date.now());
     const batch = env.DB.batch.bind(env.DB);
     let raced = false;
-    deps.db = new Proxy(env.DB, {
+    deps.db = new Proxy(mainDb(env), {
       get(target, prop) {
         if (prop === 'batch') {
           return async (statements: D1PreparedStatement[]) => {
@@ -69,7 +70,7 @@ describe('finishing a registration', () => {
     await expect(finishEnrolment(deps, input)).rejects.toMatchObject({ code: 'device_already_bound' });
     expect(raced).toBe(true);
     expect(await enrolmentState(enrolmentId)).toBe('approved');
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(citizen.idNumber).first('n')).toBe(0);
+    expect(await (await shardDb(citizen.idNumber)).prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(citizen.idNumber).first('n')).toBe(0);
 
     // The citizen tries again on another phone, with fresh options: the registration was not used up.
     const other = await TestPhone.create();
@@ -90,8 +91,8 @@ describe('finishing a registration', () => {
     const [won, lost] = first.status === 201 ? [first, second] : [second, first];
     expect(won.status).toBe(201);
     expect(['account_exists', 'enrolment_invalid']).toContain(lost.body.error?.code);
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(citizen.idNumber).first('n')).toBe(1);
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM device_keys WHERE account_id = (SELECT id FROM accounts WHERE id_number = ?)').bind(citizen.idNumber).first('n')).toBe(1);
+    expect(await (await shardDb(citizen.idNumber)).prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(citizen.idNumber).first('n')).toBe(1);
+    expect(await (await shardDb(citizen.idNumber)).prepare('SELECT count(*) AS n FROM device_keys WHERE account_id = (SELECT id FROM accounts WHERE id_number = ?)').bind(citizen.idNumber).first('n')).toBe(1);
     expect(await enrolmentState(enrolmentId)).toBe('activated');
   });
 });
@@ -106,7 +107,7 @@ describe("a citizen's passkey never takes an officer's credential ID", () => {
     const res = await api('/api/enrol/finish', { body });
     expect(res.status).toBe(409);
     expect(res.body.error?.code).toBe('credential_exists');
-    expect(await env.DB.prepare('SELECT count(*) AS n FROM passkeys WHERE credential_id = ?').bind(body.credential.id).first('n')).toBe(0);
+    expect(await countOnShards('SELECT count(*) AS n FROM passkeys WHERE credential_id = ?', body.credential.id)).toBe(0);
     expect(await enrolmentState(enrolmentId)).toBe('approved');
   });
 

@@ -5,9 +5,9 @@ declare global {
   namespace Cloudflare {
     interface Env extends EdgeEnv {
       TEST_MIGRATIONS: D1Migration[];
-      TEST_REGISTRY_MIGRATIONS: D1Migration[];
-      REGISTRY_0: D1Database;
-      REGISTRY_1: D1Database;
+      TEST_SHARD_MIGRATIONS: D1Migration[];
+      SHARD_0: D1Database;
+      SHARD_1: D1Database;
     }
   }
 }

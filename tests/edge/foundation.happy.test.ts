@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 describe('level-1 registration, sign-in and sessions (workerd + D1)', () => {
   it('registers a citizen whose details match the registry, then signs in and out', async () => {
@@ -9,7 +10,7 @@ describe('level-1 registration, sign-in and sessions (workerd + D1)', () => {
     const phone = await TestPhone.create();
     const me = await phone.register(an);
     expect(me).toMatchObject({ idNumber: an.idNumber, fullName: an.fullName, level: 1, status: 'active', deviceKeyId: phone.deviceKeyId });
-    expect(phone.cookie).toMatch(/^__Host-vneid_session=[A-Za-z0-9_-]{43}$/);
+    expect(phone.cookie).toMatch(/^__Host-vneid_session=[A-Za-z0-9_-]{48}$/);
 
     // The SMS flow: one code message, then an approval message.
     const sms = await env.DB.prepare('SELECT body FROM sms_outbox WHERE phone = ? ORDER BY id').bind(an.phone).all<{ body: string }>();
@@ -31,9 +32,9 @@ describe('level-1 registration, sign-in and sessions (workerd + D1)', () => {
     expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
 
     // The counter moved forward and the audit log has the events.
-    const pk = await env.DB.prepare('SELECT counter FROM passkeys WHERE account_id = ?').bind(me.accountId).first<{ counter: number }>();
+    const pk = await (await shardDb(me.accountId)).prepare('SELECT counter FROM passkeys WHERE account_id = ?').bind(me.accountId).first<{ counter: number }>();
     expect(pk?.counter).toBe(1);
-    const audit = await env.DB.prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY id').bind(me.accountId).all<{ action: string }>();
+    const audit = await (await shardDb(me.accountId)).prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY id').bind(me.accountId).all<{ action: string }>();
     expect(audit.results.map((r) => r.action)).toEqual(['enrol.approved', 'account.activated', 'signin']);
   });
 
@@ -47,7 +48,7 @@ describe('level-1 registration, sign-in and sessions (workerd + D1)', () => {
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\//);
     const token = phone.cookie.split('=')[1]!;
-    const rows = await env.DB.prepare('SELECT token_hash FROM sessions WHERE account_id = ?').bind(res.body.accountId).all<{ token_hash: string }>();
+    const rows = await (await shardDb(res.body.accountId)).prepare('SELECT token_hash FROM sessions WHERE account_id = ?').bind(res.body.accountId).all<{ token_hash: string }>();
     expect(rows.results.some((r) => r.token_hash === token)).toBe(false);
     expect(rows.results).toHaveLength(1);
   });

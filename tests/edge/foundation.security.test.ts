@@ -9,6 +9,7 @@ import { mintChallenge } from '../../edge/domain/signed-challenge';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes';
 import { generateDeviceKey, signDeviceProof } from '../../shared/device-key';
 import { api, freshCitizen, latestSmsCode, ORIGIN, TestPhone } from './helpers/phone';
+import { countOnShards, shardDb } from './helpers/shards';
 
 async function registeredPhone() {
   const citizen = await freshCitizen();
@@ -173,7 +174,7 @@ describe('sign-in: the WebAuthn ceremony', () => {
 
   it('locked account: a correct sign-in to a locked account is refused and makes no session', async () => {
     const { phone, me } = await registeredPhone();
-    await env.DB.prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run();
+    await (await shardDb(me.accountId)).prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run();
     const res = await phone.signIn();
     expect(res.status).toBe(423);
     expect(res.body.error?.code).toBe('account_locked');
@@ -183,7 +184,7 @@ describe('sign-in: the WebAuthn ceremony', () => {
 
   it('revoked passkey: a passkey marked revoked no longer signs in', async () => {
     const { phone, me } = await registeredPhone();
-    await env.DB.prepare('UPDATE passkeys SET revoked_at = ? WHERE account_id = ?').bind(Date.now(), me.accountId).run();
+    await (await shardDb(me.accountId)).prepare('UPDATE passkeys SET revoked_at = ? WHERE account_id = ?').bind(Date.now(), me.accountId).run();
     expect((await phone.signIn()).body.error?.code).toBe('credential_unknown');
   });
 });
@@ -196,7 +197,7 @@ describe('registration', () => {
     const res = await phone.finishRegistration(enrolmentId, options);
     expect(res.status).toBe(409);
     expect(res.body.error?.code).toBe('device_already_bound');
-    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(second.idNumber).first()).toBeNull();
+    expect(await (await shardDb(second.idNumber)).prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(second.idNumber).first()).toBeNull();
   });
 
   it('duplicate credential ID: a passkey already registered is refused for a new account', async () => {
@@ -293,7 +294,7 @@ describe('registration', () => {
     const res = await phone.finishRegistration(enrolmentId, options, { rpId: 'example.vn' });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe('webauthn_failed');
-    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
+    expect(await (await shardDb(c.idNumber)).prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
   });
 
   it('expired registration challenge: a stored challenge past its lifetime is refused and gone after that one try; fresh options then work', async () => {
@@ -306,7 +307,7 @@ describe('registration', () => {
     expect(res.body.error?.code).toBe('challenge_invalid');
     expect(res.body.error?.message).toMatch(/expired/);
     expect(await env.DB.prepare('SELECT 1 FROM challenges WHERE challenge = ?').bind(options.challenge).first()).toBeNull();
-    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
+    expect(await (await shardDb(c.idNumber)).prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
     // What was refused is the expiry alone: new options for the same registration activate it.
     const again = await api<{ options: { challenge: string; user: { id: string } } }>('/api/enrol/options', { body: { enrolmentId } });
     expect((await phone.finishRegistration(enrolmentId, again.body.options)).status).toBe(201);
@@ -329,7 +330,7 @@ describe('registration', () => {
       expect(r.body.error?.code).toBe('challenge_invalid');
       expect(r.headers.get('set-cookie')).toBeNull();
     }
-    expect((await env.DB.prepare('SELECT count(*) AS n FROM passkeys WHERE credential_id = ?').bind(credential.id).first<{ n: number }>())!.n).toBe(1);
+    expect(await countOnShards('SELECT count(*) AS n FROM passkeys WHERE credential_id = ?', credential.id)).toBe(1);
   });
 
   it('registration challenge raced: one registration response sent 10 times at once activates once', async () => {
@@ -345,7 +346,7 @@ describe('registration', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => api('/api/enrol/finish', { body })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(new Set(results.filter((r) => r.status !== 201).map((r) => r.body.error?.code))).toEqual(new Set(['challenge_invalid']));
-    expect((await env.DB.prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(c.idNumber).first<{ n: number }>())!.n).toBe(1);
+    expect((await (await shardDb(c.idNumber)).prepare('SELECT count(*) AS n FROM accounts WHERE id_number = ?').bind(c.idNumber).first<{ n: number }>())!.n).toBe(1);
   });
 
   it('missing device proof at registration: a bad device signature creates no account', async () => {
@@ -355,7 +356,7 @@ describe('registration', () => {
     const res = await phone.finishRegistration(enrolmentId, options, { deviceSignature: toBase64Url(new Uint8Array(64)) });
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('device_proof_invalid');
-    expect(await env.DB.prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
+    expect(await (await shardDb(c.idNumber)).prepare('SELECT 1 FROM accounts WHERE id_number = ?').bind(c.idNumber).first()).toBeNull();
   });
 
   it('existing account: a second registration for an ID number with an account is refused', async () => {

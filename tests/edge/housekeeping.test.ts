@@ -7,11 +7,13 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { describe, expect, it } from 'vitest';
 import worker, { CRONS } from '../../edge/index';
 import { runHousekeeping } from '../../edge/domain/housekeeping';
+import { depsFromEnv } from '../../edge/http/app';
 import { BATCH, LONGEST_RATE_WINDOW_MS } from '../../edge/store/housekeeping';
 import { SMS_TRIES_FORGET_MS } from '../../edge/store/sms';
 import { vietnamDay } from '../../shared/services';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
+import { shardDb } from './helpers/shards';
 
 async function runCron(cron: string, scheduledTime = Date.now()): Promise<void> {
   const ctx = createExecutionContext();
@@ -27,12 +29,14 @@ describe('housekeeping', () => {
     const tag = crypto.randomUUID().slice(0, 8);
     const phone = await TestPhone.create();
     const me = await phone.register(await freshCitizen());
+    // The session is on the account's shard; the rest is global.
+    await (await shardDb(me.accountId))
+      .prepare('INSERT INTO sessions (token_hash, account_id, device_key_id, created_at, expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(`old-${tag}`, me.accountId, phone.deviceKeyId, now - 7_200_000, now - 1000, now + 3_600_000)
+      .run();
     await env.DB.batch([
       env.DB.prepare('INSERT INTO challenges (challenge, purpose, subject, expires_at) VALUES (?, ?, NULL, ?), (?, ?, NULL, ?)').bind(
         `old-${tag}`, 'used:signin', now - 1000, `live-${tag}`, 'used:signin', now + 60_000,
-      ),
-      env.DB.prepare('INSERT INTO sessions (token_hash, account_id, device_key_id, created_at, expires_at, absolute_expires_at) VALUES (?, ?, ?, ?, ?, ?)').bind(
-        `old-${tag}`, me.accountId, phone.deviceKeyId, now - 7_200_000, now - 1000, now + 3_600_000,
       ),
       env.DB.prepare('INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 3), (?, ?, 3)').bind(
         `old-${tag}`, now - LONGEST_RATE_WINDOW_MS - 1000, `live-${tag}`, now - 60_000,
@@ -52,7 +56,7 @@ describe('housekeeping', () => {
 
     expect(await exists('SELECT 1 FROM challenges WHERE challenge = ?', `old-${tag}`)).toBe(false);
     expect(await exists('SELECT 1 FROM challenges WHERE challenge = ?', `live-${tag}`)).toBe(true);
-    expect(await exists('SELECT 1 FROM sessions WHERE token_hash = ?', `old-${tag}`)).toBe(false);
+    expect(await (await shardDb(me.accountId)).prepare('SELECT 1 FROM sessions WHERE token_hash = ?').bind(`old-${tag}`).first()).toBeNull();
     // The phone's own session (made at registration) is live and stays.
     expect((await api('/api/me', { cookie: phone.cookie })).status).toBe(200);
     expect(await exists('SELECT 1 FROM rate_limits WHERE key = ?', `old-${tag}`)).toBe(false);
@@ -77,11 +81,11 @@ describe('housekeeping', () => {
     await env.DB.batch(inserts);
     const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM challenges WHERE challenge LIKE ?").bind(`bulk-${tag}-%`).first<{ n: number }>())!.n;
 
-    const one = await runHousekeeping(env.DB, now, 1);
+    const one = await runHousekeeping(depsFromEnv(env, now), now, 1);
     expect(one.challenges).toBe(BATCH);
     expect(await count()).toBe(rows - BATCH);
 
-    const rest = await runHousekeeping(env.DB, now);
+    const rest = await runHousekeeping(depsFromEnv(env, now), now);
     expect(rest.challenges).toBe(rows - BATCH);
     expect(await count()).toBe(0);
   });

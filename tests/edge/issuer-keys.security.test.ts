@@ -16,6 +16,7 @@ import { checkQrText, loadLists, refreshLists, type ListStore } from '../../web/
 import type { StoredStatusPart, StoredVerifierList } from '../../web/wallet/wallet-store';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 import { fetchStatusLists, statusAt } from './helpers/status';
+import { shardDb } from './helpers/shards';
 
 /** A new issuer key as ISSUER_KEYS holds it (edge/cli/lib.mjs newIssuerKey, without node:). */
 async function newIssuerKey(notBefore: number) {
@@ -169,7 +170,7 @@ describe('a signing key near the end of its trust-list window', () => {
     const body = (await refused.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('internal');
     expect(body.error.message).toMatch(/No issuer key can sign/);
-    const count = await env.DB.prepare('SELECT count(*) AS n FROM documents WHERE account_id = ?').bind(me.accountId).first<{ n: number }>();
+    const count = await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM documents WHERE account_id = ?').bind(me.accountId).first<{ n: number }>();
     expect(count!.n).toBe(0);
 
     const newer = await newIssuerKey(Date.now() - 1000);

@@ -24,6 +24,7 @@ import {
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
 import { verifierLists } from './helpers/status';
 import { registryDb } from './helpers/registry';
+import { shardDb } from './helpers/shards';
 
 describe('officer accounts', () => {
   it('bootstraps the first supervisor with the one-time code, then signs in with the passkey', async () => {
@@ -79,7 +80,7 @@ describe('officer accounts', () => {
  * phone verifies against the published trust and status lists.
  */
 async function storedDocuments(accountId: string, phone: TestPhone) {
-  const { results } = await env.DB.prepare(
+  const { results } = await (await shardDb(accountId)).prepare(
     'SELECT d.id, d.doc_type, d.device_key_id, c.view, c.bytes FROM documents d JOIN credentials c ON c.document_id = d.id WHERE d.account_id = ? AND d.superseded_at IS NULL ORDER BY d.doc_type, c.view',
   )
     .bind(accountId)

@@ -13,6 +13,7 @@ import type { PortalSecretResponse } from '../../shared/portals';
 import { invitedOfficer, registeredPhone, supervisor, type OfficerDesk } from './helpers/accounts';
 import { authorizationUrl, basic, configurePortal, frontChannel, signInToPortal, tokenRequest, visitAuthorize } from './helpers/oidc';
 import { api, ORIGIN } from './helpers/phone';
+import { mainDb } from '../../edge/http/app';
 
 let n = 0;
 function registration(overrides: Record<string, unknown> = {}) {
@@ -226,7 +227,7 @@ describe('portal registry: a disabled portal, a rotated secret', { timeout: 30_0
     const secretBefore = (await rowOf('demo-portal'))!.secret_hash;
     // A worker restart registers it again from its own settings.
     const demo = await ensureClientRegistered(
-      { db: env.DB, now: Date.now() },
+      { db: mainDb(env), now: Date.now() },
       {
         clientId: 'demo-portal',
         name: 'Cổng dịch vụ công (demo)',

@@ -25,6 +25,7 @@ import {
   type TestPortal,
 } from './helpers/oidc';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 async function citizenWithPhone() {
   const citizen = await freshCitizen();
@@ -267,7 +268,7 @@ describe('sharing history of data fetched after the sign-in', { timeout: 30_000 
     expect((await history()).map((d) => d.kind)).toEqual(['sign_in']);
 
     // A day passes (the sign-in's entry moved a day back), and the portal keeps refreshing and fetching.
-    await env.DB.prepare('UPDATE oidc_disclosures SET day = day - 1, at = at - 86400000 WHERE account_id = ?').bind(me.accountId).run();
+    await (await shardDb(me.accountId)).prepare('UPDATE oidc_disclosures SET day = day - 1, at = at - 86400000 WHERE account_id = ?').bind(me.accountId).run();
     let refresh = tokens.refresh_token!;
     for (let i = 0; i < 3; i++) {
       const next = await client.refreshTokenGrant(portal.config, refresh);
@@ -277,7 +278,7 @@ describe('sharing history of data fetched after the sign-in', { timeout: 30_000 
     const entries = await history();
     expect(entries.map((d) => d.kind)).toEqual(['userinfo', 'sign_in']);
     expect(entries[0]).toMatchObject({ clientId: portal.clientId, clientName: 'Cổng BHXH', items: ['sub', 'acr', 'name', 'birthdate', 'gender'], level: 1 });
-    const rows = await env.DB.prepare('SELECT count(*) AS n FROM oidc_disclosures WHERE account_id = ?').bind(me.accountId).first<{ n: number }>();
+    const rows = await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM oidc_disclosures WHERE account_id = ?').bind(me.accountId).first<{ n: number }>();
     expect(rows!.n).toBe(2);
   });
 
@@ -289,7 +290,7 @@ describe('sharing history of data fetched after the sign-in', { timeout: 30_000 
     await boss.call(`/api/officer/portals/${portal.clientId}`, { name: response.portal.name, authMethod: 'client_secret_basic', redirectUris: response.portal.redirectUris, scopes: ['openid', 'profile'] });
     const info = await client.fetchUserInfo(portal.config, tokens.access_token, claims.sub);
     expect(info).not.toHaveProperty('phone_number');
-    const rows = await env.DB.prepare('SELECT kind, items FROM oidc_disclosures WHERE account_id = ? ORDER BY id').bind(me.accountId).all<{ kind: string; items: string }>();
+    const rows = await (await shardDb(me.accountId)).prepare('SELECT kind, items FROM oidc_disclosures WHERE account_id = ? ORDER BY id').bind(me.accountId).all<{ kind: string; items: string }>();
     expect(rows.results.map((r) => [r.kind, JSON.parse(r.items) as string[]])).toEqual([
       ['sign_in', ['sub', 'acr', 'name', 'birthdate', 'gender', 'phone_number']],
       ['userinfo', ['sub', 'acr', 'name', 'birthdate', 'gender']],

@@ -26,6 +26,7 @@ import {
 } from './helpers/accounts';
 import { api, latestSmsCode, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
+import { shardDb } from './helpers/shards';
 
 describe('officer codes', () => {
   it('bootstrap code used twice: the second registration is refused', async () => {
@@ -169,7 +170,7 @@ describe('officer without a role, and no officer at all, on each route', () => {
       }
     }
     // Nothing was done on the citizen's account by any of them.
-    const { results } = await env.DB.prepare("SELECT action FROM audit_log WHERE actor LIKE 'officer:%' AND subject IN (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).all();
+    const { results } = await (await shardDb(citizen.idNumber)).prepare("SELECT action FROM audit_log WHERE actor LIKE 'officer:%' AND subject IN (SELECT id FROM accounts WHERE id_number = ?)").bind(citizen.idNumber).all();
     expect(results).toEqual([]);
   });
 
@@ -263,7 +264,7 @@ describe('sessions and passkeys are kept apart', () => {
 
 describe('insider officer at the desk: phone, e-mail, four eyes', () => {
   const randomPhone = () => `+8497${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const accountRow = (id: string) => env.DB.prepare('SELECT phone, email, phone_officer_id FROM accounts WHERE id = ?').bind(id).first<{ phone: string; email: string | null; phone_officer_id: string | null }>();
+  const accountRow = async (id: string) => (await shardDb(id)).prepare('SELECT phone, email, phone_officer_id FROM accounts WHERE id = ?').bind(id).first<{ phone: string; email: string | null; phone_officer_id: string | null }>();
 
   /** The desk's phone change done right: the code sent to the new number, read out, typed with the approval. */
   async function recordNewPhone(officer: OfficerDesk, citizen: { idNumber: string }, to: string) {
@@ -323,7 +324,7 @@ describe('insider officer at the desk: phone, e-mail, four eyes', () => {
     const opened = await openDeviceChange(swapper, citizen, 'Swapper');
     expect((await api<DeviceChangeStatus>('/api/device-change/wait', { body: { requestId: opened.requestId } })).body.state).toBe('waiting');
     await recordNewPhone(officer, citizen, randomPhone());
-    await env.DB.prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
+    await (await shardDb(opened.requestId)).prepare('UPDATE device_changes SET ready_at = ? WHERE id = ?').bind(Date.now() - 1, opened.requestId).run();
     expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('cancelled');
     expect((await finishOnNewPhone(swapper, opened.requestId)).body.error?.code).toBe('request_invalid');
     expect(await auditActions(me.accountId)).toContain('officer.level2');
@@ -343,13 +344,13 @@ describe('insider officer at the desk: phone, e-mail, four eyes', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error?.code).toBe('second_officer_required');
     expect((await api<DeviceChangeStatus>('/api/device-change/status', { body: { requestId: opened.requestId } })).body.state).toBe('pending');
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n')).toBe(0);
+    expect(await (await shardDb(me.accountId)).prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'device.change.approved' AND subject = ?").bind(me.accountId).first('n')).toBe(0);
 
     const second = await invitedOfficer();
     expect((await second.call(path, { code: opened.approvalCode, cardChecked: true })).status).toBe(200);
 
     // Thirty days on, the same officer may approve again.
-    await env.DB.prepare('UPDATE accounts SET phone_officer_at = ? WHERE id = ?').bind(Date.now() - 30 * 24 * 60 * 60_000 - 1000, me.accountId).run();
+    await (await shardDb(me.accountId)).prepare('UPDATE accounts SET phone_officer_at = ? WHERE id = ?').bind(Date.now() - 30 * 24 * 60 * 60_000 - 1000, me.accountId).run();
     const later = await openDeviceChange(await TestPhone.create(), { ...citizen, phone: insiderPhone });
     expect((await insider.call(`/api/officer/citizens/${citizen.idNumber}/device-changes/${later.requestId}/approve`, { code: later.approvalCode, cardChecked: true })).status).toBe(200);
   });

@@ -27,6 +27,7 @@ import {
   viewRequest,
   visitAuthorize,
 } from './helpers/oidc';
+import { shardDb } from './helpers/shards';
 
 async function citizenWithPhone() {
   const citizen = await freshCitizen();
@@ -123,9 +124,9 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     const pending = await authorizationUrl(portal);
     const callback = await frontChannel(phone, pending);
     const code = callback.searchParams.get('code')!;
-    const row = await env.DB.prepare('SELECT expires_at FROM oidc_codes WHERE code_hash = ?').bind(await sha256Base64Url(code)).first<{ expires_at: number }>();
+    const row = await (await shardDb(code)).prepare('SELECT expires_at FROM oidc_codes WHERE code_hash = ?').bind(await sha256Base64Url(code)).first<{ expires_at: number }>();
     expect(row!.expires_at - Date.now()).toBeLessThanOrEqual(60_000);
-    await env.DB.prepare('UPDATE oidc_codes SET expires_at = ? WHERE code_hash = ?').bind(Date.now() - 1, await sha256Base64Url(code)).run();
+    await (await shardDb(code)).prepare('UPDATE oidc_codes SET expires_at = ? WHERE code_hash = ?').bind(Date.now() - 1, await sha256Base64Url(code)).run();
     await expect(
       client.authorizationCodeGrant(portal.config, callback, { pkceCodeVerifier: pending.verifier, expectedState: pending.state }),
     ).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
@@ -292,7 +293,7 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
     // A portal that accepts either level signs the same account in.
     const either = await authorizationUrl(portal, { acr_values: `${ACR[2]} ${ACR[1]}` });
     const ok = await frontChannel(phone, either);
-    expect(ok.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(ok.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{48}$/);
   });
 
   it('refresh-token reuse: presenting a rotated token again revokes the whole family', async () => {
@@ -374,7 +375,7 @@ describe('OpenID Connect provider: refusals', { timeout: 20_000 }, () => {
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
     }
-    await env.DB.prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run();
+    await (await shardDb(me.accountId)).prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run();
     const locked = await SELF.fetch(`${ISSUER}/oidc/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(locked.status).toBe(401);
   });

@@ -19,9 +19,9 @@ describe('D1 round trips per sign-in', () => {
     const phone = await TestPhone.create();
     await phone.register(await freshCitizen());
     // Every database counts: the main one and both registry shards (edge/store/shards.ts).
-    const [main, r0, r1] = [countingDb(env.DB), countingDb(env.REGISTRY_0), countingDb(env.REGISTRY_1)];
+    const [main, r0, r1] = [countingDb(env.DB), countingDb(env.SHARD_0), countingDb(env.SHARD_1)];
     const counter = { trips: () => main.trips() + r0.trips() + r1.trips(), reset: () => [main, r0, r1].forEach((c) => c.reset()) };
-    const countedEnv = { ...env, DB: main.db, REGISTRY_0: r0.db, REGISTRY_1: r1.db };
+    const countedEnv = { ...env, DB: main.db, SHARD_0: r0.db, SHARD_1: r1.db };
 
     const optionsRes = await app.request(`${ORIGIN}/api/auth/options`, { method: 'POST', headers, body: '{}' }, countedEnv);
     expect(optionsRes.status).toBe(200);

@@ -2,7 +2,8 @@
  * The status list is fetched by every verifier, and the rows it is built from (every revoked or
  * suspended document) grow with each re-issue: serving it must not read them per request. The
  * manifest costs one round trip; a cached part costs one small read (the allocation counter and
- * its version); a status change makes the next request rebuild that part, reading its own rows.
+ * its version); a status change makes the next request rebuild that part, reading its own rows
+ * (documents live on the account shards: that part's range on each of them).
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +21,10 @@ describe('status list parts: database reads per request', () => {
     const { phone } = await registeredPhone();
     const doc = (await wallet(phone)).body.documents[0]!;
     const { part, offset } = statusPartOf(doc.statusIndex);
-    const main = countingDb(env.DB);
-    const countedEnv = { ...env, DB: main.db };
+    // Every database counts: the main one (counter, versions) and both shards (documents).
+    const [db, s0, s1] = [countingDb(env.DB), countingDb(env.SHARD_0), countingDb(env.SHARD_1)];
+    const main = { trips: () => db.trips() + s0.trips() + s1.trips(), reset: () => [db, s0, s1].forEach((c) => c.reset()), sql: () => [...db.sql(), ...s0.sql(), ...s1.sql()] };
+    const countedEnv = { ...env, DB: db.db, SHARD_0: s0.db, SHARD_1: s1.db };
     const trust = (await parseTrustList(await (await app.request(`${ORIGIN}${API.trustList}`, {}, env)).json()))!;
     const fetchPart = async () => {
       const res = await app.request(`${ORIGIN}${API.statusListPart(part)}`, {}, countedEnv);
@@ -45,8 +48,9 @@ describe('status list parts: database reads per request', () => {
     expect((await api('/api/lock', { body: {}, cookie: phone.cookie })).status).toBe(204);
     main.reset();
     const list = await fetchPart();
-    expect(main.trips()).toBe(2);
-    expect(main.sql().filter((sql) => NON_VALID_ROWS.test(sql))).toHaveLength(1);
+    // The version, then the part's non-valid rows on each of the 2 shards.
+    expect(main.trips()).toBe(1 + 2);
+    expect(main.sql().filter((sql) => NON_VALID_ROWS.test(sql))).toHaveLength(2);
     expect(getStatus(list, offset)).toBe(2);
   });
 });

@@ -9,6 +9,7 @@ import { env } from 'cloudflare:test';
 import { readAccount } from '../../edge/store/accounts';
 import { registeredPhone, smsTo, stepUp } from './helpers/accounts';
 import { api, type TestPhone } from './helpers/phone';
+import { shardDb } from './helpers/shards';
 
 async function lockedPhone() {
   const victim = await registeredPhone();
@@ -32,7 +33,7 @@ describe('step-up: the user handle', () => {
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('user_handle_mismatch');
     expect((await smsTo(citizen.phone)).length).toBe(sent);
-    expect((await readAccount(env.DB, me.accountId))?.status).toBe('locked');
+    expect((await readAccount((await shardDb(me.accountId)), me.accountId))?.status).toBe('locked');
     // The same phone, its authenticator returning the handle, goes on.
     expect((await api('/api/unlock/start', { body: await stepUp(phone, '/api/unlock/options', 'unlock') })).status).toBe(201);
   });

@@ -1,13 +1,13 @@
 /**
  * The registry split across two local D1 databases by ID-number prefix (wrangler.toml
- * REGISTRY_SHARDS = "000-039=REGISTRY_0,040-999=REGISTRY_1"), in workerd: every record is on
+ * SHARDS = "000-039=SHARD_0,040-999=SHARD_1"), in workerd: every record is on
  * exactly the shard its prefix names, registration and the household read through the router
  * for citizens of either shard, and a household that spans shards is put together.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getConfig } from '../../edge/config';
-import { registryShards } from '../../edge/http/app';
+import { shardRouter } from '../../edge/http/app';
 import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
 import { shardOf } from '../../edge/store/shards';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
@@ -18,34 +18,34 @@ const holdsIdNumber = async (db: D1Database, idNumber: string) =>
 
 describe('registry shards', () => {
   it('the worker is configured with two registry shards, and the main database holds no registry', async () => {
-    expect(getConfig(env).registryShards.bindings).toEqual(['REGISTRY_0', 'REGISTRY_1']);
+    expect(getConfig(env).shards.bindings).toEqual(['SHARD_0', 'SHARD_1']);
     const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'registry_%'").all();
     expect(results).toEqual([]);
   });
 
   it('every seeded citizen is on the shard its province prefix names, and on no other', async () => {
-    const shards = registryShards(env);
-    const seen = { REGISTRY_0: 0, REGISTRY_1: 0 };
+    const shards = shardRouter(env);
+    const seen = { SHARD_0: 0, SHARD_1: 0 };
     for (const c of DEMO_CITIZENS) {
       const home = shardOf(shards.map, c.idNumber) as keyof typeof seen;
-      expect(home).toBe(c.provinceCode < '040' ? 'REGISTRY_0' : 'REGISTRY_1');
-      expect(await holdsIdNumber(env.REGISTRY_0, c.idNumber)).toBe(home === 'REGISTRY_0' ? 1 : 0);
-      expect(await holdsIdNumber(env.REGISTRY_1, c.idNumber)).toBe(home === 'REGISTRY_1' ? 1 : 0);
+      expect(home).toBe(c.provinceCode < '040' ? 'SHARD_0' : 'SHARD_1');
+      expect(await holdsIdNumber(env.SHARD_0, c.idNumber)).toBe(home === 'SHARD_0' ? 1 : 0);
+      expect(await holdsIdNumber(env.SHARD_1, c.idNumber)).toBe(home === 'SHARD_1' ? 1 : 0);
       seen[home]++;
     }
     // The demo citizens sit on both shards (Hà Nội, Hải Phòng on one; Đà Nẵng, TP. HCM on the other).
-    expect(seen.REGISTRY_0).toBeGreaterThan(0);
-    expect(seen.REGISTRY_1).toBeGreaterThan(0);
+    expect(seen.SHARD_0).toBeGreaterThan(0);
+    expect(seen.SHARD_1).toBeGreaterThan(0);
     // Both databases really hold part of the registry, and together all of it once.
     const count = async (db: D1Database) => (await db.prepare('SELECT count(*) AS n FROM registry_citizens').first<{ n: number }>())!.n;
-    const [n0, n1] = [await count(env.REGISTRY_0), await count(env.REGISTRY_1)];
+    const [n0, n1] = [await count(env.SHARD_0), await count(env.SHARD_1)];
     expect(n0).toBeGreaterThan(5);
     expect(n1).toBeGreaterThan(5);
   });
 
-  for (const shard of ['REGISTRY_0', 'REGISTRY_1'] as const) {
+  for (const shard of ['SHARD_0', 'SHARD_1'] as const) {
     it(`a citizen whose record is on ${shard} registers through the API, and the household reads it back`, async () => {
-      const shards = registryShards(env);
+      const shards = shardRouter(env);
       const citizen = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === shard);
       expect(await holdsIdNumber(env[shard], citizen.idNumber)).toBe(1);
       const phone = await TestPhone.create();
@@ -58,15 +58,15 @@ describe('registry shards', () => {
   }
 
   it('a household that spans shards: the holder on one, the dependants on both, in birth order', async () => {
-    const shards = registryShards(env);
-    const holder = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'REGISTRY_0' && c.birthDate < '1990-01-01');
-    const near = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'REGISTRY_0');
-    const far = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'REGISTRY_1');
+    const shards = shardRouter(env);
+    const holder = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'SHARD_0' && c.birthDate < '1990-01-01');
+    const near = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'SHARD_0');
+    const far = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === 'SHARD_1');
     // Children born recently, one registered in a province on the other shard.
     const younger = { ...far, birthDate: '2019-03-04' };
     const older = { ...near, birthDate: '2015-07-08' };
-    await env.REGISTRY_1.prepare('UPDATE registry_citizens SET birth_date = ? WHERE id_number = ?').bind(younger.birthDate, younger.idNumber).run();
-    await env.REGISTRY_0.prepare('UPDATE registry_citizens SET birth_date = ? WHERE id_number = ?').bind(older.birthDate, older.idNumber).run();
+    await env.SHARD_1.prepare('UPDATE registry_citizens SET birth_date = ? WHERE id_number = ?').bind(younger.birthDate, younger.idNumber).run();
+    await env.SHARD_0.prepare('UPDATE registry_citizens SET birth_date = ? WHERE id_number = ?').bind(older.birthDate, older.idNumber).run();
     await insertRelations([
       { holder: holder.idNumber, dependant: younger.idNumber, relation: 'Mẹ' },
       { holder: holder.idNumber, dependant: older.idNumber, relation: 'Mẹ' },
@@ -74,8 +74,8 @@ describe('registry shards', () => {
     // The relations are on the holder's shard only.
     const relationsOn = async (db: D1Database) =>
       (await db.prepare('SELECT count(*) AS n FROM registry_relations WHERE holder_id_number = ?').bind(holder.idNumber).first<{ n: number }>())!.n;
-    expect(await relationsOn(env.REGISTRY_0)).toBe(2);
-    expect(await relationsOn(env.REGISTRY_1)).toBe(0);
+    expect(await relationsOn(env.SHARD_0)).toBe(2);
+    expect(await relationsOn(env.SHARD_1)).toBe(0);
 
     const phone = await TestPhone.create();
     await phone.register(holder);
@@ -90,8 +90,8 @@ describe('registry shards', () => {
   });
 
   it('a registry mismatch is refused the same way on either shard', async () => {
-    for (const shard of ['REGISTRY_0', 'REGISTRY_1'] as const) {
-      const shards = registryShards(env);
+    for (const shard of ['SHARD_0', 'SHARD_1'] as const) {
+      const shards = shardRouter(env);
       const citizen = await freshCitizen((c) => shardOf(shards.map, c.idNumber) === shard);
       const res = await api('/api/enrol/start', {
         body: { idNumber: citizen.idNumber, fullName: 'Nguyễn Văn Sai', birthDate: citizen.birthDate, phone: citizen.phone },
@@ -103,7 +103,7 @@ describe('registry shards', () => {
 
   it('the worker refuses a shard map that leaves prefixes uncovered or names a missing database', () => {
     const base = { ...env, SESSION_SECRET: env.SESSION_SECRET };
-    expect(() => getConfig({ ...base, REGISTRY_SHARDS: '000-039=REGISTRY_0' })).toThrow(/REGISTRY_SHARDS: shard map: prefixes 040000–999999 belong to no shard/);
-    expect(() => getConfig({ ...base, REGISTRY_SHARDS: '000-039=REGISTRY_0,040-999=REGISTRY_9' })).toThrow(/REGISTRY_9, which is not a D1 binding/);
+    expect(() => getConfig({ ...base, SHARDS: '000-039=SHARD_0' })).toThrow(/SHARDS: shard map: prefixes 040000–999999 belong to no shard/);
+    expect(() => getConfig({ ...base, SHARDS: '000-039=SHARD_0,040-999=SHARD_9' })).toThrow(/SHARD_9, which is not a D1 binding/);
   });
 });

@@ -10,6 +10,7 @@ import type { Officer } from '../../edge/store/officers';
 import type { NewsFeed, PushMessage } from '../../shared/services';
 import { api, ORIGIN } from './helpers/phone';
 import { browserSubscription, decryptPushMessage, fakeJpeg, signedInPhone, testServicesDeps } from './helpers/services';
+import { accountOf, onEveryShard } from './helpers/shards';
 
 const scope = { officerId: 'officer-news-1', unitCode: '00070', communes: ['00070'] };
 const supervisor: Officer = { id: 'officer-news-1', name: 'Nguyễn Thị Trưởng', role: 'supervisor', unitCode: 'CA-001', status: 'active', createdBy: 'test', createdAt: 0, updatedAt: 0 };
@@ -36,13 +37,13 @@ describe('news', () => {
   });
 
   it('a warning is pushed to every subscribed browser once, in bounded pages', async () => {
-    await env.DB.prepare('DELETE FROM push_subscriptions').run();
+    await onEveryShard('DELETE FROM push_subscriptions');
     const deps = testServicesDeps();
     const subs = [];
     for (let i = 0; i < 7; i++) {
       const { me } = await signedInPhone();
       const sub = await browserSubscription();
-      await subscribePush(deps, me.accountId, sub.json);
+      await subscribePush(deps, accountOf(me), sub.json);
       subs.push(sub);
     }
     const warning = await publishNews(deps, scope, { kind: 'warning', category: 'cyber', title: 'Cảnh báo đường link giả mạo VNeID', body: 'Không bấm vào đường link lạ tự xưng là ứng dụng định danh.' }, null);
@@ -64,12 +65,12 @@ describe('news', () => {
   });
 
   it('a budget smaller than the audience leaves the broadcast running for the next run', async () => {
-    await env.DB.prepare('DELETE FROM push_subscriptions').run();
+    await onEveryShard('DELETE FROM push_subscriptions');
     await env.DB.prepare("UPDATE news SET push_state = 'done' WHERE push_state = 'running'").run();
     const deps = testServicesDeps();
     for (let i = 0; i < 5; i++) {
       const { me } = await signedInPhone();
-      await subscribePush(deps, me.accountId, (await browserSubscription()).json);
+      await subscribePush(deps, accountOf(me), (await browserSubscription()).json);
     }
     const warning = await publishNews(deps, scope, { kind: 'warning', category: 'fraud', title: 'Cảnh báo lừa đảo việc nhẹ lương cao', body: 'Không nộp tiền đặt cọc cho việc làm qua mạng.' }, null);
     const { startNewsPush } = await import('../../edge/store/news');

@@ -11,6 +11,8 @@ import { formatDay, vietnamDay } from '../../shared/services';
 import { api, freshCitizen, TestPhone } from './helpers/phone';
 import { registryDb } from './helpers/registry';
 import { AGENCIES, agencyRequest, signedInPhone } from './helpers/services';
+import { countOnShards, shardDb } from './helpers/shards';
+import { shardRouter } from '../../edge/http/app';
 
 function event(idNumber: string, overrides: Record<string, unknown> = {}) {
   return { eventId: `evt-${crypto.randomUUID()}`, procedure: 'birth_registration', status: 'completed', idNumber, reference: 'KS-2025/001234', ...overrides };
@@ -103,7 +105,7 @@ async function citizenBornOn(day: string, cardExpires = '2099-12-31'): Promise<C
 }
 
 async function reminderOf(accountId: string): Promise<{ birthMd: string; cardExpires: string } | null> {
-  const row = await env.DB.prepare('SELECT birth_md, card_expires FROM account_reminders WHERE account_id = ?').bind(accountId).first<{ birth_md: string; card_expires: string }>();
+  const row = await (await shardDb(accountId)).prepare('SELECT birth_md, card_expires FROM account_reminders WHERE account_id = ?').bind(accountId).first<{ birth_md: string; card_expires: string }>();
   return row ? { birthMd: row.birth_md, cardExpires: row.card_expires } : null;
 }
 
@@ -170,15 +172,15 @@ describe('daily cron', () => {
     // A registration stamped a minute ago commits only now, after the run above had seen a
     // later account: the old walk's cursor was already past its created_at.
     const late = await freshCitizen();
-    const id = `late-${crypto.randomUUID()}`;
+    const id = await shardRouter(env).newId(late.idNumber);
     const stamped = Date.now() - 60_000;
-    await env.DB.prepare("INSERT INTO accounts (id, id_number, level, status, phone, email, created_at, updated_at) VALUES (?, ?, 1, 'active', ?, NULL, ?, ?)")
+    await (await shardDb(late.idNumber)).prepare("INSERT INTO accounts (id, id_number, level, status, phone, email, created_at, updated_at) VALUES (?, ?, 1, 'active', ?, NULL, ?, ?)")
       .bind(id, late.idNumber, late.phone, stamped, stamped)
       .run();
     expect(await reminderOf(id)).toBeNull();
     await runCron(Date.now());
     expect(await reminderOf(id)).toEqual({ birthMd: late.birthDate.slice(5), cardExpires: late.cardExpires });
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reminder_queue WHERE account_id IN (?, ?)').bind(id, me.accountId).first<{ n: number }>())!;
+    const n = await countOnShards('SELECT count(*) AS n FROM reminder_queue WHERE account_id IN (?, ?)', id, me.accountId);
     expect(n).toBe(0);
   });
 

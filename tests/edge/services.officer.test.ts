@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { vietnamDay } from '../../shared/services';
 import { api, ORIGIN } from './helpers/phone';
 import { fakeJpeg, officerCookie as signedInOfficer, signedInPhone, submitReport, submitResidence, validReport } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 async function officerCookie(unitCode: string, role: 'officer' | 'supervisor' = 'officer'): Promise<string> {
   return (await signedInOfficer(unitCode, role)).cookie;
@@ -44,7 +45,7 @@ describe('officer services over HTTP', () => {
     const history = await api<{ notices: Array<{ id: string; status: string }> }>('/api/services/residence', { cookie: phone.cookie });
     expect(history.body.notices.find((n) => n.id === mine.body.id)?.status).toBe('acknowledged');
     // Whom: the citizen's account (it shows in their history); which notice: the detail.
-    const audit = await env.DB.prepare("SELECT actor, detail FROM audit_log WHERE action = 'residence.acknowledge' AND subject = ?").bind(me.accountId).first<{ actor: string; detail: string }>();
+    const audit = await (await shardDb(me.accountId)).prepare("SELECT actor, detail FROM audit_log WHERE action = 'residence.acknowledge' AND subject = ?").bind(me.accountId).first<{ actor: string; detail: string }>();
     expect(audit?.actor).toMatch(/^officer:officer-/);
     expect(JSON.parse(audit!.detail)).toEqual({ notice: mine.body.id, unit: '00091' });
   });

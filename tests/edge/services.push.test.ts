@@ -13,6 +13,7 @@ import { buildPushRequest, encryptPushMessage, generateVapidKeys, p256Jwk, vapid
 import { isPushServiceEndpoint, PUSH_SERVICE_HOSTS } from '../../edge/services-config';
 import { api } from './helpers/phone';
 import { browserSubscription, decryptPushMessage, importEcdhPrivate, signedInPhone, testServicesDeps } from './helpers/services';
+import { accountOf, shardDb } from './helpers/shards';
 
 // RFC 8291, Appendix A.
 const RFC8291 = {
@@ -92,7 +93,7 @@ describe('push delivery', () => {
 
     const deps = testServicesDeps();
     expect((await vapidKeys(deps)).publicKey).toBe(key.body.publicKey);
-    await notify(deps, { accountId: me.accountId, kind: 'report_reply', dedupeKey: `test:${crypto.randomUUID()}`, title: 'Phản ánh của bạn đã được trả lời', body: 'Đã cử tổ tuần tra.', link: '/services/reports' });
+    await notify(deps, await shardDb(me.accountId), { accountId: me.accountId, kind: 'report_reply', dedupeKey: `test:${crypto.randomUUID()}`, title: 'Phản ánh của bạn đã được trả lời', body: 'Đã cử tổ tuần tra.', link: '/services/reports' });
     await deps.settle();
     expect(deps.pushed).toHaveLength(1);
     const [sent] = deps.pushed;
@@ -119,11 +120,11 @@ describe('push delivery', () => {
     const { me } = await signedInPhone();
     const sub = await browserSubscription();
     const deps = testServicesDeps();
-    await subscribePush(deps, me.accountId, sub.json);
+    await subscribePush(deps, accountOf(me), sub.json);
     const gone = { ...deps, pushFetch: async () => ({ status: 410 }) };
-    await notify(gone, { accountId: me.accountId, kind: 'procedure', dedupeKey: `test:${crypto.randomUUID()}`, title: 't', body: 'b', link: null });
+    await notify(gone, await shardDb(me.accountId), { accountId: me.accountId, kind: 'procedure', dedupeKey: `test:${crypto.randomUUID()}`, title: 't', body: 'b', link: null });
     await deps.settle();
-    const { results } = await deps.db.prepare('SELECT endpoint FROM push_subscriptions WHERE account_id = ?').bind(me.accountId).all();
+    const { results } = await (await shardDb(me.accountId)).prepare('SELECT endpoint FROM push_subscriptions WHERE account_id = ?').bind(me.accountId).all();
     expect(results).toHaveLength(0);
   });
 });

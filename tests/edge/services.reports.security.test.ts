@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/index';
 import { ORIGIN } from './helpers/phone';
 import { fakeJpeg, signedInPhone, submitReport, validReport } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 type Result = { status: number; body: { id?: string; photoCount?: number; error?: { code: string } } };
 
@@ -82,7 +83,7 @@ describe('report photos: one Idempotency-Key, two contents', () => {
     // Only the stored report's objects remain: the loser deleted what it wrote.
     const listed = await env.PHOTOS!.list({ prefix: `reports/${me.accountId}/` });
     expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/${id}/0.jpg`, `reports/${me.accountId}/${key}/${id}/1.jpg`]);
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
+    const { n } = (await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
   });
 

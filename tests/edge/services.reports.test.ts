@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openReport, replyToReport, reportInbox } from '../../edge/domain/reports';
 import { api, ORIGIN } from './helpers/phone';
 import { fakeJpeg, signedInPhone, submitReport, testServicesDeps, validReport } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 describe('reports: validation', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
@@ -86,7 +87,7 @@ describe('reports: idempotent submission with photos', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
+    const { n } = (await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM reports WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
     const listed = await env.PHOTOS!.list({ prefix: `reports/${me.accountId}/` });
     expect(listed.objects.map((o) => o.key).sort()).toEqual([`reports/${me.accountId}/${key}/${first.body.id}/0.jpg`, `reports/${me.accountId}/${key}/${first.body.id}/1.jpg`]);

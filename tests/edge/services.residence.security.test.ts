@@ -11,6 +11,7 @@ import { vietnamDay } from '../../shared/services';
 import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
 import { api, type ApiResult } from './helpers/phone';
 import { signedInPhone, submitResidence } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 const HA = DEMO_CITIZENS.find((c) => c.idNumber === '031162005555')!; // Phạm Thu Hà
 const KHANG = DEMO_CITIZENS.find((c) => c.idNumber === '048204000777')!; // Lê Minh Khang
@@ -52,7 +53,7 @@ describe('host residence notification: no registry look-up', () => {
     const { phone, me } = await signedInPhone();
     const res = await submitResidence(phone, crypto.randomUUID(), hostNotice([{ idNumber: HA.idNumber, fullName: HA.fullName }, { idNumber: KHANG.idNumber, fullName: 'Lê Minh Khanh' }]));
     expect(answer(res)).toMatchObject({ status: 400, code: 'guest_mismatch', field: 'people.1' });
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
+    const { n } = (await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(0);
   });
 

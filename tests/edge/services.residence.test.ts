@@ -10,6 +10,7 @@ import { DEMO_CITIZENS } from '../../edge/registries/synthetic';
 import { acknowledgeResidenceNotice, openResidenceNotice, residenceInbox } from '../../edge/domain/residence';
 import { api, TestPhone } from './helpers/phone';
 import { signedInPhone, submitResidence, testServicesDeps } from './helpers/services';
+import { shardDb } from './helpers/shards';
 
 const today = () => vietnamDay(Date.now());
 const plusDays = (n: number) => vietnamDay(Date.now() + n * 86_400_000);
@@ -116,7 +117,7 @@ describe('residence notification: idempotent submission', () => {
     expect(second.body).toEqual(first.body);
     expect(first.headers.get('Idempotent-Replayed')).toBeNull();
     expect(second.headers.get('Idempotent-Replayed')).toBe('true');
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
+    const { n } = (await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
   });
 
@@ -126,7 +127,7 @@ describe('residence notification: idempotent submission', () => {
     const results = await Promise.all([submitResidence(phone, key, guestNotice()), submitResidence(phone, key, guestNotice()), submitResidence(phone, key, guestNotice())]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.every((r) => r.status === 201)).toBe(true);
-    const { n } = (await env.DB.prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
+    const { n } = (await (await shardDb(me.accountId)).prepare('SELECT count(*) AS n FROM residence_notices WHERE account_id = ?').bind(me.accountId).first<{ n: number }>())!;
     expect(n).toBe(1);
   });
 

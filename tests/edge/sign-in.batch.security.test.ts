@@ -6,6 +6,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/index';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { shardDb, shardOf } from './helpers/shards';
 
 const headers = (ip: string) => ({ origin: ORIGIN, 'content-type': 'application/json', 'cf-connecting-ip': ip });
 
@@ -21,10 +22,10 @@ async function signedAssertion(phone: TestPhone, knobs: { counter?: number } = {
   return JSON.stringify({ credential, deviceKey: { keyId: phone.deviceKeyId, signature: await phone.sign('signin', options.challenge) } });
 }
 
-/** A D1 binding that runs `before` just ahead of the n-th batch (0-based): a concurrent change landing there. */
-function dbWithChangeBefore(n: number, before: () => Promise<unknown>): D1Database {
+/** A D1 binding (the account's shard) that runs `before` just ahead of its n-th batch (0-based): a concurrent change landing there. */
+function dbWithChangeBefore(db: D1Database, n: number, before: () => Promise<unknown>): D1Database {
   let batches = 0;
-  return new Proxy(env.DB, {
+  return new Proxy(db, {
     get(target, prop) {
       if (prop === 'batch') {
         return async (stmts: D1PreparedStatement[]) => {
@@ -39,7 +40,7 @@ function dbWithChangeBefore(n: number, before: () => Promise<unknown>): D1Databa
 }
 
 const sessionsOf = async (accountId: string) =>
-  (await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(accountId).first<{ n: number }>())!.n;
+  (await (await shardDb(accountId)).prepare('SELECT count(*) AS n FROM sessions WHERE account_id = ?').bind(accountId).first<{ n: number }>())!.n;
 
 describe('sign-in: races on the batched write', () => {
   it('cloned authenticator racing: two assertions with the same counter at once, one session', async () => {
@@ -59,12 +60,13 @@ describe('sign-in: races on the batched write', () => {
     const { phone, me } = await registered();
     const body = await signedAssertion(phone);
     const before = await sessionsOf(me.accountId);
-    const db = dbWithChangeBefore(1, () => env.DB.prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run());
-    const res = await app.request(`${ORIGIN}/api/auth/verify`, { method: 'POST', headers: headers('198.51.100.95'), body }, { ...env, DB: db });
+    const shard = await shardOf(me.accountId);
+    const db = dbWithChangeBefore(shard.db, 1, () => shard.db.prepare("UPDATE accounts SET status = 'locked' WHERE id = ?").bind(me.accountId).run());
+    const res = await app.request(`${ORIGIN}/api/auth/verify`, { method: 'POST', headers: headers('198.51.100.95'), body }, { ...env, [shard.binding]: db });
     expect(res.status).toBe(423);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('account_locked');
     expect(await sessionsOf(me.accountId)).toBe(before);
-    const audit = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'signin'").bind(me.accountId).first<{ n: number }>();
+    const audit = await (await shardDb(me.accountId)).prepare("SELECT count(*) AS n FROM audit_log WHERE subject = ? AND action = 'signin'").bind(me.accountId).first<{ n: number }>();
     expect(audit!.n).toBe(0);
   });
 
@@ -72,8 +74,9 @@ describe('sign-in: races on the batched write', () => {
     const { phone, me } = await registered();
     const body = await signedAssertion(phone);
     const before = await sessionsOf(me.accountId);
-    const db = dbWithChangeBefore(1, () => env.DB.prepare('UPDATE device_keys SET revoked_at = ? WHERE key_id = ?').bind(Date.now(), phone.deviceKeyId).run());
-    const res = await app.request(`${ORIGIN}/api/auth/verify`, { method: 'POST', headers: headers('198.51.100.96'), body }, { ...env, DB: db });
+    const shard = await shardOf(me.accountId);
+    const db = dbWithChangeBefore(shard.db, 1, () => shard.db.prepare('UPDATE device_keys SET revoked_at = ? WHERE key_id = ?').bind(Date.now(), phone.deviceKeyId).run());
+    const res = await app.request(`${ORIGIN}/api/auth/verify`, { method: 'POST', headers: headers('198.51.100.96'), body }, { ...env, [shard.binding]: db });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('device_unknown');
     expect(await sessionsOf(me.accountId)).toBe(before);

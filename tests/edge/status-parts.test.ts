@@ -16,6 +16,7 @@ import { readAccount } from '../../edge/store/accounts';
 import { registeredPhone, wallet } from './helpers/accounts';
 import { ORIGIN, type TestPhone } from './helpers/phone';
 import { fetchStatusLists, fetchTrustList, statusAt } from './helpers/status';
+import { shardDb } from './helpers/shards';
 
 async function verdict(phone: TestPhone, doc: WalletDocument, trust: TrustList, status: StatusLists): Promise<string> {
   const qr = await createPresentation({ credential: fromBase64Url(doc.credentials.basic!)!, devicePrivateKey: phone.device.privateKey, now: Date.now() });
@@ -73,7 +74,7 @@ describe('status list parts across the boundary between parts 0 and 1', () => {
   it('a lock of the document in part 1 is in part 1\'s token and not in part 0\'s, and moves part 1\'s version only', async () => {
     const before = await versions();
     const deps = depsFromEnv(env, Date.now());
-    await lockAccount(deps, (await readAccount(env.DB, b.me.accountId))!, { actor: `account:${b.me.accountId}` }, 'self');
+    await lockAccount(deps, (await readAccount((await shardDb(b.me.accountId)), b.me.accountId))!, { actor: `account:${b.me.accountId}` }, 'self');
     const after = await versions();
     expect(after.get(0)).toBe(before.get(0));
     expect(after.get(1)).toBe(before.get(1)! + 1);
@@ -91,7 +92,7 @@ describe('status list parts across the boundary between parts 0 and 1', () => {
 
   it('an unlock that does not happen (another kind of lock) bumps nothing; one that does restores part 1 only', async () => {
     const deps = depsFromEnv(env, Date.now());
-    const locked = (await readAccount(env.DB, b.me.accountId))!;
+    const locked = (await readAccount((await shardDb(b.me.accountId)), b.me.accountId))!;
     const before = await versions();
     // Only an officer's unlock is allowed here: the account was locked from the app, so nothing changes.
     expect(await unlockAccount(deps, locked, { actor: 'officer:x' }, ['officer'])).toBeNull();
@@ -105,10 +106,10 @@ describe('status list parts across the boundary between parts 0 and 1', () => {
   it('a lock of the document in part 0 moves part 0\'s version only; locking again changes no status and bumps nothing', async () => {
     const deps = depsFromEnv(env, Date.now());
     const before = await versions();
-    await lockAccount(deps, (await readAccount(env.DB, a.me.accountId))!, { actor: `account:${a.me.accountId}` }, 'self');
+    await lockAccount(deps, (await readAccount((await shardDb(a.me.accountId)), a.me.accountId))!, { actor: `account:${a.me.accountId}` }, 'self');
     const after = await versions();
     expect([after.get(0), after.get(1)]).toEqual([before.get(0)! + 1, before.get(1)]);
-    await lockAccount(deps, (await readAccount(env.DB, a.me.accountId))!, { actor: 'officer:x' }, 'officer');
+    await lockAccount(deps, (await readAccount((await shardDb(a.me.accountId)), a.me.accountId))!, { actor: 'officer:x' }, 'officer');
     expect(await versions()).toEqual(after);
     const { lists } = await fetchStatusLists(trust);
     expect([statusAt(lists, PART_SIZE - 1), statusAt(lists, PART_SIZE)]).toEqual([2, 0]);

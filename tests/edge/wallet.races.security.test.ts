@@ -9,25 +9,27 @@ import { describe, expect, it } from 'vitest';
 import { app } from '../../edge/index';
 import type { WalletSyncResponse } from '../../shared/api';
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
+import { shardDb, shardOf } from './helpers/shards';
 
 async function syncBody(phone: TestPhone): Promise<string> {
   const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
   return JSON.stringify({ challenge: body.challenge, signature: await phone.sign('issue', body.challenge) });
 }
 
-function syncRequest(phone: TestPhone, body: string, db: D1Database = env.DB) {
+/** A sync, with one shard's binding replaced when `shard` is given. */
+function syncRequest(phone: TestPhone, body: string, shard?: { binding: string; db: D1Database }) {
   return app.request(
     `${ORIGIN}/api/wallet/sync`,
     { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', cookie: phone.cookie, 'cf-connecting-ip': '198.51.100.140' }, body },
-    { ...env, DB: db },
+    shard ? { ...env, [shard.binding]: shard.db } : env,
   );
 }
 
-/** A D1 binding that, the first time a batch writing documents is about to run, runs `before` first. */
-function dbHoldingFirstIssue(before: () => Promise<unknown>): D1Database {
+/** A D1 binding (the account's shard) that, the first time a batch writing documents is about to run, runs `before` first. */
+function dbHoldingFirstIssue(db: D1Database, before: () => Promise<unknown>): D1Database {
   let preparedIssue = false;
   let done = false;
-  return new Proxy(env.DB, {
+  return new Proxy(db, {
     get(target, prop) {
       if (prop === 'prepare') {
         return (sql: string) => {
@@ -52,7 +54,7 @@ function dbHoldingFirstIssue(before: () => Promise<unknown>): D1Database {
 
 const currentVersions = async (accountId: string) =>
   (
-    await env.DB.prepare('SELECT doc_type, subject, count(*) AS n FROM documents WHERE account_id = ? AND superseded_at IS NULL GROUP BY doc_type, subject')
+    await (await shardDb(accountId)).prepare('SELECT doc_type, subject, count(*) AS n FROM documents WHERE account_id = ? AND superseded_at IS NULL GROUP BY doc_type, subject')
       .bind(accountId)
       .all<{ doc_type: string; subject: string; n: number }>()
   ).results;
@@ -63,10 +65,11 @@ describe('issuance races', () => {
     const me = await phone.register(await freshCitizen());
     const [first, second] = [await syncBody(phone), await syncBody(phone)];
     let secondAnswer: Response | undefined;
-    const db = dbHoldingFirstIssue(async () => {
+    const shard = await shardOf(me.accountId);
+    const db = dbHoldingFirstIssue(shard.db, async () => {
       secondAnswer = await syncRequest(phone, second);
     });
-    const firstAnswer = await syncRequest(phone, first, db);
+    const firstAnswer = await syncRequest(phone, first, { binding: shard.binding, db });
     expect(firstAnswer.status).toBe(200);
     expect(secondAnswer?.status).toBe(200);
     const a = (await firstAnswer.json()) as WalletSyncResponse;
@@ -83,8 +86,8 @@ describe('issuance races', () => {
     const phone = await TestPhone.create();
     const me = await phone.register(await freshCitizen());
     expect((await syncRequest(phone, await syncBody(phone))).status).toBe(200);
-    const row = await env.DB.prepare('SELECT * FROM documents WHERE account_id = ? AND superseded_at IS NULL LIMIT 1').bind(me.accountId).first<Record<string, unknown>>();
-    const copy = env.DB.prepare(
+    const row = await (await shardDb(me.accountId)).prepare('SELECT * FROM documents WHERE account_id = ? AND superseded_at IS NULL LIMIT 1').bind(me.accountId).first<Record<string, unknown>>();
+    const copy = (await shardDb(me.accountId)).prepare(
       `INSERT INTO documents (id, account_id, doc_type, subject, data, data_hash, device_key_id, status_index, status, issued_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
     ).bind('dup-' + crypto.randomUUID(), row!.account_id, row!.doc_type, row!.subject, row!.data, row!.data_hash, row!.device_key_id, 999_000_000 + Math.floor(Math.random() * 1e6), row!.issued_at, row!.expires_at);

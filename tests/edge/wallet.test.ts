@@ -12,6 +12,7 @@ import { DEMO_CITIZENS, syntheticPreviousIdCards } from '../../edge/registries/s
 import { api, freshCitizen, ORIGIN, TestPhone } from './helpers/phone';
 import { fetchStatusLists, fetchTrustList } from './helpers/status';
 import { registryDb } from './helpers/registry';
+import { shardDb } from './helpers/shards';
 
 async function sync(phone: TestPhone) {
   const { body } = await api<{ challenge: string }>('/api/wallet/challenge', { body: {}, cookie: phone.cookie });
@@ -29,7 +30,7 @@ async function present(phone: TestPhone, doc: WalletDocument, view: 'full' | 'ba
 }
 
 async function setLevel(accountId: string, level: 1 | 2) {
-  await env.DB.prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
+  await (await shardDb(accountId)).prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
 }
 
 /**
@@ -42,7 +43,7 @@ function anAtLevel2() {
     const phone = await TestPhone.create();
     const me = await phone.register(DEMO_CITIZENS[0]!);
     await setLevel(me.accountId, 2);
-    await env.DB.prepare("INSERT INTO attachments (account_id, doc_type, attached_by, attached_at) VALUES (?, 'driving_licence', 'officer:test', ?)")
+    await (await shardDb(me.accountId)).prepare("INSERT INTO attachments (account_id, doc_type, attached_by, attached_at) VALUES (?, 'driving_licence', 'officer:test', ?)")
       .bind(me.accountId, Date.now())
       .run();
     return { phone, accountId: me.accountId };
@@ -219,10 +220,11 @@ describe('wallet issuance', () => {
     const phone = await TestPhone.create();
     const me = await phone.register(await freshCitizen());
     const doc = (await sync(phone)).body.documents[0]!;
-    await env.DB.batch([
-      env.DB.prepare('INSERT INTO status_parts (part, version) SELECT DISTINCT status_index >> 20, 1 FROM documents WHERE account_id = ? ON CONFLICT (part) DO UPDATE SET version = version + 1').bind(me.accountId),
-      env.DB.prepare('UPDATE documents SET status = 2 WHERE account_id = ?').bind(me.accountId),
-    ]);
+    // The rows on the account's shard, then their parts' versions in the main database (as publishStatusChanges does).
+    const shard = await shardDb(me.accountId);
+    const { results: parts } = await shard.prepare('SELECT DISTINCT status_index >> 20 AS part FROM documents WHERE account_id = ?').bind(me.accountId).all<{ part: number }>();
+    await shard.prepare('UPDATE documents SET status = 2 WHERE account_id = ?').bind(me.accountId).run();
+    await env.DB.batch(parts.map((p) => env.DB.prepare('INSERT INTO status_parts (part, version) VALUES (?, 1) ON CONFLICT (part) DO UPDATE SET version = version + 1').bind(p.part)));
     const { trust, status, headers } = await verifierState();
     expect(headers.get('content-type')).toBe('application/statuslist+cwt');
     expect(headers.get('cache-control')).toMatch(/public, max-age=\d+/);

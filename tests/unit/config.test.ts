@@ -13,8 +13,9 @@ async function env(vars: Record<string, string>): Promise<Env> {
     ISSUER_KEYS: JSON.stringify([await newIssuerKey(Date.now() - 60_000)]),
     OIDC_SIGNING_KEYS: JSON.stringify([{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' }]),
     OIDC_PAIRWISE_SECRET: 'p'.repeat(32),
-    REGISTRY_SHARDS: '0-9=REGISTRY_0',
-    REGISTRY_0: { prepare: () => undefined }, // a D1 binding as far as the shard map checks
+    SHARD_KEY_SECRET: 's'.repeat(32),
+    SHARDS: '0-9=SHARD_0',
+    SHARD_0: { prepare: () => undefined }, // a D1 binding as far as the shard map checks
     ...vars,
   } as unknown as Env;
 }

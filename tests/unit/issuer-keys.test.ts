@@ -150,8 +150,9 @@ describe('issuer key compromise', () => {
       ISSUER_KEYS: JSON.stringify([{ ...(await newIssuerKey(now)), compromisedAt: now }]),
       OIDC_SIGNING_KEYS: JSON.stringify([{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' }]),
       OIDC_PAIRWISE_SECRET: 'p'.repeat(32),
-      REGISTRY_SHARDS: '0-9=REGISTRY_0',
-      REGISTRY_0: {},
+      SHARD_KEY_SECRET: 's'.repeat(32),
+      SHARDS: '0-9=SHARD_0',
+      SHARD_0: {},
     } as unknown as Env;
     expect(() => getConfig(env)).toThrow(/every key is marked compromised/);
   });

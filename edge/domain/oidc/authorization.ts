@@ -7,12 +7,12 @@
 import * as v from 'valibot';
 import { ACR, itemsForScopes, levelOfAcr, SCOPES, type SsoRequestView } from '../../../shared/oidc';
 import type { Account } from '../../store/accounts';
-import { insertAuditStatement } from '../../store/audit';
 import { readClient, type OidcClient } from '../../store/oidc-clients';
 import { readConsent, upsertConsentStatement } from '../../store/oidc-consents';
 import { insertCodeStatement, insertGrantStatement } from '../../store/oidc-grants';
 import { insertAuthRequest, readAuthRequest, takeAuthRequest, type AuthRequest } from '../../store/oidc-requests';
 import type { Session } from '../../store/sessions';
+import { recordAudit } from '../audit';
 import { newId, newToken, sha256Base64Url } from '../crypto';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
@@ -167,8 +167,8 @@ async function liveRequest(deps: Deps, id: string, browserHash: string): Promise
 }
 
 /** The citizen's remembered consent for this portal, unless the portal was disabled since it was given. */
-async function currentConsent(deps: Deps, accountId: string, client: OidcClient) {
-  const consent = await readConsent(deps.db, accountId, client.clientId);
+async function currentConsent(deps: Deps, account: Account, client: OidcClient) {
+  const consent = await readConsent(deps.shards.dbFor(account.idNumber), account.id, client.clientId);
   return consent && grantStillValid(client, consent.grantedAt) ? consent : null;
 }
 
@@ -197,7 +197,7 @@ export async function describeRequest(
   };
   if (signedIn) {
     const { account, session } = signedIn;
-    const consent = await currentConsent(deps, account.id, client);
+    const consent = await currentConsent(deps, account, client);
     view.account = {
       level: account.level,
       levelSatisfied: account.level >= request.minLevel,
@@ -244,13 +244,15 @@ export async function decideRequest(
     return { redirectTo: authorizationResponseUrl(deps, redirect, { error: 'access_denied', error_description: 'The citizen declined to share their data.' }) };
   }
 
-  const code = newToken();
+  // The code names the account's shard, where the grant and the code are kept (store/shard-keys.ts).
+  const code = await deps.shards.newToken(account.idNumber);
   const grantId = newId();
-  const earlier = await currentConsent(deps, account.id, client);
+  const earlier = await currentConsent(deps, account, client);
   const consented = [...new Set([...(earlier?.scopes ?? []), ...request.scopes])];
   const offline = request.scopes.includes('offline_access');
-  await deps.db.batch([
-    insertGrantStatement(deps.db, {
+  const db = deps.shards.dbFor(account.idNumber);
+  await db.batch([
+    insertGrantStatement(db, {
       id: grantId,
       accountId: account.id,
       clientId: client.clientId,
@@ -262,7 +264,7 @@ export async function decideRequest(
       expiresAt: deps.now + (offline ? OFFLINE_GRANT_TTL_MS : CODE_TTL_MS + ACCESS_TOKEN_TTL_MS),
       revokedAt: null,
     }),
-    insertCodeStatement(deps.db, {
+    insertCodeStatement(db, {
       codeHash: await sha256Base64Url(code),
       grantId,
       redirectUri: request.redirectUri,
@@ -271,14 +273,12 @@ export async function decideRequest(
       expiresAt: deps.now + CODE_TTL_MS,
       consumedAt: null,
     }),
-    upsertConsentStatement(deps.db, { accountId: account.id, clientId: client.clientId, scopes: consented, grantedAt: deps.now }),
-    insertAuditStatement(deps.db, {
-      at: deps.now,
-      actor: `account:${account.id}`,
-      action: 'sso.approved',
-      subject: account.id,
-      detail: { clientId: client.clientId, scopes: request.scopes.join(' '), grantId },
-    }),
+    upsertConsentStatement(db, { accountId: account.id, clientId: client.clientId, scopes: consented, grantedAt: deps.now }),
+    recordAudit(
+      deps,
+      { at: deps.now, actor: `account:${account.id}`, action: 'sso.approved', subject: account.id, detail: { clientId: client.clientId, scopes: request.scopes.join(' '), grantId } },
+      db,
+    ).statement,
   ]);
   return { redirectTo: authorizationResponseUrl(deps, redirect, { code }) };
 }

@@ -8,7 +8,6 @@ import * as v from 'valibot';
 import { timingSafeEqual, utf8 } from '../../../shared/bytes';
 import { ACR, AMR, itemsForScopes } from '../../../shared/oidc';
 import { readAccount, type Account } from '../../store/accounts';
-import { insertAudit } from '../../store/audit';
 import { readClient, type OidcClient } from '../../store/oidc-clients';
 import { disclosureDay, insertDisclosureStatement } from '../../store/oidc-consents';
 import {
@@ -20,7 +19,9 @@ import {
   useRefreshToken,
   type Grant,
 } from '../../store/oidc-grants';
-import { newToken, sha256Base64Url } from '../crypto';
+import type { ShardDb } from '../../store/shards';
+import { audit } from '../audit';
+import { sha256Base64Url } from '../crypto';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { enforceRateLimit } from '../rate-limit';
@@ -43,7 +44,8 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-const Token43 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+/** Codes and tokens: 48 base64url characters, carrying the account's shard key (store/shard-keys.ts). */
+const Token48 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{48}$/));
 
 const CodeGrant = v.object({
   code: v.pipe(v.string(), v.maxLength(128)),
@@ -88,15 +90,15 @@ function parse<S extends v.GenericSchema>(schema: S, params: Record<string, stri
   return result.output;
 }
 
-async function revokeForReuse(deps: Deps, grantId: string, what: string): Promise<void> {
-  await revokeGrant(deps.db, grantId, deps.now);
-  await insertAudit(deps.db, { at: deps.now, actor: 'system', action: 'sso.replay', subject: grantId, detail: { what } });
+async function revokeForReuse(deps: Deps, db: ShardDb, grantId: string, what: string): Promise<void> {
+  await revokeGrant(db, grantId, deps.now);
+  await audit(deps, { at: deps.now, actor: 'system', action: 'sso.replay', subject: grantId, detail: { what } }, db);
 }
 
-async function liveAccount(deps: Deps, client: OidcClient, grant: Grant) {
+async function liveAccount(deps: Deps, db: ShardDb, client: OidcClient, grant: Grant) {
   // A grant made before the portal was disabled stays revoked after it is enabled again.
   if (grant.revokedAt !== null || !grantStillValid(client, grant.createdAt)) throw invalidGrant('This grant was revoked.');
-  const account = await readAccount(deps.db, grant.accountId);
+  const account = await readAccount(db, grant.accountId);
   if (!account || account.status !== 'active') throw invalidGrant('The account is locked or gone.');
   return account;
 }
@@ -104,37 +106,39 @@ async function liveAccount(deps: Deps, client: OidcClient, grant: Grant) {
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6). */
 async function redeemCode(deps: Deps, client: OidcClient, params: Record<string, string>): Promise<TokenResponse> {
   const input = parse(CodeGrant, params);
-  if (!v.is(Token43, input.code)) throw invalidGrant('The authorization code is not valid.');
+  const db = v.is(Token48, input.code) ? await deps.shards.dbForKey(input.code) : null;
+  if (!db) throw invalidGrant('The authorization code is not valid.');
   // Consume first: a failed check below still uses the code up, so it cannot be tried again.
-  const consumed = await consumeCode(deps.db, await sha256Base64Url(input.code), deps.now);
+  const consumed = await consumeCode(db, await sha256Base64Url(input.code), deps.now);
   if (!consumed) throw invalidGrant('The authorization code is not valid.');
   if ('reused' in consumed) {
     // RFC 6749 §4.1.2: a code used twice may have been stolen; revoke what it gave.
-    await revokeForReuse(deps, consumed.reused.grantId, 'code');
+    await revokeForReuse(deps, db, consumed.reused.grantId, 'code');
     throw invalidGrant('The authorization code was already used.');
   }
   const { code } = consumed;
-  const grant = await readGrant(deps.db, code.grantId);
+  const grant = await readGrant(db, code.grantId);
   if (!grant || grant.clientId !== client.clientId) throw invalidGrant('The authorization code was issued to another client.');
   if (code.expiresAt <= deps.now) throw invalidGrant('The authorization code has expired.');
   if (code.redirectUri !== input.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request.');
   const challenge = await sha256Base64Url(input.code_verifier);
   if (!timingSafeEqual(utf8(challenge), utf8(code.codeChallenge))) throw invalidGrant('The PKCE code_verifier does not match the code_challenge.');
-  const account = await liveAccount(deps, client, grant);
-  return issueTokens(deps, client, grant, { nonce: code.nonce, disclose: account });
+  const account = await liveAccount(deps, db, client, grant);
+  return issueTokens(deps, db, client, grant, account, { nonce: code.nonce, disclose: true });
 }
 
 /** RFC 6749 §6, with rotation and reuse detection (RFC 9700 §4.14.2). */
 async function refresh(deps: Deps, client: OidcClient, params: Record<string, string>): Promise<TokenResponse> {
   const input = parse(RefreshGrant, params);
-  if (!v.is(Token43, input.refresh_token)) throw invalidGrant('The refresh token is not valid.');
-  const used = await useRefreshToken(deps.db, await sha256Base64Url(input.refresh_token), deps.now);
+  const db = v.is(Token48, input.refresh_token) ? await deps.shards.dbForKey(input.refresh_token) : null;
+  if (!db) throw invalidGrant('The refresh token is not valid.');
+  const used = await useRefreshToken(db, await sha256Base64Url(input.refresh_token), deps.now);
   if (!used) throw invalidGrant('The refresh token is not valid.');
   if ('reused' in used) {
-    await revokeForReuse(deps, used.reused.grantId, 'refresh_token');
+    await revokeForReuse(deps, db, used.reused.grantId, 'refresh_token');
     throw invalidGrant('The refresh token was already used; the session has been revoked.');
   }
-  const grant = await readGrant(deps.db, used.token.grantId);
+  const grant = await readGrant(db, used.token.grantId);
   if (!grant || grant.clientId !== client.clientId) throw invalidGrant('The refresh token was issued to another client.');
   if (used.token.expiresAt <= deps.now) throw invalidGrant('The refresh token has expired.');
   if (input.scope !== undefined && input.scope.split(' ').filter(Boolean).some((s) => !grant.scopes.includes(s))) {
@@ -142,21 +146,24 @@ async function refresh(deps: Deps, client: OidcClient, params: Record<string, st
   }
   // A supervisor took offline_access from the portal: it may no longer stay signed in.
   if (!client.scopes.includes('offline_access')) throw invalidGrant('This portal may no longer refresh tokens; sign the citizen in again.');
-  await liveAccount(deps, client, grant);
-  return issueTokens(deps, client, grant, { nonce: null });
+  const account = await liveAccount(deps, db, client, grant);
+  return issueTokens(deps, db, client, grant, account, { nonce: null });
 }
 
 /** Access token, ID token and (for offline grants) the next refresh token; the disclosure goes into the sharing history. */
 async function issueTokens(
   deps: Deps,
+  db: ShardDb,
   client: OidcClient,
   grant: Grant,
-  opts: { nonce: string | null; disclose?: Account },
+  account: Account,
+  opts: { nonce: string | null; disclose?: boolean },
 ): Promise<TokenResponse> {
   // What the portal is still allowed: a scope a supervisor removed since the grant is not given again.
   const scopes = effectiveScopes(grant.scopes, client);
-  const accessToken = newToken();
-  const refreshToken = scopes.includes('offline_access') ? newToken() : null;
+  // Both name the account's shard, where they are kept (only their hashes).
+  const accessToken = await deps.shards.newToken(account.idNumber);
+  const refreshToken = scopes.includes('offline_access') ? await deps.shards.newToken(account.idNumber) : null;
   const iat = Math.floor(deps.now / 1000);
   const idToken = await signJwt(deps.config, {
     iss: deps.config.issuer,
@@ -170,7 +177,7 @@ async function issueTokens(
     amr: [...AMR],
   });
   const statements = [
-    insertTokenStatement(deps.db, {
+    insertTokenStatement(db, {
       tokenHash: await sha256Base64Url(accessToken),
       grantId: grant.id,
       kind: 'access',
@@ -181,7 +188,7 @@ async function issueTokens(
   ];
   if (refreshToken) {
     statements.push(
-      insertTokenStatement(deps.db, {
+      insertTokenStatement(db, {
         tokenHash: await sha256Base64Url(refreshToken),
         grantId: grant.id,
         kind: 'refresh',
@@ -194,12 +201,12 @@ async function issueTokens(
   if (opts.disclose) {
     // The sharing history: what this portal now holds about the citizen.
     statements.push(
-      insertDisclosureStatement(deps.db, {
+      insertDisclosureStatement(db, {
         accountId: grant.accountId,
         clientId: client.clientId,
         clientName: client.name,
         items: itemsForScopes(scopes),
-        level: opts.disclose.level,
+        level: account.level,
         at: deps.now,
         grantId: grant.id,
         kind: 'sign_in',
@@ -207,7 +214,7 @@ async function issueTokens(
       }),
     );
   }
-  await deps.db.batch(statements);
+  await db.batch(statements);
   return {
     access_token: accessToken,
     token_type: 'Bearer',
@@ -224,8 +231,9 @@ async function issueTokens(
  * history, at most once per grant, day and set of items (see recordUserInfoDisclosure).
  */
 export async function userInfo(deps: Deps, accessToken: string): Promise<Record<string, string | boolean>> {
-  if (!v.is(Token43, accessToken)) throw new OAuthError('invalid_token', 'The access token is not valid.');
-  const found = await readAccessToken(deps.db, await sha256Base64Url(accessToken));
+  const db = v.is(Token48, accessToken) ? await deps.shards.dbForKey(accessToken) : null;
+  if (!db) throw new OAuthError('invalid_token', 'The access token is not valid.');
+  const found = await readAccessToken(db, await sha256Base64Url(accessToken));
   if (!found || found.token.expiresAt <= deps.now || found.grant.revokedAt !== null) {
     throw new OAuthError('invalid_token', 'The access token is not valid, has expired or was revoked.');
   }
@@ -234,12 +242,12 @@ export async function userInfo(deps: Deps, accessToken: string): Promise<Record<
   if (!client || !grantStillValid(client, found.grant.createdAt)) {
     throw new OAuthError('invalid_token', 'The access token is not valid, has expired or was revoked.');
   }
-  const account = await readAccount(deps.db, found.grant.accountId);
+  const account = await readAccount(db, found.grant.accountId);
   if (!account || account.status !== 'active') throw new OAuthError('invalid_token', 'The account is locked.');
   const scopes = effectiveScopes(found.grant.scopes, client);
   const citizen = await deps.registry.findCitizen(account.idNumber);
   const claims = { sub: found.grant.sub, ...claimsForScopes(scopes, account, citizen) };
-  await recordUserInfoDisclosure(deps, client, found.grant, account, scopes);
+  await recordUserInfoDisclosure(deps, db, client, found.grant, account, scopes);
   return claims;
 }
 
@@ -251,8 +259,8 @@ export async function userInfo(deps: Deps, accessToken: string): Promise<Record<
  * their data, and a portal polling every ten minutes cannot flood the history (one
  * `INSERT … ON CONFLICT DO NOTHING` on a unique index, no read first).
  */
-async function recordUserInfoDisclosure(deps: Deps, client: OidcClient, grant: Grant, account: Account, scopes: string[]): Promise<void> {
-  await insertDisclosureStatement(deps.db, {
+async function recordUserInfoDisclosure(deps: Deps, db: ShardDb, client: OidcClient, grant: Grant, account: Account, scopes: string[]): Promise<void> {
+  await insertDisclosureStatement(db, {
     accountId: grant.accountId,
     clientId: client.clientId,
     clientName: client.name,

@@ -5,7 +5,7 @@
  */
 import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
-import { run } from '../../../edge/cli/lib.mjs';
+import { d1Json, run, shardMap } from '../../../edge/cli/lib.mjs';
 
 /**
  * Decodes the QR code in a PNG screenshot with jsQR running in Node. The PNG is turned into
@@ -27,9 +27,14 @@ export async function decodeQrScreenshot(page: Page, png: Buffer): Promise<strin
   return jsQR(pixels, width, height, { inversionAttempts: 'dontInvert' })?.data ?? null;
 }
 
-/** Runs SQL against the e2e server's local D1 (the same files wrangler dev serves). */
-export async function d1(statePath: string, sql: string): Promise<void> {
-  await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', statePath, '--command', sql], { quiet: true });
+/** Runs SQL against the e2e server's local D1 (the same files wrangler dev serves): the main database, or a shard's binding. */
+export async function d1(statePath: string, sql: string, database = 'DB'): Promise<void> {
+  await run('wrangler', ['d1', 'execute', database, '--local', '--persist-to', statePath, '--command', sql], { quiet: true });
+}
+
+/** The binding of the shard that holds a citizen's account (edge/store/shards.ts). */
+async function shardOfCitizen(idNumber: string): Promise<string> {
+  return (await shardMap()).shardOf(idNumber);
 }
 
 /** What an officer does at the police station: level 2, then documents attached after checking the originals. */
@@ -38,20 +43,22 @@ export async function approveLevel2(statePath: string, idNumber: string, attach:
   const inserts = attach
     .map((docType) => `INSERT OR IGNORE INTO attachments (account_id, doc_type, attached_by, attached_at) SELECT id, '${docType}', 'officer:e2e', ${now} FROM accounts WHERE id_number = '${idNumber}';`)
     .join(' ');
-  await d1(statePath, `UPDATE accounts SET level = 2 WHERE id_number = '${idNumber}'; ${inserts}`);
+  await d1(statePath, `UPDATE accounts SET level = 2 WHERE id_number = '${idNumber}'; ${inserts}`, await shardOfCitizen(idNumber));
 }
 
 /**
  * Revokes an account's current document of one type in the status list (as a re-issue or a
- * revocation would): its part's version first, then the row, as edge/store/documents.ts does.
+ * revocation would): the row on the account's shard, then its part's version in the main
+ * database, as edge/domain/status-list.ts publishes a change.
  */
 export async function revokeDocument(statePath: string, idNumber: string, docType: string): Promise<void> {
+  const shard = await shardOfCitizen(idNumber);
   const where = `doc_type = '${docType}' AND superseded_at IS NULL AND account_id = (SELECT id FROM accounts WHERE id_number = '${idNumber}')`;
-  await d1(
-    statePath,
-    `INSERT INTO status_parts (part, version) SELECT DISTINCT status_index >> 20, 1 FROM documents WHERE ${where} ON CONFLICT (part) DO UPDATE SET version = version + 1; ` +
-      `UPDATE documents SET status = 1 WHERE ${where};`,
-  );
+  const parts = await d1Json<{ part: number }>(`SELECT DISTINCT status_index >> 20 AS part FROM documents WHERE ${where}`, statePath, false, shard);
+  await d1(statePath, `UPDATE documents SET status = 1 WHERE ${where};`, shard);
+  for (const { part } of parts) {
+    await d1(statePath, `INSERT INTO status_parts (part, version) VALUES (${part}, 1) ON CONFLICT (part) DO UPDATE SET version = version + 1;`);
+  }
 }
 
 /** The raw IndexedDB records: what is on the disk for the wallet. */

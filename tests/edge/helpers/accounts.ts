@@ -10,6 +10,7 @@ import type { CitizenRecord, OfficerMe } from '../../../shared/officer';
 import type { Citizen } from '../../../edge/registries/population';
 import { SoftAuthenticator } from './authenticator';
 import { registryDb } from './registry';
+import { shardDb } from './shards';
 import { api, freshCitizen, latestSmsCode, ORIGIN, RP_ID, TestPhone, type ApiResult } from './phone';
 
 export type TestCitizen = Citizen & { phone: string };
@@ -48,8 +49,9 @@ export async function wallet(phone: TestPhone): Promise<ApiResult<WalletSyncResp
   return api<WalletSyncResponse>('/api/wallet/sync', { body: { challenge: body.challenge, signature: await phone.sign('issue', body.challenge) }, cookie: phone.cookie });
 }
 
-export async function auditActions(subject: string): Promise<string[]> {
-  const { results } = await env.DB.prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY id').bind(subject).all<{ action: string }>();
+/** The audit actions about an account, in order, from its shard's log (the citizen's side: edge/domain/audit.ts). */
+export async function auditActions(accountId: string): Promise<string[]> {
+  const { results } = await (await shardDb(accountId)).prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY id').bind(accountId).all<{ action: string }>();
   return results.map((r) => r.action);
 }
 

@@ -33,6 +33,8 @@ export interface CeremonyKnobs {
   userHandle?: string;
   /** Overrides which challenge is signed. */
   challenge?: string;
+  /** Registration: the credential id to make (another authenticator's, say); random otherwise. */
+  credentialId?: Uint8Array<ArrayBuffer>;
   type?: string;
 }
 
@@ -86,7 +88,7 @@ export class SoftAuthenticator {
     const x = Uint8Array.from(atob(jwk.x!.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
     const y = Uint8Array.from(atob(jwk.y!.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
     const coseKey = encode(new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, x], [-3, y]]));
-    const id = randomBytes(32);
+    const id = knobs.credentialId ?? randomBytes(32);
     const be = knobs.backupEligible ?? false;
     const counter = knobs.counter ?? 0;
     const cred: SoftCredential = {

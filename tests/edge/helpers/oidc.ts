@@ -11,6 +11,8 @@ import { getConfig } from '../../../edge/config';
 import { registerClient, type RegisterClientInput } from '../../../edge/domain/oidc/clients';
 import type { SsoDecisionResponse, SsoLogoutResponse, SsoLogoutView, SsoRequestView } from '../../../shared/oidc';
 import { api, ORIGIN, type ApiResult, type TestPhone } from './phone';
+import { mainDb } from '../../../edge/http/app';
+import { shardDb } from './shards';
 
 export const ISSUER = ORIGIN;
 
@@ -50,7 +52,7 @@ export async function createPortal(
     jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kty: 'EC', kid: `portal-${n}`, alg: 'ES256', use: 'sig' }] };
   }
   const { client: registered, clientSecret } = await registerClient(
-    { db: env.DB, now: Date.now() },
+    { db: mainDb(env), now: Date.now() },
     {
       clientId: opts.clientId ?? `test-portal-${n}-${crypto.randomUUID().slice(0, 8)}`,
       name: opts.name ?? `Cổng thử nghiệm ${n}`,
@@ -202,7 +204,7 @@ export function basic(clientId: string, secret: string): string {
 }
 
 export async function setAccountLevel(accountId: string, level: 1 | 2): Promise<void> {
-  await env.DB.prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
+  await (await shardDb(accountId)).prepare('UPDATE accounts SET level = ? WHERE id = ?').bind(level, accountId).run();
 }
 
 /** The provider's configuration as the worker sees it (for the pairwise secret in assertions). */

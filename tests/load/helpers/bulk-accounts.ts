@@ -3,8 +3,12 @@
  * API. For every generated registry citizen with a phone (edge/registries/synthetic.ts, the
  * same index the seed used) one account as registration leaves it: the account, its device
  * key, its passkey (discoverable, ES256, counter 0), the cron's reminder row and the audit
- * event of the activation. `measured` of them get real keys whose private halves are kept,
- * spread evenly over the population; the others get random points of the same sizes.
+ * event of the activation, all on the shard of the citizen's ID number (edge/store/shards.ts),
+ * the account id sealed with the worker's SHARD_KEY_SECRET as the worker makes it
+ * (edge/store/shard-keys.ts); and the device key and the credential in the main database's
+ * directory (key_directory), as a registration confirms them. `measured` of them get real keys
+ * whose private halves are kept, spread evenly over the population; the others get random
+ * points of the same sizes.
  *
  * Files are run with `wrangler d1 execute --local --file` (each file one transaction), each
  * statement under D1's 100 KB limit. Loading is what a database restore does: each table's
@@ -16,8 +20,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../../edge/cli/lib.mjs';
+import { run, shardMap } from '../../../edge/cli/lib.mjs';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
+import { ID_RANDOM_BYTES, sealShardKey } from '../../../edge/store/shard-keys';
 import { coseKey, deviceKeyIdOf, exportP256, newP256, rawPoint, type P256, type PhoneKeys } from './node-authenticator';
 import { d1Query } from './server';
 
@@ -29,6 +34,7 @@ const MAX_STATEMENT_CHARS = 8_000;
 /** Rows per SQL file (one `wrangler d1 execute`, one transaction, each). */
 const ROWS_PER_FILE = 250_000;
 const DAY = 86_400_000;
+/** The tables written on each shard. */
 const TABLES = ['accounts', 'device_keys', 'passkeys', 'account_reminders', 'audit_log'] as const;
 
 const q = (s: string | null) => (s === null ? 'NULL' : `'${s.replace(/'/g, "''")}'`);
@@ -55,6 +61,8 @@ function statements(head: string, rows: Iterable<string>): string[] {
 interface Planned {
   i: number;
   id: string;
+  /** The binding of the shard that holds the account. */
+  shard: string;
   idNumber: string;
   phone: string;
   birthMd: string;
@@ -87,6 +95,8 @@ export async function insertAccounts(opts: {
   persistTo: string;
   citizens: number;
   measured: number;
+  /** The SHARD_KEY_SECRET the worker will run with: account ids are sealed with it. */
+  shardKeySecret: string;
   level2Share?: number;
   now?: number;
   log?: (line: string) => void;
@@ -99,13 +109,15 @@ export async function insertAccounts(opts: {
 
   // 1. The plan: who gets an account, with which identifiers. The measured phones get real keys.
   let t0 = performance.now();
+  const { shardOf } = await shardMap();
   const planned: Planned[] = [];
   for (let i = 0; i < opts.citizens; i++) {
     const c = syntheticCitizen(i);
     if (!c.phone) continue;
     planned.push({
       i,
-      id: bytes('account', i, 16).toString('base64url'),
+      id: '',
+      shard: shardOf(c.idNumber),
       idNumber: c.idNumber,
       phone: c.phone,
       birthMd: c.birthDate.slice(5),
@@ -115,6 +127,10 @@ export async function insertAccounts(opts: {
       credentialId: bytes('credential', i).toString('base64url'),
       keyId: '',
     });
+  }
+  // The account id as the worker makes it: the ID number's shard key sealed over a random part.
+  for (let k = 0; k < planned.length; k += 10_000) {
+    await Promise.all(planned.slice(k, k + 10_000).map(async (p) => (p.id = await sealShardKey(opts.shardKeySecret, p.idNumber, new Uint8Array(bytes('account', p.i, ID_RANDOM_BYTES))))));
   }
   const every = Math.max(1, Math.floor(planned.length / opts.measured));
   const real = new Map<number, { passkey: P256; device: P256 }>();
@@ -136,75 +152,74 @@ export async function insertAccounts(opts: {
     });
   let generateMs = performance.now() - t0;
 
-  // 2. Secondary indexes out of the way (kept verbatim to put back), and the trigger that
-  // queues a new account for the cron's reminders: these accounts come with their reminder rows.
-  const indexes = await d1Query<{ type: 'index' | 'trigger'; name: string; sql: string }>(
-    opts.persistTo,
-    `SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(',')})`,
-  );
-  await d1Query(opts.persistTo, indexes.map((x) => `DROP ${x.type.toUpperCase()} ${x.name};`).join(' '));
-
-  // 3. Each table in primary-key order, in files of ROWS_PER_FILE rows.
+  // 2.–4. On each shard, its own accounts; then the directory in the main database.
   const tmp = join(opts.persistTo, '..', `bulk-sql-${process.pid}`);
   mkdirSync(tmp, { recursive: true });
   let insertMs = 0;
   let sqlBytes = 0;
-  const byKey = (key: (p: Planned) => string) => [...planned].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const tables: Array<{ name: string; head: string; order: Planned[]; row: (p: Planned) => string }> = [
-    {
-      name: 'accounts',
-      head: 'INSERT INTO accounts (id, id_number, level, status, phone, email, created_at, updated_at) VALUES ',
-      order: byKey((p) => p.id),
-      row: (p) => `(${q(p.id)},${q(p.idNumber)},${p.level},'active',${q(p.phone)},NULL,${p.createdAt},${p.createdAt})`,
-    },
-    {
-      name: 'device_keys',
-      head: 'INSERT INTO device_keys (key_id, account_id, public_key, label, created_at, last_used_at, revoked_at) VALUES ',
-      order: byKey((p) => p.keyId),
-      row: (p) => `(${q(p.keyId)},${q(p.id)},${hex(devicePoint(p.i))},'Android Chrome',${p.createdAt},NULL,NULL)`,
-    },
-    {
-      name: 'passkeys',
-      head: 'INSERT INTO passkeys (credential_id, account_id, device_key_id, public_key, counter, backup_eligible, backed_up, transports, created_at, last_used_at, revoked_at) VALUES ',
-      order: byKey((p) => p.credentialId),
-      row: (p) => `(${q(p.credentialId)},${q(p.id)},${q(p.keyId)},${hex(passkeyCose(p.i))},0,0,0,'["internal"]',${p.createdAt},NULL,NULL)`,
-    },
-    {
-      name: 'account_reminders',
-      head: 'INSERT INTO account_reminders (account_id, birth_md, card_expires, updated_at) VALUES ',
-      order: byKey((p) => p.id),
-      row: (p) => `(${q(p.id)},${q(p.birthMd)},${q(p.cardExpires)},${p.createdAt})`,
-    },
-    {
-      name: 'audit_log',
-      head: 'INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ',
-      order: [...planned].sort((a, b) => a.createdAt - b.createdAt),
-      row: (p) => `(${p.createdAt},${q(`account:${p.id}`)},'account.activated',${q(p.id)},${q(JSON.stringify({ level: p.level, deviceKeyId: p.keyId, backupEligible: false }))})`,
-    },
-  ];
+  let indexMs = 0;
+  const byKey = (rows: Planned[], key: (p: Planned) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  /** Files of ROWS_PER_FILE rows, each one `wrangler d1 execute` on `database`. */
+  const load = async (database: string, name: string, head: string, rows: string[]) => {
+    for (let start = 0; start < rows.length; start += ROWS_PER_FILE) {
+      t0 = performance.now();
+      const sql = statements(head, rows.slice(start, start + ROWS_PER_FILE)).join('\n');
+      const file = join(tmp, `${database}-${name}-${start}.sql`);
+      writeFileSync(file, sql);
+      sqlBytes += sql.length;
+      const t1 = performance.now();
+      generateMs += t1 - t0;
+      await run('wrangler', ['d1', 'execute', database, '--local', '--file', file, '--persist-to', opts.persistTo], { quiet: true });
+      if (process.env.BULK_KEEP_SQL) writeFileSync(`${process.env.BULK_KEEP_SQL}/${database}-${name}-${start}.sql`, sql);
+      rmSync(file);
+      insertMs += performance.now() - t1;
+      opts.log?.(`bulk: ${database} ${name} ${Math.min(rows.length, start + ROWS_PER_FILE).toLocaleString('en-US')} / ${rows.length.toLocaleString('en-US')}`);
+    }
+  };
   try {
-    for (const table of tables) {
-      for (let start = 0; start < table.order.length; start += ROWS_PER_FILE) {
+    for (const shard of [...new Set(planned.map((p) => p.shard))]) {
+      const mine = planned.filter((p) => p.shard === shard);
+      // Secondary indexes out of the way (kept verbatim to put back), and the trigger that queues a
+      // new account for the cron's reminders: these accounts come with their reminder rows.
+      const indexes = await d1Query<{ type: 'index' | 'trigger'; name: string; sql: string }>(
+        opts.persistTo,
+        `SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(',')})`,
+        shard,
+      );
+      await d1Query(opts.persistTo, indexes.map((x) => `DROP ${x.type.toUpperCase()} ${x.name};`).join(' '), shard);
+      try {
+        // Each table in primary-key order.
+        await load(shard, 'accounts', 'INSERT INTO accounts (id, id_number, level, status, phone, email, created_at, updated_at) VALUES ', byKey(mine, (p) => p.id).map(
+          (p) => `(${q(p.id)},${q(p.idNumber)},${p.level},'active',${q(p.phone)},NULL,${p.createdAt},${p.createdAt})`,
+        ));
+        await load(shard, 'device_keys', 'INSERT INTO device_keys (key_id, account_id, public_key, label, created_at, last_used_at, revoked_at) VALUES ', byKey(mine, (p) => p.keyId).map(
+          (p) => `(${q(p.keyId)},${q(p.id)},${hex(devicePoint(p.i))},'Android Chrome',${p.createdAt},NULL,NULL)`,
+        ));
+        await load(
+          shard,
+          'passkeys',
+          'INSERT INTO passkeys (credential_id, account_id, device_key_id, public_key, counter, backup_eligible, backed_up, transports, created_at, last_used_at, revoked_at) VALUES ',
+          byKey(mine, (p) => p.credentialId).map((p) => `(${q(p.credentialId)},${q(p.id)},${q(p.keyId)},${hex(passkeyCose(p.i))},0,0,0,'["internal"]',${p.createdAt},NULL,NULL)`),
+        );
+        await load(shard, 'account_reminders', 'INSERT INTO account_reminders (account_id, birth_md, card_expires, updated_at) VALUES ', byKey(mine, (p) => p.id).map(
+          (p) => `(${q(p.id)},${q(p.birthMd)},${q(p.cardExpires)},${p.createdAt})`,
+        ));
+        await load(shard, 'audit_log', 'INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ', [...mine].sort((a, b) => a.createdAt - b.createdAt).map(
+          (p) => `(${p.createdAt},${q(`account:${p.id}`)},'account.activated',${q(p.id)},${q(JSON.stringify({ level: p.level, deviceKeyId: p.keyId, backupEligible: false }))})`,
+        ));
+      } finally {
+        // The indexes and the trigger again, exactly as they were (also after a failure: the schema must not stay changed).
         t0 = performance.now();
-        const sql = statements(table.head, table.order.slice(start, start + ROWS_PER_FILE).map(table.row)).join('\n');
-        const file = join(tmp, `${table.name}-${start}.sql`);
-        writeFileSync(file, sql);
-        sqlBytes += sql.length;
-        const t1 = performance.now();
-        generateMs += t1 - t0;
-        await run('wrangler', ['d1', 'execute', 'DB', '--local', '--file', file, '--persist-to', opts.persistTo], { quiet: true });
-        if (process.env.BULK_KEEP_SQL) writeFileSync(`${process.env.BULK_KEEP_SQL}/${table.name}-${start}.sql`, sql);
-        rmSync(file);
-        insertMs += performance.now() - t1;
-        opts.log?.(`bulk: ${table.name} ${Math.min(table.order.length, start + ROWS_PER_FILE).toLocaleString('en-US')} / ${table.order.length.toLocaleString('en-US')}`);
+        await d1Query(opts.persistTo, indexes.map((x) => `${x.sql};`).join(' '), shard);
+        indexMs += performance.now() - t0;
       }
     }
+    // The global directory: every device key and credential bound (16 bytes of SHA-256 each, store/directory.ts), in key order.
+    const directoryKey = (kind: string, id: string) => createHash('sha256').update(`${kind}:${id}`).digest().subarray(0, 16).toString('hex');
+    const keys = planned.flatMap((p) => [directoryKey('device', p.keyId), directoryKey('credential', p.credentialId)]).sort();
+    await load('DB', 'key_directory', 'INSERT INTO key_directory (key) VALUES ', keys.map((k) => `(X'${k}')`));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    // 4. The indexes and the trigger again, exactly as they were (also after a failure: the schema must not stay changed).
-    t0 = performance.now();
-    await d1Query(opts.persistTo, indexes.map((x) => `${x.sql};`).join(' '));
   }
-  const indexMs = performance.now() - t0;
   return { citizens: opts.citizens, accounts: planned.length, phones, generateMs, insertMs, indexMs, sqlBytes };
 }

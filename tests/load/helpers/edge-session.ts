@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWeb, ROOT } from '../../../edge/cli/lib.mjs';
+import { buildWeb, devSecrets, ROOT } from '../../../edge/cli/lib.mjs';
 import { syntheticCitizen } from '../../../edge/registries/synthetic';
 import type { LoopFigures } from './closed-loop';
 import type { CitizenDetails } from './phone';
@@ -58,6 +58,12 @@ export class EdgeBench {
     }
     if (!existsSync(join(ROOT, 'dist', 'index.html'))) await buildWeb();
     this.config = await snapshotWorker(join(this.dir, 'worker'));
+  }
+
+  /** The worker's secrets (made once; start() uses them): bulk seeding seals account ids with its SHARD_KEY_SECRET. */
+  async secrets(): Promise<Record<string, string>> {
+    this.vars ??= await devSecrets();
+    return this.vars;
   }
 
   async seed(citizens: number): Promise<number> {

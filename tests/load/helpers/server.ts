@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { devSecrets, migrate, OFFLINE_ENV, ROOT, run, seed } from '../../../edge/cli/lib.mjs';
+import { devSecrets, migrate, OFFLINE_ENV, ROOT, run, seed, shardMap } from '../../../edge/cli/lib.mjs';
 
 export interface Server {
   url: string;
@@ -141,7 +141,7 @@ export async function snapshotWorker(dir: string): Promise<string> {
   const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, 'main = "index.js"\nno_bundle = true')
     .replace(/^directory = "dist"$/m, 'directory = "assets"')
-    .replace(/^migrations_dir = "(.*)"$/m, (_, d: string) => `migrations_dir = ${JSON.stringify(join(ROOT, d))}`);
+    .replace(/^migrations_dir = "(.*)"$/gm, (_, d: string) => `migrations_dir = ${JSON.stringify(join(ROOT, d))}`);
   const config = join(dir, 'wrangler.toml');
   writeFileSync(config, toml);
   return config;
@@ -245,9 +245,17 @@ export async function startServer(opts: {
   return { url, port: opts.port, persistTo: opts.persistTo, vars, stop, kill, pids: () => wranglerPids(pid), stderr: () => stderr, inspectorPort: opts.inspector === false ? null : inspectorPort };
 }
 
-/** Runs SQL on a local D1 state directory with `wrangler d1 execute --json`; the first statement's rows. */
-export async function d1Query<T = Record<string, unknown>>(persistTo: string, sql: string): Promise<T[]> {
-  const out = (await run('wrangler', ['d1', 'execute', 'DB', '--local', '--json', '--command', sql, '--persist-to', persistTo], { quiet: true })) as string;
+/** Runs SQL on a local D1 state directory with `wrangler d1 execute --json` (the main database, or a shard's binding); the first statement's rows. */
+export async function d1Query<T = Record<string, unknown>>(persistTo: string, sql: string, database = 'DB'): Promise<T[]> {
+  const out = (await run('wrangler', ['d1', 'execute', database, '--local', '--json', '--command', sql, '--persist-to', persistTo], { quiet: true })) as string;
   const json = JSON.parse(out.slice(out.indexOf('['))) as Array<{ results: T[] }>;
   return json[0]?.results ?? [];
+}
+
+/** The same on every account shard the map names (edge/store/shards.ts): the rows of all of them. */
+export async function d1QueryShards<T = Record<string, unknown>>(persistTo: string, sql: string): Promise<T[]> {
+  const { map } = await shardMap();
+  const out: T[] = [];
+  for (const binding of map.bindings) out.push(...(await d1Query<T>(persistTo, sql, binding)));
+  return out;
 }
