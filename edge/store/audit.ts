@@ -35,10 +35,6 @@ export function insertAuditIfChangedStatement(db: AuditDb, e: AuditEvent): D1Pre
     .bind(e.at, e.actor, e.action, e.subject, e.detail ? JSON.stringify(e.detail) : null);
 }
 
-export async function insertAudit(db: AuditDb, e: AuditEvent): Promise<void> {
-  await insertAuditStatement(db, e).run();
-}
-
 type AuditRow = { id: number; at: number; actor: string; action: string; subject: string | null; detail: string | null };
 
 /**

@@ -28,20 +28,6 @@ export async function insertSession(db: ShardDb, s: Session): Promise<void> {
     .run();
 }
 
-export async function readSession(db: ShardDb, tokenHash: string): Promise<Session | null> {
-  const row = await db.prepare('SELECT * FROM sessions WHERE token_hash = ?').bind(tokenHash).first<SessionRow>();
-  return row
-    ? {
-        tokenHash: row.token_hash,
-        accountId: row.account_id,
-        deviceKeyId: row.device_key_id,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        absoluteExpiresAt: row.absolute_expires_at,
-      }
-    : null;
-}
-
 /**
  * The session for a token hash and the account it belongs to, in one round trip (every
  * signed-in request starts with this).
